@@ -1,0 +1,1 @@
+//! The Kassa fiscal crate.

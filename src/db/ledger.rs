@@ -1,0 +1,913 @@
+//! The one write path: a `Ledger` is a transaction that applies journal
+//! records (from a till action or an import line), checks every rule that
+//! needs the books' state, writes the rows and appends the event.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rust_decimal::Decimal;
+
+use super::read::{self, ShiftInfo};
+use crate::catalog::{fold_name, Product};
+use crate::clock::At;
+use crate::error::{Error, Result};
+use crate::journal::Record;
+use crate::money::{Money, Qty};
+use crate::promo::{PromoStores, Promotion, Target};
+use crate::sale::{PaymentMethod, Receipt, ReceiptKind};
+use crate::shift::{CashMove, ShiftOpen};
+use crate::staff::{hash_pin, verify_pin, Employee, Rights, Role};
+use crate::stock::StockDoc;
+
+/// What applying a record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The books changed and an event was appended.
+    Written,
+    /// The record was already there, identical: nothing changed.
+    Unchanged,
+}
+
+/// One open transaction on the books.
+pub struct Ledger<'c> {
+    tx: Transaction<'c>,
+    origin: &'c str,
+    actor: Option<String>,
+    now: String,
+    may_edit_closed: bool,
+    locked_through: Option<NaiveDate>,
+    /// In an import, the how-many-th time a record without an id of its own
+    /// (cash in/out) has occurred in this journal.
+    occurrences: Option<HashMap<String, u32>>,
+}
+
+impl<'c> Ledger<'c> {
+    pub(super) fn begin(conn: &'c mut Connection, origin: &'c str, actor: Option<&str>) -> Result<Ledger<'c>> {
+        // IMMEDIATE: take the write lock now, so a check and its write can
+        // never interleave with another writer.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let locked_through =
+            super::meta(&tx, "locked_through")?.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+        Ok(Ledger {
+            tx,
+            origin,
+            actor: actor.map(str::to_owned),
+            now: chrono::Local::now()
+                .fixed_offset()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            may_edit_closed: false,
+            locked_through,
+            occurrences: None,
+        })
+    }
+
+    /// The actor holds the right to change a locked period.
+    pub fn allow_closed_period(&mut self, allowed: bool) {
+        self.may_edit_closed = allowed;
+    }
+
+    /// Marks this ledger as an import: records without an id are told apart
+    /// by their occurrence in the journal, so importing twice adds nothing.
+    pub fn for_import(&mut self) {
+        self.occurrences = Some(HashMap::new());
+    }
+
+    /// Sets the moment non-dated events are recorded at.
+    pub fn set_now(&mut self, now: At) {
+        self.now = now.to_string();
+    }
+
+    /// Commits everything applied.
+    pub fn commit(self) -> Result<()> {
+        Ok(self.tx.commit()?)
+    }
+
+    /// The result an action with this id committed before, if it did.
+    pub fn action_result(&self, action: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT result FROM actions WHERE id = ?1")?
+            .query_row(params![action], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Remembers that an action committed, with its result.
+    pub fn remember_action(&self, action: &str, result: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT INTO actions (id, result) VALUES (?1, ?2)")?
+            .execute(params![action, result])?;
+        Ok(())
+    }
+
+    /// Appends a history entry that is not a journal record (a login, a
+    /// change of rights).
+    pub fn note(&self, kind: &str, entity: &str, payload: &serde_json::Value) -> Result<()> {
+        self.append(kind, entity, None, None, &payload.to_string(), &self.now.clone())
+    }
+
+    fn append(
+        &self,
+        kind: &str,
+        entity: &str,
+        day: Option<&str>,
+        key: Option<&str>,
+        payload: &str,
+        at: &str,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (origin, at, actor, type, entity, day, key, payload)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![self.origin, at, self.actor, kind, entity, day, key, payload])?;
+        Ok(())
+    }
+
+    fn payload_by_key(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT payload FROM events WHERE key = ?1")?
+            .query_row(params![key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// For a record with an identity key: `Some(Unchanged)` when the same
+    /// record is already in the books, a conflict when a different one is.
+    fn already(&self, key: &str, line: &str, what: &'static str, id: &str) -> Result<Option<Applied>> {
+        match self.payload_by_key(key)? {
+            Some(existing) if existing == line => Ok(Some(Applied::Unchanged)),
+            Some(_) => Err(Error::Conflict {
+                what,
+                id: id.to_owned(),
+            }),
+            None => Ok(None),
+        }
+    }
+
+    fn check_period(&self, at: At) -> Result<()> {
+        match self.locked_through {
+            Some(day) if at.local_day() <= day && !self.may_edit_closed => Err(Error::PeriodLocked(day.to_string())),
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies one journal record.
+    pub fn apply(&mut self, record: Record) -> Result<Applied> {
+        if let Some(at) = record.at() {
+            self.check_period(at)?;
+        }
+        match record {
+            Record::Store(_) => self.apply_store(&record),
+            Record::Employee { .. } => self.apply_employee(&record),
+            Record::Product(ref p) => self.apply_product(p, &record),
+            Record::Promotion(ref p) => self.apply_promotion(p, &record),
+            Record::Stock(ref doc) => self.apply_stock_doc(doc, &record),
+            Record::ShiftOpen(ref open) => self.apply_shift_open(open, &record),
+            Record::Cash(ref cash) => self.apply_cash(cash, &record),
+            Record::Receipt(receipt) => self.apply_receipt(receipt),
+            Record::ShiftClose { ref shift, at } => self.apply_shift_close(shift, at, &record),
+        }
+    }
+
+    fn apply_store(&self, record: &Record) -> Result<Applied> {
+        let Record::Store(store) = record else {
+            return Ok(Applied::Unchanged);
+        };
+        if read::store(&self.tx, &store.id)?.as_ref() == Some(store) {
+            return Ok(Applied::Unchanged);
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO stores (id, name, address, inn, tax_system) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
+                   inn = excluded.inn, tax_system = excluded.tax_system",
+            )?
+            .execute(params![
+                store.id,
+                store.name,
+                store.address,
+                store.inn,
+                store.tax_system.map(|t| t.code())
+            ])?;
+        self.append("store", &store.id, None, None, &record.to_line(), &self.now)?;
+        Ok(Applied::Written)
+    }
+
+    fn apply_employee(&self, record: &Record) -> Result<Applied> {
+        let Record::Employee { employee, pin } = record else {
+            return Ok(Applied::Unchanged);
+        };
+        let current = read::employee_auth(&self.tx, &employee.id)?;
+        let pin_unchanged = match (pin, current.as_ref().and_then(|c| c.pin_hash.as_deref())) {
+            (None, _) => true,
+            (Some(pin), Some(hash)) => verify_pin(hash, pin),
+            (Some(_), None) => false,
+        };
+        if pin_unchanged && current.as_ref().map(|c| &c.employee) == Some(employee) {
+            return Ok(Applied::Unchanged);
+        }
+        let new_hash = match pin {
+            Some(pin) if !pin_unchanged => Some(hash_pin(pin)?),
+            _ => None,
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO employees (id, name, role, commission_pct, pin_hash) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+                   commission_pct = excluded.commission_pct,
+                   pin_hash = COALESCE(excluded.pin_hash, employees.pin_hash),
+                   failed_pins = CASE WHEN excluded.pin_hash IS NULL THEN employees.failed_pins ELSE 0 END,
+                   locked_until = CASE WHEN excluded.pin_hash IS NULL THEN employees.locked_until END",
+            )?
+            .execute(params![
+                employee.id,
+                employee.name,
+                employee.role.code(),
+                employee.commission_pct.to_string(),
+                new_hash
+            ])?;
+        self.append("employee", &employee.id, None, None, &record.to_line(), &self.now)?;
+        Ok(Applied::Written)
+    }
+
+    fn apply_product(&self, product: &Product, record: &Record) -> Result<Applied> {
+        if read::product(&self.tx, &product.sku)?.as_ref() == Some(product) {
+            return Ok(Applied::Unchanged);
+        }
+        for code in &product.barcodes {
+            let owner: Option<String> = self
+                .tx
+                .prepare_cached("SELECT sku FROM barcodes WHERE code = ?1")?
+                .query_row(params![code], |r| r.get(0))
+                .optional()?;
+            if let Some(owner) = owner.filter(|o| *o != product.sku) {
+                return Err(Error::invalid(format!(
+                    "product {}: barcode {code} already belongs to product {owner}",
+                    product.sku
+                )));
+            }
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO products (sku, name, name_fold, price, cost, vat, unit, category, kind, marked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (sku) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold,
+                   price = excluded.price, cost = excluded.cost, vat = excluded.vat, unit = excluded.unit,
+                   category = excluded.category, kind = excluded.kind, marked = excluded.marked",
+            )?
+            .execute(params![
+                product.sku,
+                product.name,
+                fold_name(&product.name),
+                product.price.kopecks(),
+                product.cost.map(Money::kopecks),
+                product.vat.code(),
+                product.unit.code(),
+                product.category,
+                product.kind.code(),
+                product.marked
+            ])?;
+        self.tx
+            .prepare_cached("DELETE FROM barcodes WHERE sku = ?1")?
+            .execute(params![product.sku])?;
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT INTO barcodes (code, sku) VALUES (?1, ?2)")?;
+        for code in &product.barcodes {
+            insert.execute(params![code, product.sku]).map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    Error::invalid(format!("product {}: barcode {code} is listed twice", product.sku))
+                }
+                other => Error::Storage(other),
+            })?;
+        }
+        self.append("product", &product.sku, None, None, &record.to_line(), &self.now)?;
+        Ok(Applied::Written)
+    }
+
+    fn apply_promotion(&self, promotion: &Promotion, record: &Record) -> Result<Applied> {
+        let ctx = |e: Error| Error::invalid(format!("promotion {}: {e}", promotion.id));
+        for sku in promotion.rule.skus() {
+            self.require_product(sku).map_err(ctx)?;
+        }
+        if let crate::promo::Rule::NForM {
+            target: Target::Category(c),
+            ..
+        }
+        | crate::promo::Rule::Percent {
+            target: Target::Category(c),
+            ..
+        } = &promotion.rule
+        {
+            let known: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM products WHERE category = ?1)",
+                params![c],
+                |r| r.get(0),
+            )?;
+            if !known {
+                return Err(ctx(Error::NotFound {
+                    what: "category",
+                    id: c.clone(),
+                }));
+            }
+        }
+        if let PromoStores::Only(stores) = &promotion.stores {
+            for store in stores {
+                self.require_store(store).map_err(ctx)?;
+            }
+        }
+        let line = record.to_line();
+        let current: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT payload FROM promotions WHERE id = ?1",
+                params![promotion.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if current.as_deref() == Some(line.as_str()) {
+            return Ok(Applied::Unchanged);
+        }
+        self.tx.execute(
+            "INSERT INTO promotions (id, payload) VALUES (?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload",
+            params![promotion.id, line],
+        )?;
+        self.append("promotion", &promotion.id, None, None, &line, &self.now)?;
+        Ok(Applied::Written)
+    }
+
+    fn require_product(&self, sku: &str) -> Result<Product> {
+        read::product(&self.tx, sku)?.ok_or_else(|| Error::NotFound {
+            what: "product",
+            id: sku.to_owned(),
+        })
+    }
+
+    fn require_store(&self, id: &str) -> Result<()> {
+        let exists: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM stores WHERE id = ?1)")?
+            .query_row(params![id], |r| r.get(0))?;
+        if exists {
+            Ok(())
+        } else {
+            Err(Error::NotFound {
+                what: "store",
+                id: id.to_owned(),
+            })
+        }
+    }
+
+    fn require_employee(&self, id: &str) -> Result<()> {
+        let exists: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM employees WHERE id = ?1)")?
+            .query_row(params![id], |r| r.get(0))?;
+        if exists {
+            Ok(())
+        } else {
+            Err(Error::NotFound {
+                what: "employee",
+                id: id.to_owned(),
+            })
+        }
+    }
+
+    /// The shift, which must be open at `at`.
+    fn open_shift_at(&self, shift: &str, at: At) -> Result<ShiftInfo> {
+        let info = read::shift_info(&self.tx, shift)?.ok_or_else(|| Error::NotFound {
+            what: "shift",
+            id: shift.to_owned(),
+        })?;
+        if at < info.opened_at || info.closed_at.is_some() {
+            return Err(Error::ShiftNotOpen {
+                shift: shift.to_owned(),
+                at: at.to_string(),
+            });
+        }
+        Ok(info)
+    }
+
+    /// Moves stock of a product and keeps its moving average cost; returns
+    /// the unit cost the goods moved at. `in_cost` is the cost of incoming
+    /// goods (a supply's line, a buyer's return at its sale's cost).
+    fn move_stock(
+        &self,
+        store: &str,
+        product: &Product,
+        delta_milli: i64,
+        in_cost: Option<Decimal>,
+    ) -> Result<Decimal> {
+        let catalogue_cost = product.cost.map_or(Decimal::ZERO, Money::as_decimal);
+        if !product.is_stocked() {
+            return Ok(catalogue_cost);
+        }
+        let row: Option<(i64, String)> = self
+            .tx
+            .prepare_cached("SELECT qty, avg_cost FROM stock WHERE store = ?1 AND sku = ?2")?
+            .query_row(params![store, product.sku], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (held, average) = match row {
+            Some((qty, avg)) => (
+                qty,
+                avg.parse::<Decimal>()
+                    .map_err(|_| Error::invalid(format!("the database holds an invalid cost `{avg}`")))?,
+            ),
+            None => (0, catalogue_cost),
+        };
+        let (unit_cost, new_average) = match in_cost {
+            Some(cost) if delta_milli > 0 => {
+                let average = if held <= 0 {
+                    cost
+                } else {
+                    let (s, q) = (Decimal::new(held, 3), Decimal::new(delta_milli, 3));
+                    (s * average + q * cost) / (s + q)
+                };
+                (cost, average)
+            }
+            _ => (average, average),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO stock (store, sku, qty, avg_cost) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (store, sku) DO UPDATE SET qty = qty + excluded.qty, avg_cost = excluded.avg_cost",
+            )?
+            .execute(params![
+                store,
+                product.sku,
+                delta_milli,
+                new_average.normalize().to_string()
+            ])?;
+        Ok(unit_cost)
+    }
+
+    fn apply_stock_doc(&self, doc: &StockDoc, record: &Record) -> Result<Applied> {
+        let key = format!("{}:{}", doc.kind.code(), doc.id);
+        let line = record.to_line();
+        if let Some(applied) = self.already(&key, &line, "stock document", &doc.id)? {
+            return Ok(applied);
+        }
+        let ctx = |e: Error| Error::invalid(format!("{} {}: {e}", doc.kind.code(), doc.id));
+        self.require_store(&doc.store).map_err(ctx)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO stock_docs (kind, id, store, at, at_utc, supplier, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                doc.kind.code(),
+                doc.id,
+                doc.store,
+                doc.at.to_string(),
+                doc.at.epoch_millis(),
+                doc.supplier,
+                doc.reason
+            ])?;
+        for (n, l) in doc.lines.iter().enumerate() {
+            let product = self.require_product(&l.sku).map_err(ctx)?;
+            if !product.is_stocked() {
+                return Err(ctx(Error::invalid(format!(
+                    "lines[{n}]: {} is a service and has no stock",
+                    l.sku
+                ))));
+            }
+            product.check_qty(l.qty).map_err(ctx)?;
+            let delta = doc.kind.direction() * l.qty.milli();
+            let in_cost = l.cost.filter(|_| delta > 0).map(Money::as_decimal);
+            let unit_cost = self.move_stock(&doc.store, &product, delta, in_cost)?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO stock_doc_lines (kind, doc, line_no, sku, qty, cost, unit_cost)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    doc.kind.code(),
+                    doc.id,
+                    n as i64,
+                    l.sku,
+                    l.qty.milli(),
+                    l.cost.map(Money::kopecks),
+                    unit_cost.normalize().to_string()
+                ])?;
+        }
+        let day = doc.at.local_day().to_string();
+        self.append(
+            doc.kind.code(),
+            &doc.id,
+            Some(&day),
+            Some(&key),
+            &line,
+            &doc.at.to_string(),
+        )?;
+        Ok(Applied::Written)
+    }
+
+    fn apply_shift_open(&self, open: &ShiftOpen, record: &Record) -> Result<Applied> {
+        let key = format!("shift_open:{}", open.id);
+        let line = record.to_line();
+        if let Some(applied) = self.already(&key, &line, "shift", &open.id)? {
+            return Ok(applied);
+        }
+        let ctx = |e: Error| Error::invalid(format!("shift_open {}: {e}", open.id));
+        self.require_store(&open.store).map_err(ctx)?;
+        self.require_employee(&open.cashier).map_err(ctx)?;
+        if let Some(shift) = read::open_shift(&self.tx, &open.store, &open.till)? {
+            return Err(ctx(Error::ShiftAlreadyOpen {
+                till: open.till.clone(),
+                shift,
+            }));
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO shifts (id, store, till, cashier, opened_at, opened_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                open.id,
+                open.store,
+                open.till,
+                open.cashier,
+                open.at.to_string(),
+                open.at.epoch_millis()
+            ])?;
+        let day = open.at.local_day().to_string();
+        self.append(
+            "shift_open",
+            &open.id,
+            Some(&day),
+            Some(&key),
+            &line,
+            &open.at.to_string(),
+        )?;
+        Ok(Applied::Written)
+    }
+
+    fn apply_cash(&mut self, cash: &CashMove, record: &Record) -> Result<Applied> {
+        let kind = record.type_name();
+        let base = format!(
+            "{kind}:{}:{}:{}:{}#",
+            cash.shift,
+            cash.at,
+            cash.amount,
+            cash.out_reason.map_or("", |r| r.code())
+        );
+        let occurrence = match self.occurrences.as_mut() {
+            Some(seen) => {
+                let n = seen.entry(base.clone()).or_insert(0);
+                *n += 1;
+                *n as i64
+            }
+            None => {
+                let upper = format!("{base}\u{10FFFF}");
+                self.tx
+                    .prepare_cached("SELECT COUNT(*) FROM events WHERE key > ?1 AND key < ?2")?
+                    .query_row(params![base, upper], |r| r.get::<_, i64>(0))?
+                    + 1
+            }
+        };
+        let key = format!("{base}{occurrence}");
+        if self.payload_by_key(&key)?.is_some() {
+            return Ok(Applied::Unchanged);
+        }
+        let ctx = |e: Error| Error::invalid(format!("{kind}: {e}"));
+        let info = self.open_shift_at(&cash.shift, cash.at).map_err(ctx)?;
+        if cash.out_reason.is_some() {
+            let available = read::cash_in_drawer(&self.tx, &cash.shift)?;
+            if cash.amount > available {
+                return Err(ctx(Error::NotEnoughCash {
+                    requested: cash.amount,
+                    available,
+                }));
+            }
+        }
+        self.tx
+            .prepare_cached("INSERT INTO cash_moves (shift, at, at_utc, amount, reason) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![
+                cash.shift,
+                cash.at.to_string(),
+                cash.at.epoch_millis(),
+                cash.amount.kopecks(),
+                cash.out_reason.map(|r| r.code())
+            ])?;
+        let day = info.opened_at.local_day().to_string();
+        self.append(
+            kind,
+            &cash.shift,
+            Some(&day),
+            Some(&key),
+            &record.to_line(),
+            &cash.at.to_string(),
+        )?;
+        Ok(Applied::Written)
+    }
+
+    fn apply_receipt(&self, receipt: Receipt) -> Result<Applied> {
+        let draft = receipt.draft();
+        let id = draft.id.clone();
+        let ctx = |e: Error| Error::invalid(format!("receipt {id}: {e}"));
+        let info = read::shift_info(&self.tx, &draft.shift)?.ok_or_else(|| {
+            ctx(Error::NotFound {
+                what: "shift",
+                id: draft.shift.clone(),
+            })
+        })?;
+        // The journal's `cashier?` defaults to the shift's; the books record it.
+        let cashier = draft.cashier.clone().unwrap_or_else(|| info.cashier.clone());
+        let mut resolved = draft.clone();
+        resolved.cashier = Some(cashier.clone());
+        let receipt = Receipt::new(resolved).map_err(ctx)?;
+        let draft = receipt.draft();
+        let record = Record::Receipt(receipt.clone());
+        let line = record.to_line();
+        let key = format!("receipt:{id}");
+        if let Some(applied) = self.already(&key, &line, "receipt", &id)? {
+            return Ok(applied);
+        }
+        self.open_shift_at(&draft.shift, draft.at).map_err(ctx)?;
+        self.require_employee(&cashier).map_err(ctx)?;
+        let mut products = Vec::with_capacity(draft.lines.len());
+        for line in &draft.lines {
+            let product = self.require_product(&line.sku).map_err(ctx)?;
+            product.check_qty(line.qty).map_err(ctx)?;
+            products.push(product);
+        }
+        if let Some(sale) = &draft.return_of {
+            self.check_return(&receipt, sale).map_err(ctx)?;
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO receipts (id, shift, at, at_utc, kind, cashier, return_of, total, change)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                id,
+                draft.shift,
+                draft.at.to_string(),
+                draft.at.epoch_millis(),
+                draft.kind.code(),
+                cashier,
+                draft.return_of,
+                receipt.total().kopecks(),
+                receipt.change().kopecks()
+            ])?;
+        for (n, (line, product)) in draft.lines.iter().zip(&products).enumerate() {
+            let unit_cost = match draft.kind {
+                ReceiptKind::Sale => self.move_stock(&info.store, product, -line.qty.milli(), None)?,
+                ReceiptKind::Return => {
+                    let sale_cost = match &draft.return_of {
+                        Some(sale) => self.sale_unit_cost(sale, &line.sku)?,
+                        None => None,
+                    };
+                    self.move_stock(&info.store, product, line.qty.milli(), sale_cost)?
+                }
+            };
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO receipt_lines (receipt, line_no, sku, qty, price, discount, amount, unit_cost)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    id,
+                    n as i64,
+                    line.sku,
+                    line.qty.milli(),
+                    line.price.kopecks(),
+                    line.discount.kopecks(),
+                    line.amount().kopecks(),
+                    unit_cost.normalize().to_string()
+                ])?;
+        }
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT INTO payments (receipt, n, method, amount) VALUES (?1, ?2, ?3, ?4)")?;
+        for (n, payment) in draft.payments.iter().enumerate() {
+            insert.execute(params![id, n as i64, payment.method.code(), payment.amount.kopecks()])?;
+        }
+        let day = info.opened_at.local_day().to_string();
+        self.append("receipt", &id, Some(&day), Some(&key), &line, &draft.at.to_string())?;
+        Ok(Applied::Written)
+    }
+
+    fn sale_unit_cost(&self, sale: &str, sku: &str) -> Result<Option<Decimal>> {
+        let cost: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT unit_cost FROM receipt_lines WHERE receipt = ?1 AND sku = ?2 ORDER BY line_no LIMIT 1",
+            )?
+            .query_row(params![sale, sku], |r| r.get(0))
+            .optional()?;
+        Ok(cost.and_then(|c| c.parse().ok()))
+    }
+
+    /// A return may take back no more than the sale sold less earlier
+    /// returns, and refund each method no more than it brought in.
+    fn check_return(&self, receipt: &Receipt, sale: &str) -> Result<()> {
+        let kind: Option<String> = self
+            .tx
+            .prepare_cached("SELECT kind FROM receipts WHERE id = ?1")?
+            .query_row(params![sale], |r| r.get(0))
+            .optional()?;
+        match kind.as_deref() {
+            None => {
+                return Err(Error::NotFound {
+                    what: "sale receipt",
+                    id: sale.to_owned(),
+                })
+            }
+            Some("sale") => {}
+            Some(_) => return Err(Error::invalid(format!("return_of: {sale} is not a sale receipt"))),
+        }
+        let mut asked: Vec<(&str, i64)> = Vec::new();
+        for line in &receipt.draft().lines {
+            match asked.iter_mut().find(|(sku, _)| *sku == line.sku) {
+                Some(entry) => entry.1 += line.qty.milli(),
+                None => asked.push((&line.sku, line.qty.milli())),
+            }
+        }
+        for (sku, milli) in asked {
+            let (sold, returned) = read::returnable(&self.tx, sale, sku)?;
+            if milli > sold - returned {
+                return Err(Error::ReturnExceedsSale {
+                    sku: sku.to_owned(),
+                    requested: Qty::from_milli(milli).unwrap_or(Qty::ONE),
+                    available: Qty::from_milli(sold - returned).map_or_else(|| "0".to_owned(), |q| q.to_string()),
+                    sale: sale.to_owned(),
+                });
+            }
+        }
+        for method in PaymentMethod::ALL {
+            let refund = Money::sum(
+                receipt
+                    .draft()
+                    .payments
+                    .iter()
+                    .filter(|p| p.method == *method)
+                    .map(|p| p.amount),
+            );
+            if refund.is_zero() {
+                continue;
+            }
+            let (paid, refunded) = read::refundable(&self.tx, sale, *method)?;
+            if refund > paid - refunded {
+                return Err(Error::invalid(format!(
+                    "refund of {refund} by {method} exceeds the {} paid by {method} on sale {sale} and not yet refunded",
+                    paid - refunded
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_shift_close(&self, shift: &str, at: At, record: &Record) -> Result<Applied> {
+        let key = format!("shift_close:{shift}");
+        let line = record.to_line();
+        if let Some(applied) = self.already(&key, &line, "shift close", shift)? {
+            return Ok(applied);
+        }
+        let ctx = |e: Error| Error::invalid(format!("shift_close {shift}: {e}"));
+        let info = self.open_shift_at(shift, at).map_err(ctx)?;
+        let last: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT MAX(t) FROM (SELECT MAX(at_utc) AS t FROM receipts WHERE shift = ?1
+                                     UNION ALL SELECT MAX(at_utc) FROM cash_moves WHERE shift = ?1)",
+            )?
+            .query_row(params![shift], |r| r.get(0))?;
+        if last.is_some_and(|t| t > at.epoch_millis()) {
+            return Err(ctx(Error::invalid("the shift has records after this closing time")));
+        }
+        self.tx
+            .prepare_cached("UPDATE shifts SET closed_at = ?2, closed_utc = ?3 WHERE id = ?1")?
+            .execute(params![shift, at.to_string(), at.epoch_millis()])?;
+        let day = info.opened_at.local_day().to_string();
+        self.append("shift_close", shift, Some(&day), Some(&key), &line, &at.to_string())?;
+        Ok(Applied::Written)
+    }
+
+    /// Replaces a role's rights (the owner role always keeps the right to
+    /// manage staff).
+    pub fn set_rights(&self, role: Role, rights: &Rights) -> Result<()> {
+        let mut rights = rights.clone();
+        if role == Role::Owner {
+            rights.permissions.insert(crate::staff::Permission::ManageStaff);
+        }
+        super::write_rights(&self.tx, role, &rights)?;
+        let payload = serde_json::json!({
+            "role": role.code(),
+            "permissions": rights.permissions.iter().map(|p| p.code()).collect::<Vec<_>>(),
+            "max_discount_pct": rights.max_discount.to_string(),
+        });
+        self.note("rights", role.code(), &payload)
+    }
+
+    /// Records a wrong PIN. With `lock_until` the employee is locked until
+    /// then and the count starts again; without, the count goes up.
+    pub fn record_wrong_pin(&self, employee: &str, lock_until: Option<i64>) -> Result<()> {
+        self.tx.execute(
+            "UPDATE employees SET failed_pins = CASE WHEN ?2 IS NULL THEN failed_pins + 1 ELSE 0 END,
+                                  locked_until = ?2
+              WHERE id = ?1",
+            params![employee, lock_until],
+        )?;
+        self.note(
+            "login_failed",
+            employee,
+            &serde_json::json!({ "locked_until": lock_until }),
+        )
+    }
+
+    /// Records a successful login.
+    pub fn record_login(&self, employee: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE employees SET failed_pins = 0, locked_until = NULL WHERE id = ?1",
+            params![employee],
+        )?;
+        self.note("login", employee, &serde_json::json!({}))
+    }
+
+    /// Locks every day up to and including `through` against edits.
+    pub fn lock_period(&mut self, through: NaiveDate) -> Result<()> {
+        let day = through.format("%Y-%m-%d").to_string();
+        self.tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('locked_through', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![day],
+        )?;
+        self.locked_through = Some(through);
+        self.note("period_locked", &day, &serde_json::json!({ "through": day }))
+    }
+
+    /// An employee and the rights of their role, read inside this
+    /// transaction so a check and the write it guards see the same state.
+    pub fn employee_rights(&self, id: &str) -> Result<(Employee, Rights)> {
+        let employee = read::employee(&self.tx, id)?.ok_or_else(|| Error::NotFound {
+            what: "employee",
+            id: id.to_owned(),
+        })?;
+        let rights = read::rights(&self.tx, employee.role)?;
+        Ok((employee, rights))
+    }
+
+    /// The open shift of a till.
+    pub fn open_shift(&self, store: &str, till: &str) -> Result<Option<String>> {
+        read::open_shift(&self.tx, store, till)
+    }
+
+    /// How many shifts a till has had.
+    pub fn shift_count(&self, store: &str, till: &str) -> Result<i64> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT COUNT(*) FROM shifts WHERE store = ?1 AND till = ?2")?
+            .query_row(params![store, till], |r| r.get(0))?)
+    }
+
+    /// How many receipts a shift has.
+    pub fn receipt_count(&self, shift: &str) -> Result<i64> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT COUNT(*) FROM receipts WHERE shift = ?1")?
+            .query_row(params![shift], |r| r.get(0))?)
+    }
+
+    /// Cash in a shift's drawer.
+    pub fn cash_in_drawer(&self, shift: &str) -> Result<Money> {
+        read::cash_in_drawer(&self.tx, shift)
+    }
+
+    /// A receipt as recorded.
+    pub fn receipt(&self, id: &str) -> Result<Option<Receipt>> {
+        read::receipt(&self.tx, id)
+    }
+
+    /// Receipts that returned goods of a sale.
+    pub fn returns_of(&self, sale: &str) -> Result<Vec<Receipt>> {
+        let ids = self
+            .tx
+            .prepare_cached("SELECT id FROM receipts WHERE return_of = ?1 ORDER BY at_utc, id")?
+            .query_map(params![sale], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.iter()
+            .map(|id| {
+                read::receipt(&self.tx, id)?.ok_or_else(|| Error::NotFound {
+                    what: "receipt",
+                    id: id.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Net paid by a method on a sale and refunded so far.
+    pub fn refundable(&self, sale: &str, method: PaymentMethod) -> Result<(Money, Money)> {
+        read::refundable(&self.tx, sale, method)
+    }
+
+    /// Login state of an employee.
+    pub fn employee_auth(&self, id: &str) -> Result<Option<super::EmployeeAuth>> {
+        read::employee_auth(&self.tx, id)
+    }
+
+    /// Totals of a shift.
+    pub fn shift_totals(&self, shift: &str) -> Result<crate::shift::ShiftTotals> {
+        read::shift_totals(&self.tx, shift)
+    }
+}

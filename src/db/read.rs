@@ -1,0 +1,488 @@
+//! Queries: reads shared by the ledger (inside its transaction) and by the
+//! till and reports (outside one).
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::Db;
+use crate::catalog::{fold_name, prefix_upper_bound, Product, ProductKind, Store, TaxSystem, Unit};
+use crate::clock::At;
+use crate::error::{Error, Result};
+use crate::journal::{parse_line, Record};
+use crate::money::{Money, Percent, VatRate};
+use crate::sale::{PaymentMethod, Receipt};
+use crate::shift::{MethodTotals, ShiftTotals};
+use crate::staff::{Employee, Permission, Rights, Role};
+
+/// An employee with what login needs.
+#[derive(Debug, Clone)]
+pub struct EmployeeAuth {
+    /// The card.
+    pub employee: Employee,
+    /// Salted argon2 hash, if a PIN is set.
+    pub pin_hash: Option<String>,
+    /// Wrong PINs in a row.
+    pub failed_pins: u32,
+    /// Locked until this UTC millisecond.
+    pub locked_until: Option<i64>,
+}
+
+/// One entry of the action history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Position in this database's history (gapless).
+    pub seq: i64,
+    /// The till (node) that recorded it.
+    pub origin: String,
+    /// When it happened.
+    pub at: String,
+    /// Who did it (`None`: the system, e.g. an import).
+    pub actor: Option<String>,
+    /// What kind of change.
+    pub kind: String,
+    /// The record it concerns.
+    pub entity: String,
+    /// The record, as a journal line or a JSON object.
+    pub payload: String,
+}
+
+/// Where a shift stands.
+#[derive(Debug, Clone)]
+pub(crate) struct ShiftInfo {
+    pub(crate) store: String,
+    pub(crate) till: String,
+    pub(crate) cashier: String,
+    pub(crate) opened_at: At,
+    pub(crate) closed_at: Option<At>,
+}
+
+fn corrupt(what: &str, value: &str) -> Error {
+    Error::invalid(format!("the database holds an invalid {what} `{value}`"))
+}
+
+const PRODUCT_COLUMNS: &str = "sku, name, price, cost, vat, unit, category, kind, marked";
+
+fn product_from_row(conn: &Connection, row: &Row<'_>) -> Result<Product> {
+    let sku: String = row.get(0)?;
+    let vat: String = row.get(4)?;
+    let unit: String = row.get(5)?;
+    let kind: String = row.get(7)?;
+    let mut barcodes = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT code FROM barcodes WHERE sku = ?1 ORDER BY rowid")?;
+    for code in stmt.query_map(params![sku], |r| r.get::<_, String>(0))? {
+        barcodes.push(code?);
+    }
+    Ok(Product {
+        name: row.get(1)?,
+        price: Money::from_kopecks(row.get(2)?),
+        cost: row.get::<_, Option<i64>>(3)?.map(Money::from_kopecks),
+        vat: VatRate::from_code(&vat).ok_or_else(|| corrupt("VAT rate", &vat))?,
+        unit: Unit::from_code(&unit).ok_or_else(|| corrupt("unit", &unit))?,
+        category: row.get(6)?,
+        kind: ProductKind::from_code(&kind).ok_or_else(|| corrupt("product kind", &kind))?,
+        marked: row.get(8)?,
+        barcodes,
+        sku,
+    })
+}
+
+fn one_product(conn: &Connection, sql: &str, key: &str) -> Result<Option<Product>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params![key])?;
+    match rows.next()? {
+        Some(row) => product_from_row(conn, row).map(Some),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn product(conn: &Connection, sku: &str) -> Result<Option<Product>> {
+    one_product(
+        conn,
+        &format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE sku = ?1"),
+        sku,
+    )
+}
+
+pub(crate) fn product_by_barcode(conn: &Connection, code: &str) -> Result<Option<Product>> {
+    one_product(
+        conn,
+        &format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE sku = (SELECT sku FROM barcodes WHERE code = ?1)"),
+        code,
+    )
+}
+
+pub(crate) fn store(conn: &Connection, id: &str) -> Result<Option<Store>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, address, inn, tax_system FROM stores WHERE id = ?1")?;
+    let row = stmt
+        .query_row(params![id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(id, name, address, inn, tax)| {
+        Ok(Store {
+            id,
+            name,
+            address,
+            inn,
+            tax_system: tax
+                .map(|t| TaxSystem::from_code(&t).ok_or_else(|| corrupt("tax system", &t)))
+                .transpose()?,
+        })
+    })
+    .transpose()
+}
+
+pub(crate) fn employee_auth(conn: &Connection, id: &str) -> Result<Option<EmployeeAuth>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, role, commission_pct, pin_hash, failed_pins, locked_until FROM employees WHERE id = ?1",
+    )?;
+    let row = stmt
+        .query_row(params![id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(id, name, role, pct, pin_hash, failed_pins, locked_until)| {
+        Ok(EmployeeAuth {
+            employee: Employee {
+                role: Role::from_code(&role).ok_or_else(|| corrupt("role", &role))?,
+                commission_pct: Percent::parse(&pct).map_err(|_| corrupt("percentage", &pct))?,
+                id,
+                name,
+            },
+            pin_hash,
+            failed_pins,
+            locked_until,
+        })
+    })
+    .transpose()
+}
+
+pub(crate) fn employee(conn: &Connection, id: &str) -> Result<Option<Employee>> {
+    Ok(employee_auth(conn, id)?.map(|a| a.employee))
+}
+
+pub(crate) fn rights(conn: &Connection, role: Role) -> Result<Rights> {
+    let mut stmt = conn.prepare_cached("SELECT permission FROM role_permissions WHERE role = ?1")?;
+    let mut permissions = std::collections::BTreeSet::new();
+    for code in stmt.query_map(params![role.code()], |r| r.get::<_, String>(0))? {
+        let code = code?;
+        // A right this build does not know (written by a newer one) grants nothing here.
+        if let Some(p) = Permission::from_code(&code) {
+            permissions.insert(p);
+        }
+    }
+    let limit: Option<String> = conn
+        .query_row(
+            "SELECT max_discount_pct FROM role_limits WHERE role = ?1",
+            params![role.code()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let max_discount = match limit {
+        Some(text) => Percent::parse(&text).map_err(|_| corrupt("percentage", &text))?,
+        None => Percent::ZERO,
+    };
+    Ok(Rights {
+        permissions,
+        max_discount,
+    })
+}
+
+pub(crate) fn open_shift(conn: &Connection, store: &str, till: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND closed_at IS NULL")?
+        .query_row(params![store, till], |r| r.get(0))
+        .optional()?)
+}
+
+pub(crate) fn shift_info(conn: &Connection, id: &str) -> Result<Option<ShiftInfo>> {
+    let row = conn
+        .prepare_cached("SELECT store, till, cashier, opened_at, closed_at FROM shifts WHERE id = ?1")?
+        .query_row(params![id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(store, till, cashier, opened, closed)| {
+        Ok(ShiftInfo {
+            store,
+            till,
+            cashier,
+            opened_at: At::parse(&opened)?,
+            closed_at: closed.as_deref().map(At::parse).transpose()?,
+        })
+    })
+    .transpose()
+}
+
+/// Cash in the drawer of a shift: cash in − cash out + cash sales net of
+/// change − cash refunds.
+pub(crate) fn cash_in_drawer(conn: &Connection, shift: &str) -> Result<Money> {
+    let kopecks: i64 = conn
+        .prepare_cached(
+            "SELECT
+               (SELECT COALESCE(SUM(CASE WHEN reason IS NULL THEN amount ELSE -amount END), 0)
+                  FROM cash_moves WHERE shift = ?1)
+             + (SELECT COALESCE(SUM(CASE r.kind WHEN 'sale' THEN p.amount ELSE -p.amount END), 0)
+                  FROM receipts r JOIN payments p ON p.receipt = r.id
+                 WHERE r.shift = ?1 AND p.method = 'cash')
+             - (SELECT COALESCE(SUM(change), 0) FROM receipts WHERE shift = ?1)",
+        )?
+        .query_row(params![shift], |r| r.get(0))?;
+    Ok(Money::from_kopecks(kopecks))
+}
+
+pub(crate) fn shift_totals(conn: &Connection, id: &str) -> Result<ShiftTotals> {
+    let info = shift_info(conn, id)?.ok_or_else(|| Error::NotFound {
+        what: "shift",
+        id: id.to_owned(),
+    })?;
+    let mut totals = ShiftTotals {
+        shift: id.to_owned(),
+        store: info.store,
+        till: info.till,
+        cashier: info.cashier,
+        opened_at: info.opened_at,
+        closed_at: info.closed_at,
+        sales_count: 0,
+        sales: Money::ZERO,
+        returns_count: 0,
+        returns: Money::ZERO,
+        cash: MethodTotals::default(),
+        card: MethodTotals::default(),
+        other: MethodTotals::default(),
+        cash_in: Money::ZERO,
+        cash_out: Money::ZERO,
+        collections: Money::ZERO,
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(change), 0)
+           FROM receipts WHERE shift = ?1 GROUP BY kind",
+    )?;
+    let mut change = Money::ZERO;
+    let mut rows = stmt.query(params![id])?;
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(0)?;
+        let (count, total) = (row.get::<_, i64>(1)?, Money::from_kopecks(row.get(2)?));
+        if kind == "sale" {
+            totals.sales_count = count;
+            totals.sales = total;
+            change = Money::from_kopecks(row.get(3)?);
+        } else {
+            totals.returns_count = count;
+            totals.returns = total;
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.kind, p.method, SUM(p.amount)
+           FROM receipts r JOIN payments p ON p.receipt = r.id
+          WHERE r.shift = ?1 GROUP BY r.kind, p.method",
+    )?;
+    let mut rows = stmt.query(params![id])?;
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(0)?;
+        let method: String = row.get(1)?;
+        let amount = Money::from_kopecks(row.get(2)?);
+        let slot = match PaymentMethod::from_code(&method) {
+            Some(PaymentMethod::Cash) => &mut totals.cash,
+            Some(PaymentMethod::Card) => &mut totals.card,
+            Some(PaymentMethod::Other) => &mut totals.other,
+            None => return Err(corrupt("payment method", &method)),
+        };
+        if kind == "sale" {
+            slot.sales += amount;
+        } else {
+            slot.returns += amount;
+        }
+    }
+    totals.cash.sales -= change;
+    let mut stmt =
+        conn.prepare_cached("SELECT reason, SUM(amount) FROM cash_moves WHERE shift = ?1 GROUP BY reason")?;
+    let mut rows = stmt.query(params![id])?;
+    while let Some(row) = rows.next()? {
+        let reason: Option<String> = row.get(0)?;
+        let amount = Money::from_kopecks(row.get(1)?);
+        match reason.as_deref() {
+            None => totals.cash_in += amount,
+            Some(r) => {
+                totals.cash_out += amount;
+                if r == "collection" {
+                    totals.collections += amount;
+                }
+            }
+        }
+    }
+    Ok(totals)
+}
+
+/// The receipt as it was recorded (from its journal line).
+pub(crate) fn receipt(conn: &Connection, id: &str) -> Result<Option<Receipt>> {
+    let payload: Option<String> = conn
+        .prepare_cached("SELECT payload FROM events WHERE key = ?1")?
+        .query_row(params![format!("receipt:{id}")], |r| r.get(0))
+        .optional()?;
+    match payload.as_deref().map(parse_line).transpose()? {
+        Some(Record::Receipt(r)) => Ok(Some(r)),
+        Some(_) => Err(corrupt("receipt event", id)),
+        None => Ok(None),
+    }
+}
+
+/// Quantity of each product a sale sold, less what returns of it took back.
+pub(crate) fn returnable(conn: &Connection, sale: &str, sku: &str) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT
+               (SELECT COALESCE(SUM(qty), 0) FROM receipt_lines WHERE receipt = ?1 AND sku = ?2),
+               (SELECT COALESCE(SUM(l.qty), 0) FROM receipts r JOIN receipt_lines l ON l.receipt = r.id
+                 WHERE r.return_of = ?1 AND l.sku = ?2)",
+        )?
+        .query_row(params![sale, sku], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// Net paid by a method on a sale (cash net of change), and refunded so far.
+pub(crate) fn refundable(conn: &Connection, sale: &str, method: PaymentMethod) -> Result<(Money, Money)> {
+    let (paid, refunded): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT
+               (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE receipt = ?1 AND method = ?2)
+                 - CASE WHEN ?2 = 'cash' THEN (SELECT change FROM receipts WHERE id = ?1) ELSE 0 END,
+               (SELECT COALESCE(SUM(p.amount), 0) FROM receipts r JOIN payments p ON p.receipt = r.id
+                 WHERE r.return_of = ?1 AND p.method = ?2)",
+        )?
+        .query_row(params![sale, method.code()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((Money::from_kopecks(paid), Money::from_kopecks(refunded)))
+}
+
+impl Db {
+    /// A product by sku.
+    pub fn product(&self, sku: &str) -> Result<Option<Product>> {
+        product(&self.conn, sku)
+    }
+
+    /// A product by one of its barcodes.
+    pub fn product_by_barcode(&self, code: &str) -> Result<Option<Product>> {
+        product_by_barcode(&self.conn, code)
+    }
+
+    /// Products whose name starts with `prefix`, ignoring case (Cyrillic
+    /// included) and ё/е, by name.
+    pub fn search_products(&self, prefix: &str, limit: usize) -> Result<Vec<Product>> {
+        let from = fold_name(prefix);
+        let to = prefix_upper_bound(&from);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE name_fold >= ?1 AND name_fold < ?2
+              ORDER BY name_fold, sku LIMIT ?3"
+        ))?;
+        let mut rows = stmt.query(params![from, to, limit as i64])?;
+        let mut found = Vec::new();
+        while let Some(row) = rows.next()? {
+            found.push(product_from_row(&self.conn, row)?);
+        }
+        Ok(found)
+    }
+
+    /// A store.
+    pub fn store(&self, id: &str) -> Result<Option<Store>> {
+        store(&self.conn, id)
+    }
+
+    /// An employee.
+    pub fn employee(&self, id: &str) -> Result<Option<Employee>> {
+        employee(&self.conn, id)
+    }
+
+    /// An employee with login state.
+    pub fn employee_auth(&self, id: &str) -> Result<Option<EmployeeAuth>> {
+        employee_auth(&self.conn, id)
+    }
+
+    /// Rights of a role.
+    pub fn rights(&self, role: Role) -> Result<Rights> {
+        rights(&self.conn, role)
+    }
+
+    /// The open shift of a till, if any.
+    pub fn open_shift(&self, store: &str, till: &str) -> Result<Option<String>> {
+        open_shift(&self.conn, store, till)
+    }
+
+    /// X (open) or Z (closed) totals of a shift.
+    pub fn shift_totals(&self, shift: &str) -> Result<ShiftTotals> {
+        shift_totals(&self.conn, shift)
+    }
+
+    /// Cash in the drawer of a shift now.
+    pub fn cash_in_drawer(&self, shift: &str) -> Result<Money> {
+        cash_in_drawer(&self.conn, shift)
+    }
+
+    /// A receipt as recorded.
+    pub fn receipt(&self, id: &str) -> Result<Option<Receipt>> {
+        receipt(&self.conn, id)
+    }
+
+    /// Stock of a product in a store in thousandths of a unit (may be
+    /// negative when goods were sold before their supply was booked).
+    pub fn stock_milli(&self, store: &str, sku: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT qty FROM stock WHERE store = ?1 AND sku = ?2",
+                params![store, sku],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// The latest entries of the action history, newest last.
+    pub fn history(&self, limit: usize) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, origin, at, actor, type, entity, payload FROM
+               (SELECT * FROM events ORDER BY seq DESC LIMIT ?1) ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![limit as i64], |r| {
+            Ok(Event {
+                seq: r.get(0)?,
+                origin: r.get(1)?,
+                at: r.get(2)?,
+                actor: r.get(3)?,
+                kind: r.get(4)?,
+                entity: r.get(5)?,
+                payload: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Number of history entries.
+    pub fn event_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?)
+    }
+
+    /// The period lock: records dated on or before this day are closed.
+    pub fn locked_through(&self) -> Result<Option<chrono::NaiveDate>> {
+        super::meta(&self.conn, "locked_through")?
+            .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| corrupt("date", &d)))
+            .transpose()
+    }
+}

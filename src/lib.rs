@@ -1,0 +1,21 @@
+//! Kassa: the till core. Exact money, shifts, sales, returns, cash, stock,
+//! staff and rights, durable storage, the journal and the reports, behind
+//! one application service, [`till::Till`], that the GUI and the CLI call.
+//!
+//! See ARCHITECTURE.md for the map and the invariants.
+
+pub mod catalog;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod journal;
+pub mod money;
+pub mod promo;
+pub mod report;
+pub mod sale;
+pub mod shift;
+pub mod staff;
+pub mod stock;
+pub mod till;
+
+pub use error::{Error, Result};

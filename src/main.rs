@@ -1,0 +1,292 @@
+//! `kassa`: the command line (shared/spec/cli.md). Output goes to standard
+//! output (or `--out`), messages to standard error; exit 0 on success, 1 on
+//! a user error with one clear line, 2 on bad usage.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use kassa::clock::SystemClock;
+use kassa::db::report::Period;
+use kassa::db::Db;
+use kassa::money::{Money, Qty};
+use kassa::report::{self, Format};
+use kassa::sale::{Cart, Payment};
+use kassa::till::{ActionId, Till};
+
+/// The demo store: a small grocery with a day of trade, imported by
+/// `kassa init --demo`.
+const DEMO_JOURNAL: &str = include_str!("../demo/demo.jsonl");
+
+#[derive(Parser)]
+#[command(
+    name = "kassa",
+    version,
+    about = "Kassa point of sale: till core, journal and reports"
+)]
+struct Cli {
+    /// Database file (default: the platform data directory, e.g. ~/.local/share/kassa/kassa.db).
+    #[arg(long, global = true, env = "KASSA_DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or migrate) a database; --demo fills a small store.
+    Init {
+        /// Load the demo store (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load a journal (JSON Lines); all or nothing, idempotent.
+    Import {
+        /// The journal file.
+        file: PathBuf,
+    },
+    /// Write the journal to standard output or --out.
+    Export {
+        /// First local day (YYYY-MM-DD), inclusive.
+        #[arg(long, value_parser = parse_day)]
+        from: Option<NaiveDate>,
+        /// Last local day (YYYY-MM-DD), inclusive.
+        #[arg(long, value_parser = parse_day)]
+        to: Option<NaiveDate>,
+        /// Output file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run a report, or list them with --list.
+    Report(ReportArgs),
+    /// Sell random demo carts in a loop until stopped (load and crash tests).
+    #[command(hide = true)]
+    SimulateSales {
+        /// Stop after this many sales (default: never).
+        #[arg(long)]
+        count: Option<u64>,
+    },
+}
+
+#[derive(clap::Args)]
+#[command(arg_required_else_help = true)]
+struct ReportArgs {
+    /// List every report: name, title, group.
+    #[arg(long, exclusive = true)]
+    list: bool,
+    /// Report name.
+    #[arg(required_unless_present = "list")]
+    name: Option<String>,
+    /// First local day (YYYY-MM-DD), inclusive.
+    #[arg(long, value_parser = parse_day, required_unless_present = "list")]
+    from: Option<NaiveDate>,
+    /// Last local day (YYYY-MM-DD), inclusive.
+    #[arg(long, value_parser = parse_day, required_unless_present = "list")]
+    to: Option<NaiveDate>,
+    /// Only this store.
+    #[arg(long)]
+    store: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    format: OutputFormat,
+    /// Output file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Json,
+    Csv,
+    Pdf,
+    Xlsx,
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kassa: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn database_path(given: Option<PathBuf>) -> Result<PathBuf, String> {
+    if let Some(path) = given {
+        return Ok(path);
+    }
+    directories::ProjectDirs::from("", "", "kassa")
+        .map(|dirs| dirs.data_dir().join("kassa.db"))
+        .ok_or_else(|| "no data directory on this system: give --db FILE or KASSA_DB".to_owned())
+}
+
+fn open(path: &Path) -> Result<Db, String> {
+    Db::open(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn output(out: Option<&Path>) -> Result<Box<dyn Write>, String> {
+    Ok(match out {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let path = database_path(cli.db)?;
+    match cli.command {
+        Command::Init { demo } => {
+            let mut db = open(&path)?;
+            if demo {
+                let summary =
+                    kassa::journal::import(&mut db, DEMO_JOURNAL.as_bytes(), |_| {}).map_err(|e| e.to_string())?;
+                eprintln!(
+                    "demo store loaded into {} ({} records, {} new)",
+                    path.display(),
+                    summary.records,
+                    summary.written
+                );
+            } else {
+                eprintln!(
+                    "database ready: {} (schema {})",
+                    path.display(),
+                    kassa::db::SCHEMA_VERSION
+                );
+            }
+            Ok(())
+        }
+        Command::Import { file } => {
+            let mut db = open(&path)?;
+            let handle = File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+            let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+            let bar = progress_bar(size);
+            let started = std::time::Instant::now();
+            let result = kassa::journal::import(&mut db, BufReader::with_capacity(1 << 20, handle), |bytes| {
+                bar.set_position(bytes)
+            });
+            bar.finish_and_clear();
+            let summary = result.map_err(|e| e.to_string())?;
+            eprintln!(
+                "imported {} records from {} ({} new, {} already there) in {:.1?}",
+                summary.records,
+                file.display(),
+                summary.written,
+                summary.unchanged,
+                started.elapsed()
+            );
+            Ok(())
+        }
+        Command::Export { from, to, out } => {
+            let db = open(&path)?;
+            let mut writer = output(out.as_deref())?;
+            let count = kassa::journal::export(&db, from, to, &mut writer).map_err(|e| e.to_string())?;
+            eprintln!("exported {count} records");
+            Ok(())
+        }
+        Command::Report(args) => run_report(&path, args),
+        Command::SimulateSales { count } => simulate_sales(&path, count),
+    }
+}
+
+fn progress_bar(size: u64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn run_report(path: &Path, args: ReportArgs) -> Result<(), String> {
+    if args.list {
+        let mut out = output(None)?;
+        for def in report::CATALOG {
+            writeln!(out, "{}\t{}\t{}", def.name, def.title, def.group).map_err(|e| e.to_string())?;
+        }
+        return out.flush().map_err(|e| e.to_string());
+    }
+    let (Some(name), Some(from), Some(to)) = (args.name, args.from, args.to) else {
+        return Err("report needs NAME --from D --to D".into());
+    };
+    if from > to {
+        return Err(format!("--from {from} is after --to {to}"));
+    }
+    let format = match args.format {
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Pdf | OutputFormat::Xlsx => {
+            return Err("PDF and XLSX output are not built yet; use --format json or csv".into())
+        }
+    };
+    let def = report::find(&name).map_err(|e| e.to_string())?;
+    let db = open(path)?;
+    let table = def
+        .run(
+            &db,
+            &Period {
+                from,
+                to,
+                store: args.store,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    let mut out = output(args.out.as_deref())?;
+    match format {
+        Format::Json => report::write_json(&table, &mut out),
+        Format::Csv => report::write_csv(&table, &mut out),
+    }
+    .map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())
+}
+
+/// Sells small carts from the demo catalogue on till T9 of store S1 as the
+/// demo cashier, each sale its own action, until killed or `count` is done.
+fn simulate_sales(path: &Path, count: Option<u64>) -> Result<(), String> {
+    let mut db = open(path)?;
+    kassa::journal::import(&mut db, DEMO_JOURNAL.as_bytes(), |_| {}).map_err(|e| e.to_string())?;
+    let mut till = Till::new(db, "S1", "T9", Box::new(SystemClock)).map_err(|e| e.to_string())?;
+    let session = till.login("E1", "1111").map_err(|e| e.to_string())?;
+    if till.current_shift().map_err(|e| e.to_string())?.is_none() {
+        till.open_shift(&session, &ActionId::new()).map_err(|e| e.to_string())?;
+        let float = Money::from_kopecks(500_000);
+        till.cash_in(&session, &ActionId::new(), float)
+            .map_err(|e| e.to_string())?;
+    }
+    let skus = ["1001", "1003", "1006", "1008", "1010", "1012"];
+    let mut n: u64 = 0;
+    while count.is_none_or(|c| n < c) {
+        let mut cart = Cart::new();
+        for k in 0..(1 + n % 3) {
+            let sku = skus[((n + k) % skus.len() as u64) as usize];
+            let qty = if sku == "1006" { "0.750" } else { "1" };
+            let qty = Qty::parse(qty).map_err(|e| e.to_string())?;
+            till.add_product(&session, &mut cart, sku, qty)
+                .map_err(|e| e.to_string())?;
+        }
+        let payment = if n % 2 == 0 {
+            Payment::card(cart.total())
+        } else {
+            Payment::cash(cart.total() + Money::from_kopecks(1_000))
+        };
+        till.pay(&session, &ActionId::new(), &cart, &[payment])
+            .map_err(|e| e.to_string())?;
+        n += 1;
+    }
+    eprintln!("sold {n} receipts");
+    Ok(())
+}

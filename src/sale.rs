@@ -1,0 +1,444 @@
+//! Sales and returns: the cart a cashier fills, and the receipt it becomes.
+//!
+//! `Receipt::new` is the one place receipt arithmetic is checked (the journal
+//! spec's definition): line amount = round_half_up(qty × price, 2) −
+//! discount ≥ 0, total = Σ line amounts, non-cash payments never exceed the
+//! total, cash may exceed what is left and the surplus is change. A receipt
+//! that breaks a rule cannot be built.
+
+use crate::catalog::{journal_codes, require_text, Product};
+use crate::clock::At;
+use crate::error::{Error, Result};
+use crate::money::{Money, Qty};
+
+journal_codes! {
+    /// Sale (приход) or return of a sale (возврат прихода).
+    ReceiptKind {
+        /// Приход.
+        Sale = "sale",
+        /// Возврат прихода.
+        Return = "return"
+    }
+}
+
+journal_codes! {
+    /// How a payment was made.
+    PaymentMethod {
+        /// Наличные.
+        Cash = "cash",
+        /// Безналичные (card).
+        Card = "card",
+        /// Other (certificates, prepayment).
+        Other = "other"
+    }
+}
+
+/// One payment of a receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Payment {
+    /// Method.
+    pub method: PaymentMethod,
+    /// Amount, greater than zero.
+    pub amount: Money,
+}
+
+impl Payment {
+    /// A cash payment.
+    pub fn cash(amount: Money) -> Payment {
+        Payment {
+            method: PaymentMethod::Cash,
+            amount,
+        }
+    }
+
+    /// A card payment.
+    pub fn card(amount: Money) -> Payment {
+        Payment {
+            method: PaymentMethod::Card,
+            amount,
+        }
+    }
+}
+
+/// One line of a receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptLine {
+    /// Product.
+    pub sku: String,
+    /// Quantity.
+    pub qty: Qty,
+    /// Unit price before discount.
+    pub price: Money,
+    /// Total discount of the line, in money.
+    pub discount: Money,
+}
+
+impl ReceiptLine {
+    /// round_half_up(qty × price, 2).
+    pub fn gross(&self) -> Money {
+        self.qty.times(self.price)
+    }
+
+    /// Gross less discount.
+    pub fn amount(&self) -> Money {
+        self.gross() - self.discount
+    }
+}
+
+/// A receipt as written: what the cashier rang up and how it was paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptDraft {
+    /// Journal id.
+    pub id: String,
+    /// The shift it belongs to.
+    pub shift: String,
+    /// When.
+    pub at: At,
+    /// Sale or return.
+    pub kind: ReceiptKind,
+    /// Who rang it up; `None` means the shift's cashier.
+    pub cashier: Option<String>,
+    /// Lines.
+    pub lines: Vec<ReceiptLine>,
+    /// Payments (for a return: refunds).
+    pub payments: Vec<Payment>,
+    /// The sale a return refers to.
+    pub return_of: Option<String>,
+}
+
+/// A receipt whose arithmetic holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    draft: ReceiptDraft,
+    total: Money,
+    change: Money,
+}
+
+impl Receipt {
+    /// Checks the receipt's arithmetic and builds it.
+    pub fn new(draft: ReceiptDraft) -> Result<Receipt> {
+        require_text("id", &draft.id)?;
+        if draft.lines.is_empty() {
+            return Err(Error::invalid(format!("receipt {}: lines must not be empty", draft.id)));
+        }
+        if draft.return_of.is_some() && draft.kind != ReceiptKind::Return {
+            return Err(Error::invalid(format!(
+                "receipt {}: return_of is only for receipts of kind return",
+                draft.id
+            )));
+        }
+        for (n, line) in draft.lines.iter().enumerate() {
+            if line.price.is_negative() || line.discount.is_negative() {
+                return Err(Error::invalid(format!(
+                    "receipt {}: lines[{n}]: price and discount must not be negative",
+                    draft.id
+                )));
+            }
+            if line.amount().is_negative() {
+                return Err(Error::invalid(format!(
+                    "receipt {}: lines[{n}]: discount {} exceeds the line's {}",
+                    draft.id,
+                    line.discount,
+                    line.gross()
+                )));
+            }
+        }
+        let total = Money::sum(draft.lines.iter().map(ReceiptLine::amount));
+        let mut paid = Money::ZERO;
+        let mut non_cash = Money::ZERO;
+        for (n, payment) in draft.payments.iter().enumerate() {
+            if !payment.amount.is_positive() {
+                return Err(Error::invalid(format!(
+                    "receipt {}: payments[{n}]: amount must be greater than zero",
+                    draft.id
+                )));
+            }
+            paid += payment.amount;
+            if payment.method != PaymentMethod::Cash {
+                non_cash += payment.amount;
+            }
+        }
+        if non_cash > total {
+            return Err(Error::invalid(format!(
+                "receipt {}: non-cash payments {non_cash} exceed the total {total}",
+                draft.id
+            )));
+        }
+        if paid < total {
+            return Err(Error::invalid(format!(
+                "receipt {}: {}",
+                draft.id,
+                Error::Underpaid { paid, total }
+            )));
+        }
+        let change = paid - total;
+        if draft.kind == ReceiptKind::Return && change.is_positive() {
+            return Err(Error::invalid(format!(
+                "receipt {}: refunds {paid} exceed the return total {total}",
+                draft.id
+            )));
+        }
+        Ok(Receipt { draft, total, change })
+    }
+
+    /// What was written.
+    pub fn draft(&self) -> &ReceiptDraft {
+        &self.draft
+    }
+
+    /// Journal id.
+    pub fn id(&self) -> &str {
+        &self.draft.id
+    }
+
+    /// Σ line amounts.
+    pub fn total(&self) -> Money {
+        self.total
+    }
+
+    /// Cash given back: Σ payments − total.
+    pub fn change(&self) -> Money {
+        self.change
+    }
+
+    /// What a method brought in (or paid out, for a return), cash net of
+    /// change.
+    pub fn net_by(&self, method: PaymentMethod) -> Money {
+        let paid = Money::sum(
+            self.draft
+                .payments
+                .iter()
+                .filter(|p| p.method == method)
+                .map(|p| p.amount),
+        );
+        if method == PaymentMethod::Cash {
+            paid - self.change
+        } else {
+            paid
+        }
+    }
+}
+
+/// A line in the cart, with the product card it was rung up from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartLine {
+    /// The product as it was when scanned (price included).
+    pub product: Product,
+    /// Quantity.
+    pub qty: Qty,
+    /// Discount of the whole line, in money.
+    pub discount: Money,
+}
+
+impl CartLine {
+    /// The receipt line this becomes.
+    pub fn to_receipt_line(&self) -> ReceiptLine {
+        ReceiptLine {
+            sku: self.product.sku.clone(),
+            qty: self.qty,
+            price: self.product.price,
+            discount: self.discount,
+        }
+    }
+
+    /// Amount after discount.
+    pub fn amount(&self) -> Money {
+        self.to_receipt_line().amount()
+    }
+}
+
+/// What the cashier has rung up so far (чек в работе). Pure data: the till
+/// checks rights when lines change and again when the receipt is paid.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cart {
+    lines: Vec<CartLine>,
+}
+
+impl Cart {
+    /// An empty cart.
+    pub fn new() -> Cart {
+        Cart::default()
+    }
+
+    /// The lines, in the order rung up.
+    pub fn lines(&self) -> &[CartLine] {
+        &self.lines
+    }
+
+    /// No lines.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Adds a product. A piece product already in the cart without a
+    /// discount gets its quantity raised (scanning twice means two);
+    /// weighed goods get a line per weighing. Returns the line's index.
+    pub fn add(&mut self, product: Product, qty: Qty) -> Result<usize> {
+        product.check_qty(qty)?;
+        if product.unit == crate::catalog::Unit::Pcs {
+            if let Some(index) = self
+                .lines
+                .iter()
+                .position(|l| l.product == product && l.discount.is_zero())
+            {
+                let line = &mut self.lines[index];
+                line.qty = Qty::parse(&(line.qty.as_decimal() + qty.as_decimal()).to_string())
+                    .map_err(|e| Error::amount("qty", e))?;
+                return Ok(index);
+            }
+        }
+        self.lines.push(CartLine {
+            product,
+            qty,
+            discount: Money::ZERO,
+        });
+        Ok(self.lines.len() - 1)
+    }
+
+    fn line_mut(&mut self, index: usize) -> Result<&mut CartLine> {
+        self.lines
+            .get_mut(index)
+            .ok_or_else(|| Error::invalid(format!("the cart has no line {}", index + 1)))
+    }
+
+    /// Changes a line's quantity; a discount larger than the new gross is
+    /// refused.
+    pub fn set_qty(&mut self, index: usize, qty: Qty) -> Result<()> {
+        let line = self.line_mut(index)?;
+        line.product.check_qty(qty)?;
+        if qty.times(line.product.price) < line.discount {
+            return Err(Error::invalid("the line's discount would exceed its amount"));
+        }
+        line.qty = qty;
+        Ok(())
+    }
+
+    /// Sets a line's discount in money (the till checks the actor's limit).
+    pub fn set_discount(&mut self, index: usize, discount: Money) -> Result<()> {
+        let line = self.line_mut(index)?;
+        if discount.is_negative() || discount > line.qty.times(line.product.price) {
+            return Err(Error::invalid(format!(
+                "discount {discount} must be between 0.00 and the line's {}",
+                line.qty.times(line.product.price)
+            )));
+        }
+        line.discount = discount;
+        Ok(())
+    }
+
+    /// Removes a line.
+    pub fn remove(&mut self, index: usize) -> Result<CartLine> {
+        self.line_mut(index)?;
+        Ok(self.lines.remove(index))
+    }
+
+    /// Σ line amounts.
+    pub fn total(&self) -> Money {
+        Money::sum(self.lines.iter().map(CartLine::amount))
+    }
+
+    /// Empties the cart.
+    pub fn clear(&mut self) {
+        self.lines.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).expect("money")
+    }
+
+    fn q(s: &str) -> Qty {
+        Qty::parse(s).expect("qty")
+    }
+
+    fn draft(lines: Vec<ReceiptLine>, payments: Vec<Payment>) -> ReceiptDraft {
+        ReceiptDraft {
+            id: "R1".into(),
+            shift: "S1".into(),
+            at: At::parse("2026-11-02T10:00:00+03:00").expect("time"),
+            kind: ReceiptKind::Sale,
+            cashier: None,
+            lines,
+            payments,
+            return_of: None,
+        }
+    }
+
+    fn line(sku: &str, qty: &str, price: &str, discount: &str) -> ReceiptLine {
+        ReceiptLine {
+            sku: sku.into(),
+            qty: q(qty),
+            price: m(price),
+            discount: m(discount),
+        }
+    }
+
+    #[test]
+    fn cash_over_the_total_is_change() {
+        // 0.456 kg × 189.90 = 86.5944 → 86.59; 3 × 45.50 = 136.50 − 6.50 = 130.00
+        // total 216.59; card 100.00, cash 200.00 → change 83.41
+        let receipt = Receipt::new(draft(
+            vec![line("A", "0.456", "189.90", "0"), line("B", "3", "45.50", "6.50")],
+            vec![Payment::card(m("100.00")), Payment::cash(m("200.00"))],
+        ))
+        .expect("valid");
+        assert_eq!(receipt.total(), m("216.59"));
+        assert_eq!(receipt.change(), m("83.41"));
+        assert_eq!(receipt.net_by(PaymentMethod::Cash), m("116.59"));
+        assert_eq!(receipt.net_by(PaymentMethod::Card), m("100.00"));
+    }
+
+    #[test]
+    fn broken_arithmetic_cannot_be_built() {
+        let short = Receipt::new(draft(
+            vec![line("A", "1", "10.00", "0")],
+            vec![Payment::cash(m("9.99"))],
+        ));
+        assert!(short
+            .expect_err("underpaid")
+            .to_string()
+            .contains("payments cover 9.99 of 10.00"));
+        let card_over = Receipt::new(draft(
+            vec![line("A", "1", "10.00", "0")],
+            vec![Payment::card(m("10.01"))],
+        ));
+        assert!(card_over.is_err());
+        let negative = Receipt::new(draft(vec![line("A", "1", "10.00", "10.01")], vec![]));
+        assert!(negative.is_err());
+        let empty = Receipt::new(draft(vec![], vec![]));
+        assert!(empty.is_err());
+        let mut ret = draft(vec![line("A", "1", "10.00", "0")], vec![Payment::cash(m("11.00"))]);
+        ret.kind = ReceiptKind::Return;
+        assert!(Receipt::new(ret).is_err(), "a refund gives no change");
+    }
+
+    #[test]
+    fn cart_merges_pieces_and_checks_discounts() {
+        let product = Product {
+            sku: "A".into(),
+            name: "Хлеб".into(),
+            price: m("45.50"),
+            cost: None,
+            vat: crate::money::VatRate::Vat10,
+            unit: crate::catalog::Unit::Pcs,
+            category: None,
+            barcodes: vec![],
+            kind: crate::catalog::ProductKind::Goods,
+            marked: false,
+        };
+        let mut cart = Cart::new();
+        assert_eq!(cart.add(product.clone(), q("1")).expect("add"), 0);
+        assert_eq!(cart.add(product.clone(), q("2")).expect("add"), 0);
+        assert_eq!(cart.total(), m("136.50"));
+        assert!(cart.add(product, q("0.5")).is_err(), "pieces are whole");
+        assert!(cart.set_discount(0, m("136.51")).is_err());
+        cart.set_discount(0, m("6.50")).expect("discount");
+        assert_eq!(cart.total(), m("130.00"));
+        assert!(cart.set_qty(0, q("0.1")).is_err());
+        assert!(cart.remove(3).is_err());
+    }
+}

@@ -1,0 +1,747 @@
+//! The till: the application service the GUI and the CLI call. One method
+//! per user action; each checks the actor's rights here, in the core, runs
+//! as one transaction, appends its events, and is idempotent by the
+//! [`ActionId`] made when the action started (a double click or a retry
+//! never books twice).
+
+use chrono::NaiveDate;
+
+use crate::catalog::{Product, Store};
+use crate::clock::{At, Clock};
+use crate::db::report::Period;
+use crate::db::{Db, Event, Ledger};
+use crate::error::{Error, Result};
+use crate::journal::Record;
+use crate::money::{Money, Percent, Qty};
+use crate::promo::Promotion;
+use crate::report::Table;
+use crate::sale::{Cart, Payment, PaymentMethod, Receipt, ReceiptDraft, ReceiptKind, ReceiptLine};
+use crate::shift::{CashMove, CashOutReason, ShiftOpen, ShiftTotals};
+use crate::staff::{pin_lockout, verify_pin, Employee, Permission, Rights, Role, MAX_PIN_ATTEMPTS};
+use crate::stock::StockDoc;
+
+/// The id of one user action, made when it starts (a click, a scan, a CLI
+/// call). Committing the same id twice is a no-op.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActionId(String);
+
+impl ActionId {
+    /// A fresh, unique id.
+    pub fn new() -> ActionId {
+        ActionId(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// An id chosen by the caller (e.g. carried over a retry).
+    pub fn from_string(id: impl Into<String>) -> ActionId {
+        ActionId(id.into())
+    }
+
+    /// The id text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for ActionId {
+    fn default() -> Self {
+        ActionId::new()
+    }
+}
+
+/// A logged-in employee. Only [`Till::login`] makes one; every action
+/// re-reads the employee's role and rights, so a change by the owner
+/// applies at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    employee: String,
+    name: String,
+}
+
+impl Session {
+    /// Employee id.
+    pub fn employee(&self) -> &str {
+        &self.employee
+    }
+
+    /// Employee name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// One line to return: which product, how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnLine {
+    /// Product.
+    pub sku: String,
+    /// Quantity to take back.
+    pub qty: Qty,
+}
+
+/// A till of a store, on its own database.
+pub struct Till {
+    db: Db,
+    store: String,
+    till: String,
+    clock: Box<dyn Clock>,
+}
+
+impl std::fmt::Debug for Till {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Till")
+            .field("store", &self.store)
+            .field("till", &self.till)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Till {
+    /// A till `till` of store `store`, which must exist.
+    pub fn new(db: Db, store: &str, till: &str, clock: Box<dyn Clock>) -> Result<Till> {
+        if db.store(store)?.is_none() {
+            return Err(Error::NotFound {
+                what: "store",
+                id: store.to_owned(),
+            });
+        }
+        if till.trim().is_empty() {
+            return Err(Error::invalid("till id must not be empty"));
+        }
+        Ok(Till {
+            db,
+            store: store.to_owned(),
+            till: till.to_owned(),
+            clock,
+        })
+    }
+
+    /// The database, for reads.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The store card.
+    pub fn store(&self) -> Result<Store> {
+        self.db.store(&self.store)?.ok_or_else(|| Error::NotFound {
+            what: "store",
+            id: self.store.clone(),
+        })
+    }
+
+    /// This till's id.
+    pub fn till_id(&self) -> &str {
+        &self.till
+    }
+
+    /// Gives the database back.
+    pub fn into_db(self) -> Db {
+        self.db
+    }
+
+    /// Runs one user action: a transaction in the actor's name, skipped
+    /// with the earlier result when this action id already committed.
+    fn act(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        permission: Permission,
+        body: impl FnOnce(&mut Ledger<'_>, &Employee, &Rights, At, &str, &str) -> Result<String>,
+    ) -> Result<String> {
+        let now = self.clock.now();
+        let mut ledger = self.db.ledger(Some(&session.employee))?;
+        ledger.set_now(now);
+        if let Some(result) = ledger.action_result(action.as_str())? {
+            return Ok(result);
+        }
+        let (employee, rights) = authorize(&ledger, session, permission)?;
+        ledger.allow_closed_period(rights.allows(Permission::EditClosedPeriod));
+        let result = body(&mut ledger, &employee, &rights, now, &self.store, &self.till)?;
+        ledger.remember_action(action.as_str(), &result)?;
+        ledger.commit()?;
+        Ok(result)
+    }
+
+    /// Checks a right without writing anything.
+    fn check(&mut self, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
+        let ledger = self.db.ledger(Some(&session.employee))?;
+        authorize(&ledger, session, permission)
+        // Dropping the ledger rolls back: nothing was written.
+    }
+
+    /// Logs in with a PIN. Five wrong PINs in a row lock the employee for
+    /// a while.
+    pub fn login(&mut self, employee: &str, pin: &str) -> Result<Session> {
+        let now = self.clock.now();
+        let mut ledger = self.db.ledger(Some(employee))?;
+        ledger.set_now(now);
+        let auth = ledger.employee_auth(employee)?.ok_or_else(|| Error::NotFound {
+            what: "employee",
+            id: employee.to_owned(),
+        })?;
+        if let Some(until) = auth.locked_until.filter(|until| *until > now.epoch_millis()) {
+            return Err(Error::Locked {
+                employee: employee.to_owned(),
+                minutes: (until - now.epoch_millis() + 59_999) / 60_000,
+            });
+        }
+        let hash = auth
+            .pin_hash
+            .as_deref()
+            .ok_or_else(|| Error::NoPin(employee.to_owned()))?;
+        if verify_pin(hash, pin) {
+            ledger.record_login(employee)?;
+            ledger.commit()?;
+            return Ok(Session {
+                employee: auth.employee.id,
+                name: auth.employee.name,
+            });
+        }
+        let failed = auth.failed_pins + 1;
+        let error = if failed >= MAX_PIN_ATTEMPTS {
+            let until = now.epoch_millis() + pin_lockout().num_milliseconds();
+            ledger.record_wrong_pin(employee, Some(until))?;
+            Error::Locked {
+                employee: employee.to_owned(),
+                minutes: pin_lockout().num_minutes(),
+            }
+        } else {
+            ledger.record_wrong_pin(employee, None)?;
+            Error::WrongPin {
+                attempts_left: MAX_PIN_ATTEMPTS - failed,
+            }
+        };
+        ledger.commit()?;
+        Err(error)
+    }
+
+    /// The open shift of this till.
+    pub fn current_shift(&self) -> Result<Option<String>> {
+        self.db.open_shift(&self.store, &self.till)
+    }
+
+    fn require_shift(&self) -> Result<String> {
+        self.current_shift()?
+            .ok_or_else(|| Error::NoOpenShift(self.till.clone()))
+    }
+
+    /// Opens a shift (открытие смены) on this till.
+    pub fn open_shift(&mut self, session: &Session, action: &ActionId) -> Result<String> {
+        self.act(
+            session,
+            action,
+            Permission::OpenCloseShift,
+            |ledger, employee, _, now, store, till| {
+                if let Some(shift) = ledger.open_shift(store, till)? {
+                    return Err(Error::ShiftAlreadyOpen {
+                        till: till.to_owned(),
+                        shift,
+                    });
+                }
+                let id = format!("{store}-{till}-{:05}", ledger.shift_count(store, till)? + 1);
+                ledger.apply(Record::ShiftOpen(ShiftOpen {
+                    id: id.clone(),
+                    store: store.to_owned(),
+                    till: till.to_owned(),
+                    cashier: employee.id.clone(),
+                    at: now,
+                }))?;
+                Ok(id)
+            },
+        )
+    }
+
+    /// Puts cash into the drawer (внесение), e.g. the float at opening.
+    pub fn cash_in(&mut self, session: &Session, action: &ActionId, amount: Money) -> Result<()> {
+        self.cash_move(session, action, amount, None)
+    }
+
+    /// Takes cash out of the drawer (выплата; инкассация for a collection),
+    /// never more than it holds.
+    pub fn cash_out(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        amount: Money,
+        reason: CashOutReason,
+    ) -> Result<()> {
+        self.cash_move(session, action, amount, Some(reason))
+    }
+
+    fn cash_move(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        amount: Money,
+        out_reason: Option<CashOutReason>,
+    ) -> Result<()> {
+        if !amount.is_positive() {
+            return Err(Error::invalid(format!("amount {amount} must be greater than zero")));
+        }
+        let shift = self.require_shift()?;
+        self.act(session, action, Permission::CashInOut, |ledger, _, _, now, _, _| {
+            ledger.apply(Record::Cash(CashMove {
+                shift,
+                at: now,
+                amount,
+                out_reason,
+            }))?;
+            Ok(String::new())
+        })?;
+        Ok(())
+    }
+
+    /// Cash in the drawer now.
+    pub fn cash_in_drawer(&self) -> Result<Money> {
+        self.db.cash_in_drawer(&self.require_shift()?)
+    }
+
+    /// X report: the open shift's totals, nothing closed.
+    pub fn x_report(&mut self, session: &Session) -> Result<ShiftTotals> {
+        self.check(session, Permission::OpenCloseShift)?;
+        self.db.shift_totals(&self.require_shift()?)
+    }
+
+    /// Closes the shift; returns its Z report.
+    pub fn close_shift(&mut self, session: &Session, action: &ActionId) -> Result<ShiftTotals> {
+        let shift = match self.current_shift()? {
+            Some(shift) => shift,
+            // A retried close after success: answer with the Z report.
+            None => {
+                let earlier = self.db.ledger(None)?.action_result(action.as_str())?;
+                return match earlier {
+                    Some(shift) => self.db.shift_totals(&shift),
+                    None => Err(Error::NoOpenShift(self.till.clone())),
+                };
+            }
+        };
+        let closed = self.act(
+            session,
+            action,
+            Permission::OpenCloseShift,
+            |ledger, _, _, now, _, _| {
+                ledger.apply(Record::ShiftClose {
+                    shift: shift.clone(),
+                    at: now,
+                })?;
+                Ok(shift.clone())
+            },
+        )?;
+        self.db.shift_totals(&closed)
+    }
+
+    /// Finds products by the start of their name (any case, ё = е).
+    pub fn find_products(&mut self, session: &Session, prefix: &str, limit: usize) -> Result<Vec<Product>> {
+        self.check(session, Permission::Sell)?;
+        self.db.search_products(prefix, limit)
+    }
+
+    /// Adds the product with this barcode to the cart: one piece, or for
+    /// goods sold by weight, quantity 1 of the unit until it is set.
+    pub fn scan(&mut self, session: &Session, cart: &mut Cart, barcode: &str) -> Result<usize> {
+        self.check(session, Permission::Sell)?;
+        let code = barcode.trim();
+        let product = self.db.product_by_barcode(code)?.ok_or_else(|| Error::NotFound {
+            what: "barcode",
+            id: code.to_owned(),
+        })?;
+        cart.add(product, Qty::ONE)
+    }
+
+    /// Adds a product by sku with a quantity (a weighed amount for goods
+    /// sold by weight).
+    pub fn add_product(&mut self, session: &Session, cart: &mut Cart, sku: &str, qty: Qty) -> Result<usize> {
+        self.check(session, Permission::Sell)?;
+        let product = self.db.product(sku)?.ok_or_else(|| Error::NotFound {
+            what: "product",
+            id: sku.to_owned(),
+        })?;
+        cart.add(product, qty)
+    }
+
+    /// Gives a line discount in money, within the actor's limit.
+    pub fn set_line_discount(
+        &mut self,
+        session: &Session,
+        cart: &mut Cart,
+        line: usize,
+        discount: Money,
+    ) -> Result<()> {
+        let (employee, rights) = self.check(session, Permission::Discount)?;
+        let gross = cart
+            .lines()
+            .get(line)
+            .map(|l| l.qty.times(l.product.price))
+            .ok_or_else(|| Error::invalid(format!("the cart has no line {}", line + 1)))?;
+        check_discount(&employee, &rights, gross, discount)?;
+        cart.set_discount(line, discount)
+    }
+
+    /// Gives a line discount in percent of the line, within the actor's
+    /// limit (rounded to kopecks half up).
+    pub fn set_line_discount_pct(
+        &mut self,
+        session: &Session,
+        cart: &mut Cart,
+        line: usize,
+        pct: Percent,
+    ) -> Result<()> {
+        let gross = cart
+            .lines()
+            .get(line)
+            .map(|l| l.qty.times(l.product.price))
+            .ok_or_else(|| Error::invalid(format!("the cart has no line {}", line + 1)))?;
+        self.set_line_discount(session, cart, line, pct.of(gross))
+    }
+
+    /// Takes payment for the cart and books the sale receipt. Cash may
+    /// exceed what is due (the receipt's `change()` is given back).
+    pub fn pay(&mut self, session: &Session, action: &ActionId, cart: &Cart, payments: &[Payment]) -> Result<Receipt> {
+        if cart.is_empty() {
+            return Err(Error::invalid("the cart is empty"));
+        }
+        let shift = self.require_shift()?;
+        let id = self.act(
+            session,
+            action,
+            Permission::Sell,
+            |ledger, employee, rights, now, _, _| {
+                let lines: Vec<ReceiptLine> = cart.lines().iter().map(|l| l.to_receipt_line()).collect();
+                for line in &lines {
+                    if line.discount.is_positive() {
+                        if !rights.allows(Permission::Discount) {
+                            return Err(Error::Forbidden {
+                                actor: employee.id.clone(),
+                                permission: Permission::Discount,
+                            });
+                        }
+                        check_discount(employee, rights, line.gross(), line.discount)?;
+                    }
+                }
+                let id = format!("{shift}-{:04}", ledger.receipt_count(&shift)? + 1);
+                let receipt = Receipt::new(ReceiptDraft {
+                    id: id.clone(),
+                    shift: shift.clone(),
+                    at: now,
+                    kind: ReceiptKind::Sale,
+                    cashier: Some(employee.id.clone()),
+                    lines,
+                    payments: payments.to_vec(),
+                    return_of: None,
+                })?;
+                ledger.apply(Record::Receipt(receipt))?;
+                Ok(id)
+            },
+        )?;
+        self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
+    }
+
+    /// Returns goods against a sale receipt (возврат по чеку). Each line is
+    /// priced at what the buyer paid for it (its share of the line discount);
+    /// the money goes back by the sale's methods, non-cash first, cash last.
+    pub fn return_sale(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        sale: &str,
+        lines: &[ReturnLine],
+    ) -> Result<Receipt> {
+        if lines.is_empty() {
+            return Err(Error::invalid("choose at least one line to return"));
+        }
+        let shift = self.require_shift()?;
+        let id = self.act(session, action, Permission::Return, |ledger, employee, _, now, _, _| {
+            let original = ledger.receipt(sale)?.ok_or_else(|| Error::NotFound {
+                what: "sale receipt",
+                id: sale.to_owned(),
+            })?;
+            if original.draft().kind != ReceiptKind::Sale {
+                return Err(Error::invalid(format!("{sale} is not a sale receipt")));
+            }
+            let earlier = ledger.returns_of(sale)?;
+            let mut receipt_lines = Vec::with_capacity(lines.len());
+            for line in lines {
+                receipt_lines.push(priced_return_line(&original, &earlier, line)?);
+            }
+            let total = Money::sum(receipt_lines.iter().map(ReceiptLine::amount));
+            let mut payments = Vec::new();
+            let mut left = total;
+            for method in [PaymentMethod::Card, PaymentMethod::Other, PaymentMethod::Cash] {
+                let (paid, refunded) = ledger.refundable(sale, method)?;
+                let part = left.min(paid - refunded);
+                if part.is_positive() {
+                    payments.push(Payment { method, amount: part });
+                    left -= part;
+                }
+            }
+            let cash = Money::sum(
+                payments
+                    .iter()
+                    .filter(|p| p.method == PaymentMethod::Cash)
+                    .map(|p| p.amount),
+            );
+            let drawer = ledger.cash_in_drawer(&shift)?;
+            if cash > drawer {
+                return Err(Error::NotEnoughCash {
+                    requested: cash,
+                    available: drawer,
+                });
+            }
+            let id = format!("{shift}-{:04}", ledger.receipt_count(&shift)? + 1);
+            let receipt = Receipt::new(ReceiptDraft {
+                id: id.clone(),
+                shift: shift.clone(),
+                at: now,
+                kind: ReceiptKind::Return,
+                cashier: Some(employee.id.clone()),
+                lines: receipt_lines,
+                payments,
+                return_of: Some(sale.to_owned()),
+            })?;
+            ledger.apply(Record::Receipt(receipt))?;
+            Ok(id)
+        })?;
+        self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
+    }
+
+    /// Returns goods with no sale receipt (a separate right), refunded by
+    /// the chosen method at the cart's prices.
+    pub fn return_without_receipt(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        cart: &Cart,
+        method: PaymentMethod,
+    ) -> Result<Receipt> {
+        if cart.is_empty() {
+            return Err(Error::invalid("the cart is empty"));
+        }
+        let shift = self.require_shift()?;
+        let id = self.act(
+            session,
+            action,
+            Permission::ReturnWithoutReceipt,
+            |ledger, employee, rights, now, _, _| {
+                let lines: Vec<ReceiptLine> = cart.lines().iter().map(|l| l.to_receipt_line()).collect();
+                for line in lines.iter().filter(|l| l.discount.is_positive()) {
+                    check_discount(employee, rights, line.gross(), line.discount)?;
+                }
+                let total = Money::sum(lines.iter().map(ReceiptLine::amount));
+                if method == PaymentMethod::Cash {
+                    let drawer = ledger.cash_in_drawer(&shift)?;
+                    if total > drawer {
+                        return Err(Error::NotEnoughCash {
+                            requested: total,
+                            available: drawer,
+                        });
+                    }
+                }
+                let id = format!("{shift}-{:04}", ledger.receipt_count(&shift)? + 1);
+                let payments = if total.is_positive() {
+                    vec![Payment { method, amount: total }]
+                } else {
+                    vec![]
+                };
+                let receipt = Receipt::new(ReceiptDraft {
+                    id: id.clone(),
+                    shift: shift.clone(),
+                    at: now,
+                    kind: ReceiptKind::Return,
+                    cashier: Some(employee.id.clone()),
+                    lines,
+                    payments,
+                    return_of: None,
+                })?;
+                ledger.apply(Record::Receipt(receipt))?;
+                Ok(id)
+            },
+        )?;
+        self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
+    }
+
+    /// Books a stock document: a supply (приход), a write-off (списание) or
+    /// a return to the supplier. Its store must be this till's.
+    pub fn book_stock(&mut self, session: &Session, action: &ActionId, doc: StockDoc) -> Result<()> {
+        if doc.store != self.store {
+            return Err(Error::invalid(format!(
+                "{} {} is for store {}, not this till's {}",
+                doc.kind, doc.id, doc.store, self.store
+            )));
+        }
+        self.act(session, action, Permission::ManageStock, |ledger, _, _, _, _, _| {
+            ledger.apply(Record::Stock(doc))?;
+            Ok(String::new())
+        })?;
+        Ok(())
+    }
+
+    /// Creates or changes a product card.
+    pub fn save_product(&mut self, session: &Session, action: &ActionId, product: Product) -> Result<()> {
+        product.validate()?;
+        self.save(session, action, Permission::EditCatalog, Record::Product(product))
+    }
+
+    /// Creates or changes a store card.
+    pub fn save_store(&mut self, session: &Session, action: &ActionId, store: Store) -> Result<()> {
+        crate::catalog::require_text("id", &store.id)?;
+        crate::catalog::require_text("name", &store.name)?;
+        self.save(session, action, Permission::EditCatalog, Record::Store(store))
+    }
+
+    /// Creates or changes a promotion.
+    pub fn save_promotion(&mut self, session: &Session, action: &ActionId, promotion: Promotion) -> Result<()> {
+        promotion.validate()?;
+        self.save(session, action, Permission::EditCatalog, Record::Promotion(promotion))
+    }
+
+    /// Creates or changes an employee, optionally setting a new PIN.
+    pub fn save_employee(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        employee: Employee,
+        pin: Option<String>,
+    ) -> Result<()> {
+        employee.validate()?;
+        if let Some(pin) = &pin {
+            crate::staff::validate_pin(pin)?;
+        }
+        self.save(
+            session,
+            action,
+            Permission::ManageStaff,
+            Record::Employee { employee, pin },
+        )
+    }
+
+    fn save(&mut self, session: &Session, action: &ActionId, permission: Permission, record: Record) -> Result<()> {
+        self.act(session, action, permission, |ledger, _, _, _, _, _| {
+            ledger.apply(record)?;
+            Ok(String::new())
+        })?;
+        Ok(())
+    }
+
+    /// Changes what a role may do.
+    pub fn set_rights(&mut self, session: &Session, action: &ActionId, role: Role, rights: &Rights) -> Result<()> {
+        self.act(session, action, Permission::ManageStaff, |ledger, _, _, _, _, _| {
+            ledger.set_rights(role, rights)?;
+            Ok(String::new())
+        })?;
+        Ok(())
+    }
+
+    /// Locks every day up to `through` against edits.
+    pub fn lock_period(&mut self, session: &Session, action: &ActionId, through: NaiveDate) -> Result<()> {
+        self.act(
+            session,
+            action,
+            Permission::EditClosedPeriod,
+            |ledger, _, _, _, _, _| {
+                ledger.lock_period(through)?;
+                Ok(String::new())
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Runs a report of the catalogue.
+    pub fn report(&mut self, session: &Session, name: &str, period: &Period) -> Result<Table> {
+        self.check(session, Permission::ViewReports)?;
+        crate::report::find(name)?.run(&self.db, period)
+    }
+
+    /// The latest entries of the action history (История действий).
+    pub fn history(&mut self, session: &Session, limit: usize) -> Result<Vec<Event>> {
+        self.check(session, Permission::ViewReports)?;
+        self.db.history(limit)
+    }
+}
+
+fn authorize(ledger: &Ledger<'_>, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
+    let (employee, rights) = ledger.employee_rights(&session.employee)?;
+    if !rights.allows(permission) {
+        return Err(Error::Forbidden {
+            actor: employee.id,
+            permission,
+        });
+    }
+    Ok((employee, rights))
+}
+
+/// A discount may not exceed the role's limit in percent of the line.
+fn check_discount(employee: &Employee, rights: &Rights, gross: Money, discount: Money) -> Result<()> {
+    if discount.is_zero() {
+        return Ok(());
+    }
+    if !rights.allows(Permission::Discount) {
+        return Err(Error::Forbidden {
+            actor: employee.id.clone(),
+            permission: Permission::Discount,
+        });
+    }
+    let share = discount.percent_of(gross).unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
+    // Compare exactly: the limit allows discount ≤ gross × limit ÷ 100.
+    if discount.as_decimal() * rust_decimal::Decimal::ONE_HUNDRED
+        > gross.as_decimal() * rights.max_discount.as_decimal()
+    {
+        return Err(Error::DiscountOverLimit {
+            actor: employee.id.clone(),
+            requested: share.to_string(),
+            limit: rights.max_discount,
+        });
+    }
+    Ok(())
+}
+
+/// Prices a returned quantity at what the buyer paid: its share of the
+/// sale's lines of that product, the last return taking the exact rest so
+/// that returning everything refunds the sale's amount to the kopeck.
+fn priced_return_line(sale: &Receipt, earlier: &[Receipt], line: &ReturnLine) -> Result<ReceiptLine> {
+    let sold: Vec<&ReceiptLine> = sale.draft().lines.iter().filter(|l| l.sku == line.sku).collect();
+    if sold.is_empty() {
+        return Err(Error::invalid(format!(
+            "sale {} has no product {}",
+            sale.id(),
+            line.sku
+        )));
+    }
+    let sold_milli: i64 = sold.iter().map(|l| l.qty.milli()).sum();
+    let sold_amount = Money::sum(sold.iter().map(|l| l.amount()));
+    let returned = earlier
+        .iter()
+        .flat_map(|r| r.draft().lines.iter())
+        .filter(|l| l.sku == line.sku);
+    let (returned_milli, returned_amount) =
+        returned.fold((0i64, Money::ZERO), |(q, a), l| (q + l.qty.milli(), a + l.amount()));
+    let asked = line.qty.milli();
+    if asked > sold_milli - returned_milli {
+        return Err(Error::ReturnExceedsSale {
+            sku: line.sku.clone(),
+            requested: line.qty,
+            available: Qty::from_milli(sold_milli - returned_milli).map_or_else(|| "0".to_owned(), |q| q.to_string()),
+            sale: sale.id().to_owned(),
+        });
+    }
+    let amount = if asked == sold_milli - returned_milli {
+        sold_amount - returned_amount
+    } else {
+        Money::round(
+            sold_amount.as_decimal() * rust_decimal::Decimal::new(asked, 3) / rust_decimal::Decimal::new(sold_milli, 3),
+        )
+    };
+    let price = sold.iter().map(|l| l.price).max().unwrap_or(Money::ZERO);
+    let gross = line.qty.times(price);
+    let discount = gross - amount;
+    if discount.is_negative() {
+        return Err(Error::invalid(format!(
+            "cannot price the return of {} at {amount}",
+            line.sku
+        )));
+    }
+    Ok(ReceiptLine {
+        sku: line.sku.clone(),
+        qty: line.qty,
+        price,
+        discount,
+    })
+}

@@ -1,0 +1,2 @@
+//! The Kassa desktop till.
+fn main() {}
