@@ -76,7 +76,7 @@ enum Command {
 #[command(arg_required_else_help = true)]
 struct ReportArgs {
     /// List every report: name, title, group.
-    #[arg(long, exclusive = true)]
+    #[arg(long, conflicts_with_all = ["name", "from", "to", "store", "out"])]
     list: bool,
     /// Report name.
     #[arg(required_unless_present = "list")]

@@ -410,7 +410,10 @@ mod tests {
     #[test]
     fn kopeck_rounding_is_half_up() {
         // 0.333 kg × 99.99 = 33.29667 → 33.30; 1.5 × 0.05 = 0.075 → 0.08
-        assert_eq!(Qty::parse("0.333").expect("valid").times(money("99.99")), money("33.30"));
+        assert_eq!(
+            Qty::parse("0.333").expect("valid").times(money("99.99")),
+            money("33.30")
+        );
         assert_eq!(Qty::parse("1.5").expect("valid").times(money("0.05")), money("0.08"));
         assert_eq!(Qty::parse("0.5").expect("valid").times(money("0.01")), money("0.01"));
         assert_eq!(Money::round(Decimal::new(-5, 3)).to_string(), "-0.01");

@@ -1,0 +1,162 @@
+//! The `kassa` command line driven as a user (and a script) would.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const KASSA: &str = env!("CARGO_BIN_EXE_kassa");
+
+fn kassa(db: &Path, args: &[&str]) -> Output {
+    Command::new(KASSA)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run kassa")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
+}
+
+#[test]
+fn demo_then_z_report_as_the_readme_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    let init = kassa(&db, &["init", "--demo"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let out = kassa(
+        &db,
+        &["report", "shift_summary", "--from", "2026-11-02", "--to", "2026-11-02"],
+    );
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON object");
+    assert_eq!(report["report"], "shift_summary");
+    assert_eq!(report["columns"][2]["name"], "sales");
+    assert_eq!(report["columns"][2]["type"], "money");
+    // The demo day, by hand: 7 sales 3057.88; 1 return 119.00 (card);
+    // cash net 1773.94; card 1183.94 − 119.00; other 100.00; float 5000.00,
+    // collection 4000.00 → 2773.94 in the drawer.
+    let row = serde_json::json!([
+        "SH-1", 7, "3057.88", 1, "119.00", "1773.94", "1064.94", "100.00", "5000.00", "4000.00", "2773.94"
+    ]);
+    assert_eq!(report["rows"], serde_json::json!([row]));
+
+    let csv = kassa(
+        &db,
+        &[
+            "report",
+            "receipts_journal",
+            "--from",
+            "2026-11-02",
+            "--to",
+            "2026-11-02",
+            "--format",
+            "csv",
+        ],
+    );
+    let text = stdout(&csv);
+    assert!(text.starts_with('\u{feff}'), "BOM for spreadsheets");
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "id;at;kind;store;till;cashier;total;cash;card;other");
+    assert_eq!(
+        lines[3],
+        "R-003;2026-11-02T10:05:00+03:00;sale;S1;T1;E1;783,55;283,55;500,00;0,00"
+    );
+    assert_eq!(lines.len(), 9);
+
+    let list = stdout(&kassa(&db, &["report", "--list"]));
+    assert!(
+        list.lines().any(|l| l == "shift_summary\tZ-отчёт по сменам\tshifts"),
+        "{list}"
+    );
+    // Another day has no shifts.
+    let empty = kassa(
+        &db,
+        &[
+            "report",
+            "shift_summary",
+            "--from",
+            "2026-11-03",
+            "--to",
+            "2026-11-30",
+            "--store",
+            "S1",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&empty)).expect("json");
+    assert_eq!(report["rows"], serde_json::json!([]));
+}
+
+#[test]
+fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = dir.path().join("first.db");
+    let second = dir.path().join("second.db");
+    assert!(kassa(&first, &["init", "--demo"]).status.success());
+    let journal = dir.path().join("journal.jsonl");
+    assert!(kassa(&first, &["export", "--out", journal.to_str().expect("path")])
+        .status
+        .success());
+    let exported = std::fs::read(&journal).expect("read");
+    assert_eq!(exported.iter().filter(|b| **b == b'\n').count(), 36);
+
+    let import = kassa(&second, &["import", journal.to_str().expect("path")]);
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    assert_eq!(kassa(&second, &["export"]).stdout, exported, "byte for byte");
+    let again = kassa(&second, &["import", journal.to_str().expect("path")]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 36 already there)"));
+    assert_eq!(kassa(&second, &["export"]).stdout, exported, "nothing doubled");
+
+    // A period: the demo day only, then a day with nothing dated in it.
+    let day = kassa(&first, &["export", "--from", "2026-11-02", "--to", "2026-11-02"]);
+    assert_eq!(day.stdout, exported);
+    let later = stdout(&kassa(&first, &["export", "--from", "2026-11-03"]));
+    assert!(later.lines().all(|l| ["store", "employee", "product", "promotion"]
+        .iter()
+        .any(|t| l.starts_with(&format!("{{\"type\":\"{t}\"")))));
+}
+
+#[test]
+fn user_errors_exit_1_with_one_line_and_bad_usage_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(kassa(&db, &["init"]).status.success());
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"type\":\"store\",\"id\":\"S1\",\"name\":\"Магазин\"}\n{\"type\":\"product\",\"sku\":\"1\",\"name\":\"x\",\"price\":\"1.005\",\"vat\":\"vat10\"}\n").expect("write");
+    let out = kassa(&db, &["import", bad.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("journal line 2: product 1: price: `1.005` has more than 2 fraction digits"),
+        "{err}"
+    );
+    assert_eq!(
+        kassa(&db, &["export"]).stdout,
+        b"",
+        "all or nothing: the store of line 1 was not kept"
+    );
+
+    for args in [
+        &["report", "nope", "--from", "2026-11-01", "--to", "2026-11-02"][..],
+        &["import", "/no/such/file.jsonl"],
+    ] {
+        let out = kassa(&db, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    for args in [
+        &["report", "shift_summary", "--from", "2026-13-01", "--to", "2026-11-02"][..],
+        &["frobnicate"],
+        &["report"],
+    ] {
+        assert_eq!(kassa(&db, args).status.code(), Some(2), "{args:?}");
+    }
+    // KASSA_DB names the database when --db is absent.
+    let env = Command::new(KASSA)
+        .env("KASSA_DB", &db)
+        .args(["report", "--list"])
+        .output()
+        .expect("run");
+    assert!(env.status.success());
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the whole system, one binary (it links once).
+
+mod util;
+
+mod cli;
+mod crash;
+mod journal_errors;
+mod rights;
+mod scenario;
+mod till_flows;

@@ -1,0 +1,82 @@
+//! Shared helpers: the demo books, a till on a manual clock, exact values.
+
+use std::path::{Path, PathBuf};
+
+use kassa::clock::{At, ManualClock};
+use kassa::db::Db;
+use kassa::money::{Money, Qty};
+use kassa::till::{Session, Till};
+
+/// The demo store's journal: catalogue, staff with PINs, supplies, one day.
+pub(crate) const DEMO: &str = include_str!("../demo/demo.jsonl");
+
+pub(crate) fn m(s: &str) -> Money {
+    Money::parse(s).expect("valid money in a test")
+}
+
+pub(crate) fn q(s: &str) -> Qty {
+    Qty::parse(s).expect("valid quantity in a test")
+}
+
+pub(crate) fn at(s: &str) -> At {
+    At::parse(s).expect("valid time in a test")
+}
+
+/// A database with the demo books in a fresh temporary directory.
+pub(crate) fn demo_db(dir: &Path) -> PathBuf {
+    let path = dir.join("kassa.db");
+    let mut db = Db::open(&path).expect("open");
+    kassa::journal::import(&mut db, DEMO.as_bytes(), |_| {}).expect("demo imports");
+    path
+}
+
+/// Till T2 of store S1 on the demo books, its clock at `start`.
+pub(crate) fn demo_till(path: &Path, start: &str) -> (Till, ManualClock) {
+    let clock = ManualClock::starting_at(at(start));
+    let till = Till::new(Db::open(path).expect("open"), "S1", "T2", Box::new(clock.clone())).expect("till");
+    (till, clock)
+}
+
+/// The demo PIN of each demo employee.
+pub(crate) fn pin_of(employee: &str) -> &'static str {
+    match employee {
+        "E1" => "1111",
+        "E2" => "2222",
+        "E3" => "3333",
+        _ => "4444",
+    }
+}
+
+pub(crate) fn login(till: &mut Till, employee: &str) -> Session {
+    till.login(employee, pin_of(employee)).expect("login")
+}
+
+/// Every row of every table, in a fixed order: equal dumps mean nothing
+/// changed.
+pub(crate) fn dump(path: &Path) -> String {
+    let conn = rusqlite::Connection::open(path).expect("open for dump");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .expect("tables")
+        .query_map([], |r| r.get(0))
+        .expect("tables")
+        .collect::<Result<_, _>>()
+        .expect("tables");
+    let mut out = String::new();
+    for table in tables {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))
+            .expect("select");
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).expect("rows");
+        out += &format!("## {table}\n");
+        while let Some(row) = rows.next().expect("row") {
+            for i in 0..columns {
+                let value: rusqlite::types::Value = row.get(i).expect("value");
+                out += &format!("{value:?}|");
+            }
+            out += "\n";
+        }
+    }
+    out
+}
