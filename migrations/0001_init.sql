@@ -49,12 +49,12 @@ CREATE TABLE products (
 ) WITHOUT ROWID;
 CREATE INDEX products_by_name ON products (name_fold);
 
--- A rowid table: a product's barcodes keep the order they were given in.
 CREATE TABLE barcodes (
     code TEXT PRIMARY KEY,
-    sku  TEXT NOT NULL REFERENCES products (sku)
-);
-CREATE INDEX barcodes_by_sku ON barcodes (sku);
+    sku  TEXT NOT NULL REFERENCES products (sku),
+    pos  INTEGER NOT NULL  -- a product's barcodes keep the order they were given in
+) WITHOUT ROWID;
+CREATE INDEX barcodes_by_sku ON barcodes (sku, pos);
 
 CREATE TABLE shifts (
     id         TEXT PRIMARY KEY,
@@ -91,7 +91,6 @@ CREATE TABLE receipts (
     change    INTEGER NOT NULL CHECK (change >= 0)
 ) WITHOUT ROWID;
 CREATE INDEX receipts_by_shift ON receipts (shift);
-CREATE INDEX receipts_by_time ON receipts (at_utc);
 CREATE INDEX receipts_by_sale ON receipts (return_of) WHERE return_of IS NOT NULL;
 
 CREATE TABLE receipt_lines (
@@ -164,10 +163,12 @@ CREATE TABLE events (
     type    TEXT NOT NULL,
     entity  TEXT NOT NULL,
     day     TEXT,            -- local day the record belongs to (a shift's: its opening day)
-    key     TEXT UNIQUE,     -- identity of a business record, for idempotent import
+    key     TEXT,            -- identity of a business record, for idempotent import
     payload TEXT NOT NULL
 );
-CREATE INDEX events_by_entity ON events (type, entity);
+CREATE UNIQUE INDEX events_by_key ON events (key) WHERE key IS NOT NULL;
+-- Cards' versions, for the export (business records are found by key).
+CREATE INDEX events_by_entity ON events (type, entity) WHERE key IS NULL;
 
 -- User actions already committed, by the id made when the action started.
 CREATE TABLE actions (

@@ -181,6 +181,13 @@ impl Receipt {
         Ok(Receipt { draft, total, change })
     }
 
+    /// Names who rang the receipt up (the journal lets it default to the
+    /// shift's cashier); the arithmetic does not depend on it.
+    pub fn with_cashier(mut self, cashier: String) -> Receipt {
+        self.draft.cashier = Some(cashier);
+        self
+    }
+
     /// What was written.
     pub fn draft(&self) -> &ReceiptDraft {
         &self.draft

@@ -405,31 +405,17 @@ impl Till {
             action,
             Permission::Sell,
             |ledger, employee, rights, now, _, _| {
-                let lines: Vec<ReceiptLine> = cart.lines().iter().map(|l| l.to_receipt_line()).collect();
-                for line in &lines {
-                    if line.discount.is_positive() {
-                        if !rights.allows(Permission::Discount) {
-                            return Err(Error::Forbidden {
-                                actor: employee.id.clone(),
-                                permission: Permission::Discount,
-                            });
-                        }
-                        check_discount(employee, rights, line.gross(), line.discount)?;
-                    }
-                }
-                let id = format!("{shift}-{:04}", ledger.receipt_count(&shift)? + 1);
-                let receipt = Receipt::new(ReceiptDraft {
-                    id: id.clone(),
-                    shift: shift.clone(),
-                    at: now,
-                    kind: ReceiptKind::Sale,
-                    cashier: Some(employee.id.clone()),
+                let lines = cart_lines(cart, employee, rights)?;
+                book_receipt(
+                    ledger,
+                    &shift,
+                    now,
+                    &employee.id,
+                    ReceiptKind::Sale,
                     lines,
-                    payments: payments.to_vec(),
-                    return_of: None,
-                })?;
-                ledger.apply(Record::Receipt(receipt))?;
-                Ok(id)
+                    payments.to_vec(),
+                    None,
+                )
             },
         )?;
         self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
@@ -479,25 +465,17 @@ impl Till {
                     .filter(|p| p.method == PaymentMethod::Cash)
                     .map(|p| p.amount),
             );
-            let drawer = ledger.cash_in_drawer(&shift)?;
-            if cash > drawer {
-                return Err(Error::NotEnoughCash {
-                    requested: cash,
-                    available: drawer,
-                });
-            }
-            let id = format!("{shift}-{:04}", ledger.receipt_count(&shift)? + 1);
-            let receipt = Receipt::new(ReceiptDraft {
-                id: id.clone(),
-                shift: shift.clone(),
-                at: now,
-                kind: ReceiptKind::Return,
-                cashier: Some(employee.id.clone()),
-                lines: receipt_lines,
+            ensure_cash(ledger, &shift, cash)?;
+            let id = book_receipt(
+                ledger,
+                &shift,
+                now,
+                &employee.id,
+                ReceiptKind::Return,
+                receipt_lines,
                 payments,
-                return_of: Some(sale.to_owned()),
-            })?;
-            ledger.apply(Record::Receipt(receipt))?;
+                Some(sale.to_owned()),
+            )?;
             Ok(id)
         })?;
         self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
@@ -521,38 +499,26 @@ impl Till {
             action,
             Permission::ReturnWithoutReceipt,
             |ledger, employee, rights, now, _, _| {
-                let lines: Vec<ReceiptLine> = cart.lines().iter().map(|l| l.to_receipt_line()).collect();
-                for line in lines.iter().filter(|l| l.discount.is_positive()) {
-                    check_discount(employee, rights, line.gross(), line.discount)?;
-                }
+                let lines = cart_lines(cart, employee, rights)?;
                 let total = Money::sum(lines.iter().map(ReceiptLine::amount));
                 if method == PaymentMethod::Cash {
-                    let drawer = ledger.cash_in_drawer(&shift)?;
-                    if total > drawer {
-                        return Err(Error::NotEnoughCash {
-                            requested: total,
-                            available: drawer,
-                        });
-                    }
+                    ensure_cash(ledger, &shift, total)?;
                 }
-                let id = format!("{shift}-{:04}", ledger.receipt_count(&shift)? + 1);
                 let payments = if total.is_positive() {
                     vec![Payment { method, amount: total }]
                 } else {
                     vec![]
                 };
-                let receipt = Receipt::new(ReceiptDraft {
-                    id: id.clone(),
-                    shift: shift.clone(),
-                    at: now,
-                    kind: ReceiptKind::Return,
-                    cashier: Some(employee.id.clone()),
+                book_receipt(
+                    ledger,
+                    &shift,
+                    now,
+                    &employee.id,
+                    ReceiptKind::Return,
                     lines,
                     payments,
-                    return_of: None,
-                })?;
-                ledger.apply(Record::Receipt(receipt))?;
-                Ok(id)
+                    None,
+                )
             },
         )?;
         self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
@@ -655,6 +621,54 @@ impl Till {
         self.check(session, Permission::ViewReports)?;
         self.db.history(limit)
     }
+}
+
+/// The cart's lines as receipt lines, each discount within the actor's rights.
+fn cart_lines(cart: &Cart, employee: &Employee, rights: &Rights) -> Result<Vec<ReceiptLine>> {
+    let lines: Vec<ReceiptLine> = cart.lines().iter().map(|l| l.to_receipt_line()).collect();
+    for line in &lines {
+        check_discount(employee, rights, line.gross(), line.discount)?;
+    }
+    Ok(lines)
+}
+
+/// Numbers and books a receipt of this till's shift; returns its id.
+#[allow(clippy::too_many_arguments)]
+fn book_receipt(
+    ledger: &mut Ledger<'_>,
+    shift: &str,
+    at: At,
+    cashier: &str,
+    kind: ReceiptKind,
+    lines: Vec<ReceiptLine>,
+    payments: Vec<Payment>,
+    return_of: Option<String>,
+) -> Result<String> {
+    let id = format!("{shift}-{:04}", ledger.receipt_count(shift)? + 1);
+    let receipt = Receipt::new(ReceiptDraft {
+        id: id.clone(),
+        shift: shift.to_owned(),
+        at,
+        kind,
+        cashier: Some(cashier.to_owned()),
+        lines,
+        payments,
+        return_of,
+    })?;
+    ledger.apply(Record::Receipt(receipt))?;
+    Ok(id)
+}
+
+/// Cash refunds come out of the drawer: never more than it holds.
+fn ensure_cash(ledger: &Ledger<'_>, shift: &str, amount: Money) -> Result<()> {
+    let available = ledger.cash_in_drawer(shift)?;
+    if amount > available {
+        return Err(Error::NotEnoughCash {
+            requested: amount,
+            available,
+        });
+    }
+    Ok(())
 }
 
 fn authorize(ledger: &Ledger<'_>, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {

@@ -22,12 +22,12 @@ impl Db {
         let mut stmt = self.conn().prepare(
             "SELECT CASE WHEN e.key IS NULL
                          THEN (SELECT l.payload FROM events l
-                                WHERE l.type = e.type AND l.entity = e.entity ORDER BY l.seq DESC LIMIT 1)
+                                WHERE l.key IS NULL AND l.type = e.type AND l.entity = e.entity ORDER BY l.seq DESC LIMIT 1)
                          ELSE e.payload END
                FROM events e
               WHERE (e.type IN ('store', 'employee', 'product', 'promotion')
                      AND NOT EXISTS (SELECT 1 FROM events p
-                                      WHERE p.type = e.type AND p.entity = e.entity AND p.seq < e.seq))
+                                      WHERE p.key IS NULL AND p.type = e.type AND p.entity = e.entity AND p.seq < e.seq))
                  OR (e.type IN ('supply', 'write_off', 'supplier_return', 'shift_open', 'cash_in', 'cash_out',
                                 'receipt', 'shift_close')
                      AND (?1 IS NULL OR e.day >= ?1) AND (?2 IS NULL OR e.day <= ?2))

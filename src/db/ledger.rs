@@ -2,7 +2,8 @@
 //! records (from a till action or an import line), checks every rule that
 //! needs the books' state, writes the rows and appends the event.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -40,6 +41,21 @@ pub struct Ledger<'c> {
     /// In an import, the how-many-th time a record without an id of its own
     /// (cash in/out) has occurred in this journal.
     occurrences: Option<HashMap<String, u32>>,
+    cache: RefCell<Cache>,
+}
+
+/// What this transaction has read or written, so that an import of a
+/// million lines does not ask SQLite the same question a million times.
+/// Every write goes through this ledger, which keeps the cache true; it dies
+/// with the transaction.
+#[derive(Default)]
+struct Cache {
+    shifts: HashMap<String, ShiftInfo>,
+    products: HashMap<String, Product>,
+    employees: HashSet<String>,
+    /// Stock per (store, sku): quantity in thousandths and moving average
+    /// cost; `true` when changed and not yet written (written at commit).
+    stock: HashMap<(String, String), (i64, Decimal, bool)>,
 }
 
 impl<'c> Ledger<'c> {
@@ -59,6 +75,7 @@ impl<'c> Ledger<'c> {
             may_edit_closed: false,
             locked_through,
             occurrences: None,
+            cache: RefCell::new(Cache::default()),
         })
     }
 
@@ -80,7 +97,39 @@ impl<'c> Ledger<'c> {
 
     /// Commits everything applied.
     pub fn commit(self) -> Result<()> {
+        {
+            let cache = self.cache.borrow();
+            let mut write = self.tx.prepare_cached(
+                "INSERT INTO stock (store, sku, qty, avg_cost) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (store, sku) DO UPDATE SET qty = excluded.qty, avg_cost = excluded.avg_cost",
+            )?;
+            for ((store, sku), (qty, average, _)) in cache.stock.iter().filter(|(_, entry)| entry.2) {
+                write.execute(params![store, sku, qty, average.normalize().to_string()])?;
+            }
+        }
         Ok(self.tx.commit()?)
+    }
+
+    fn shift(&self, id: &str) -> Result<Option<ShiftInfo>> {
+        if let Some(info) = self.cache.borrow().shifts.get(id) {
+            return Ok(Some(info.clone()));
+        }
+        let info = read::shift_info(&self.tx, id)?;
+        if let Some(info) = &info {
+            self.cache.borrow_mut().shifts.insert(id.to_owned(), info.clone());
+        }
+        Ok(info)
+    }
+
+    fn product(&self, sku: &str) -> Result<Option<Product>> {
+        if let Some(product) = self.cache.borrow().products.get(sku) {
+            return Ok(Some(product.clone()));
+        }
+        let product = read::product(&self.tx, sku)?;
+        if let Some(product) = &product {
+            self.cache.borrow_mut().products.insert(sku.to_owned(), product.clone());
+        }
+        Ok(product)
     }
 
     /// The result an action with this id committed before, if it did.
@@ -232,57 +281,71 @@ impl<'c> Ledger<'c> {
     }
 
     fn apply_product(&self, product: &Product, record: &Record) -> Result<Applied> {
-        if read::product(&self.tx, &product.sku)?.as_ref() == Some(product) {
-            return Ok(Applied::Unchanged);
-        }
-        for code in &product.barcodes {
-            let owner: Option<String> = self
+        let columns = params![
+            product.sku,
+            product.name,
+            fold_name(&product.name),
+            product.price.kopecks(),
+            product.cost.map(Money::kopecks),
+            product.vat.code(),
+            product.unit.code(),
+            product.category,
+            product.kind.code(),
+            product.marked
+        ];
+        // A new card (the common case of a catalogue import) costs one
+        // INSERT; only a sku already there is read and compared.
+        let known = self.cache.borrow().products.contains_key(&product.sku);
+        let inserted = !known
+            && self
                 .tx
-                .prepare_cached("SELECT sku FROM barcodes WHERE code = ?1")?
-                .query_row(params![code], |r| r.get(0))
-                .optional()?;
-            if let Some(owner) = owner.filter(|o| *o != product.sku) {
-                return Err(Error::invalid(format!(
-                    "product {}: barcode {code} already belongs to product {owner}",
-                    product.sku
-                )));
+                .prepare_cached(
+                    "INSERT INTO products (sku, name, name_fold, price, cost, vat, unit, category, kind, marked)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (sku) DO NOTHING",
+                )?
+                .execute(columns)?
+                == 1;
+        if !inserted {
+            if self.product(&product.sku)?.as_ref() == Some(product) {
+                return Ok(Applied::Unchanged);
             }
+            self.tx
+                .prepare_cached(
+                    "UPDATE products SET name = ?2, name_fold = ?3, price = ?4, cost = ?5, vat = ?6, unit = ?7,
+                       category = ?8, kind = ?9, marked = ?10 WHERE sku = ?1",
+                )?
+                .execute(columns)?;
+            self.tx
+                .prepare_cached("DELETE FROM barcodes WHERE sku = ?1")?
+                .execute(params![product.sku])?;
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO products (sku, name, name_fold, price, cost, vat, unit, category, kind, marked)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT (sku) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold,
-                   price = excluded.price, cost = excluded.cost, vat = excluded.vat, unit = excluded.unit,
-                   category = excluded.category, kind = excluded.kind, marked = excluded.marked",
-            )?
-            .execute(params![
-                product.sku,
-                product.name,
-                fold_name(&product.name),
-                product.price.kopecks(),
-                product.cost.map(Money::kopecks),
-                product.vat.code(),
-                product.unit.code(),
-                product.category,
-                product.kind.code(),
-                product.marked
-            ])?;
-        self.tx
-            .prepare_cached("DELETE FROM barcodes WHERE sku = ?1")?
-            .execute(params![product.sku])?;
         let mut insert = self
             .tx
-            .prepare_cached("INSERT INTO barcodes (code, sku) VALUES (?1, ?2)")?;
-        for code in &product.barcodes {
-            insert.execute(params![code, product.sku]).map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    Error::invalid(format!("product {}: barcode {code} is listed twice", product.sku))
+            .prepare_cached("INSERT INTO barcodes (code, sku, pos) VALUES (?1, ?2, ?3)")?;
+        for (pos, code) in product.barcodes.iter().enumerate() {
+            match insert.execute(params![code, product.sku, pos as i64]) {
+                Ok(_) => {}
+                Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    let owner: String =
+                        self.tx
+                            .query_row("SELECT sku FROM barcodes WHERE code = ?1", params![code], |r| r.get(0))?;
+                    return Err(Error::invalid(if owner == product.sku {
+                        format!("product {}: barcode {code} is listed twice", product.sku)
+                    } else {
+                        format!(
+                            "product {}: barcode {code} already belongs to product {owner}",
+                            product.sku
+                        )
+                    }));
                 }
-                other => Error::Storage(other),
-            })?;
+                Err(other) => return Err(Error::Storage(other)),
+            }
         }
         self.append("product", &product.sku, None, None, &record.to_line(), &self.now)?;
+        self.cache
+            .borrow_mut()
+            .products
+            .insert(product.sku.clone(), product.clone());
         Ok(Applied::Written)
     }
 
@@ -339,7 +402,7 @@ impl<'c> Ledger<'c> {
     }
 
     fn require_product(&self, sku: &str) -> Result<Product> {
-        read::product(&self.tx, sku)?.ok_or_else(|| Error::NotFound {
+        self.product(sku)?.ok_or_else(|| Error::NotFound {
             what: "product",
             id: sku.to_owned(),
         })
@@ -361,6 +424,9 @@ impl<'c> Ledger<'c> {
     }
 
     fn require_employee(&self, id: &str) -> Result<()> {
+        if self.cache.borrow().employees.contains(id) {
+            return Ok(());
+        }
         let exists: bool = self
             .tx
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM employees WHERE id = ?1)")?
@@ -377,16 +443,11 @@ impl<'c> Ledger<'c> {
 
     /// The shift, which must be open at `at`.
     fn open_shift_at(&self, shift: &str, at: At) -> Result<ShiftInfo> {
-        let info = read::shift_info(&self.tx, shift)?.ok_or_else(|| Error::NotFound {
+        let info = self.shift(shift)?.ok_or_else(|| Error::NotFound {
             what: "shift",
             id: shift.to_owned(),
         })?;
-        if at < info.opened_at || info.closed_at.is_some() {
-            return Err(Error::ShiftNotOpen {
-                shift: shift.to_owned(),
-                at: at.to_string(),
-            });
-        }
+        check_open(shift, &info, at)?;
         Ok(info)
     }
 
@@ -404,18 +465,25 @@ impl<'c> Ledger<'c> {
         if !product.is_stocked() {
             return Ok(catalogue_cost);
         }
-        let row: Option<(i64, String)> = self
-            .tx
-            .prepare_cached("SELECT qty, avg_cost FROM stock WHERE store = ?1 AND sku = ?2")?
-            .query_row(params![store, product.sku], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let (held, average) = match row {
-            Some((qty, avg)) => (
-                qty,
-                avg.parse::<Decimal>()
-                    .map_err(|_| Error::invalid(format!("the database holds an invalid cost `{avg}`")))?,
-            ),
-            None => (0, catalogue_cost),
+        let key = (store.to_owned(), product.sku.clone());
+        let cached = self.cache.borrow().stock.get(&key).copied();
+        let (held, average) = match cached {
+            Some((qty, average, _)) => (qty, average),
+            None => {
+                let row: Option<(i64, String)> = self
+                    .tx
+                    .prepare_cached("SELECT qty, avg_cost FROM stock WHERE store = ?1 AND sku = ?2")?
+                    .query_row(params![store, product.sku], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                match row {
+                    Some((qty, avg)) => (
+                        qty,
+                        avg.parse::<Decimal>()
+                            .map_err(|_| Error::invalid(format!("the database holds an invalid cost `{avg}`")))?,
+                    ),
+                    None => (0, catalogue_cost),
+                }
+            }
         };
         let (unit_cost, new_average) = match in_cost {
             Some(cost) if delta_milli > 0 => {
@@ -429,17 +497,11 @@ impl<'c> Ledger<'c> {
             }
             _ => (average, average),
         };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO stock (store, sku, qty, avg_cost) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (store, sku) DO UPDATE SET qty = qty + excluded.qty, avg_cost = excluded.avg_cost",
-            )?
-            .execute(params![
-                store,
-                product.sku,
-                delta_milli,
-                new_average.normalize().to_string()
-            ])?;
+        // Written once per product at commit.
+        self.cache
+            .borrow_mut()
+            .stock
+            .insert(key, (held + delta_milli, new_average, true));
         Ok(unit_cost)
     }
 
@@ -539,6 +601,16 @@ impl<'c> Ledger<'c> {
             &line,
             &open.at.to_string(),
         )?;
+        self.cache.borrow_mut().shifts.insert(
+            open.id.clone(),
+            ShiftInfo {
+                store: open.store.clone(),
+                till: open.till.clone(),
+                cashier: open.cashier.clone(),
+                opened_at: open.at,
+                closed_at: None,
+            },
+        );
         Ok(Applied::Written)
     }
 
@@ -605,7 +677,7 @@ impl<'c> Ledger<'c> {
         let draft = receipt.draft();
         let id = draft.id.clone();
         let ctx = |e: Error| Error::invalid(format!("receipt {id}: {e}"));
-        let info = read::shift_info(&self.tx, &draft.shift)?.ok_or_else(|| {
+        let info = self.shift(&draft.shift)?.ok_or_else(|| {
             ctx(Error::NotFound {
                 what: "shift",
                 id: draft.shift.clone(),
@@ -613,17 +685,14 @@ impl<'c> Ledger<'c> {
         })?;
         // The journal's `cashier?` defaults to the shift's; the books record it.
         let cashier = draft.cashier.clone().unwrap_or_else(|| info.cashier.clone());
-        let mut resolved = draft.clone();
-        resolved.cashier = Some(cashier.clone());
-        let receipt = Receipt::new(resolved).map_err(ctx)?;
+        let receipt = receipt.with_cashier(cashier.clone());
         let draft = receipt.draft();
-        let record = Record::Receipt(receipt.clone());
-        let line = record.to_line();
+        let line = Record::Receipt(receipt.clone()).to_line();
         let key = format!("receipt:{id}");
         if let Some(applied) = self.already(&key, &line, "receipt", &id)? {
             return Ok(applied);
         }
-        self.open_shift_at(&draft.shift, draft.at).map_err(ctx)?;
+        check_open(&draft.shift, &info, draft.at).map_err(ctx)?;
         self.require_employee(&cashier).map_err(ctx)?;
         let mut products = Vec::with_capacity(draft.lines.len());
         for line in &draft.lines {
@@ -781,6 +850,9 @@ impl<'c> Ledger<'c> {
             .execute(params![shift, at.to_string(), at.epoch_millis()])?;
         let day = info.opened_at.local_day().to_string();
         self.append("shift_close", shift, Some(&day), Some(&key), &line, &at.to_string())?;
+        if let Some(cached) = self.cache.borrow_mut().shifts.get_mut(shift) {
+            cached.closed_at = Some(at);
+        }
         Ok(Applied::Written)
     }
 
@@ -910,4 +982,15 @@ impl<'c> Ledger<'c> {
     pub fn shift_totals(&self, shift: &str) -> Result<crate::shift::ShiftTotals> {
         read::shift_totals(&self.tx, shift)
     }
+}
+
+/// A record dated `at` belongs to the shift only while it is open.
+fn check_open(shift: &str, info: &ShiftInfo, at: At) -> Result<()> {
+    if at < info.opened_at || info.closed_at.is_some() {
+        return Err(Error::ShiftNotOpen {
+            shift: shift.to_owned(),
+            at: at.to_string(),
+        });
+    }
+    Ok(())
 }

@@ -67,7 +67,7 @@ fn product_from_row(conn: &Connection, row: &Row<'_>) -> Result<Product> {
     let unit: String = row.get(5)?;
     let kind: String = row.get(7)?;
     let mut barcodes = Vec::new();
-    let mut stmt = conn.prepare_cached("SELECT code FROM barcodes WHERE sku = ?1 ORDER BY rowid")?;
+    let mut stmt = conn.prepare_cached("SELECT code FROM barcodes WHERE sku = ?1 ORDER BY pos")?;
     for code in stmt.query_map(params![sku], |r| r.get::<_, String>(0))? {
         barcodes.push(code?);
     }

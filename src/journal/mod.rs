@@ -216,11 +216,7 @@ impl Record {
 /// Parses and checks one journal line (without its number: the importer
 /// adds that). Errors name the record and the field.
 pub fn parse_line(line: &str) -> Result<Record> {
-    let kind = serde_json::from_str::<wire::TypeOnly<'_>>(line)
-        .map_err(|e| Error::invalid(format!("not a JSON object: {}", strip_position(&e))))?
-        .kind
-        .ok_or_else(|| Error::invalid("missing field `type`"))?;
-    match kind.as_ref() {
+    match record_type(line)?.as_ref() {
         "store" => store(decode(line)?),
         "employee" => employee(decode(line)?),
         "product" => product(decode(line)?),
@@ -243,17 +239,45 @@ pub fn parse_line(line: &str) -> Result<Record> {
     }
 }
 
-fn decode<T: DeserializeOwned>(line: &str) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_str(line);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = strip_position(e.inner());
-        if path == "." || inner.contains('`') && inner.starts_with("missing field") {
-            Error::invalid(inner)
-        } else {
-            Error::invalid(format!("{path}: {inner}"))
+/// The record's `type`. Lines as Kassa writes them start with it, so it is
+/// read off the front without a parse; anything else takes a full parse.
+/// (A second `type` key later in the line is a duplicate field: refused by
+/// the record's own parse.)
+fn record_type(line: &str) -> Result<std::borrow::Cow<'_, str>> {
+    if let Some(rest) = line.strip_prefix(r#"{"type":""#) {
+        if let Some(kind) = rest.split_once('"').map(|(kind, _)| kind).filter(|k| !k.contains('\\')) {
+            return Ok(std::borrow::Cow::Borrowed(kind));
         }
-    })
+    }
+    serde_json::from_str::<wire::TypeOnly<'_>>(line)
+        .map_err(|e| Error::invalid(format!("not a JSON object: {}", strip_position(&e))))?
+        .kind
+        .ok_or_else(|| Error::invalid("missing field `type`"))
+}
+
+/// Decodes a record; only a line that fails is parsed again to find the
+/// path of the field at fault.
+fn decode<T: DeserializeOwned>(line: &str) -> Result<T> {
+    if let Ok(value) = serde_json::from_str(line) {
+        return Ok(value);
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => Ok(value),
+        Err(e) if e.inner().is_syntax() || e.inner().is_eof() => Err(Error::invalid(format!(
+            "not a JSON object: {}",
+            strip_position(e.inner())
+        ))),
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = strip_position(e.inner());
+            if path == "." || inner.contains('`') && inner.starts_with("missing field") {
+                Err(Error::invalid(inner))
+            } else {
+                Err(Error::invalid(format!("{path}: {inner}")))
+            }
+        }
+    }
 }
 
 /// serde_json appends "at line 1 column N"; the importer names the line.
