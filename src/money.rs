@@ -37,16 +37,20 @@ pub enum AmountError {
 }
 
 /// Parses `[-]digits[.digits]` exactly, refusing anything Decimal would
-/// otherwise accept loosely (exponents, `+`, blanks, `_`).
-fn parse_plain_decimal(input: &str, max_scale: u32) -> Result<Decimal, AmountError> {
+/// otherwise accept loosely (exponents, `+`, blanks, `_`). Integer digits are
+/// bounded so that no product or sum of valid values can overflow.
+fn parse_plain_decimal(input: &str, max_scale: u32, max_int_digits: usize) -> Result<Decimal, AmountError> {
     let body = input.strip_prefix('-').unwrap_or(input);
     let (int, frac) = match body.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (body, None),
     };
     let digits_ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) || int.len() > 15 {
+    if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
         return Err(AmountError::NotDecimal(input.to_owned()));
+    }
+    if int.trim_start_matches('0').len() > max_int_digits {
+        return Err(AmountError::OutOfRange(input.to_owned()));
     }
     if frac.map_or(0, str::len) > max_scale as usize {
         return Err(AmountError::TooPrecise {
@@ -56,6 +60,11 @@ fn parse_plain_decimal(input: &str, max_scale: u32) -> Result<Decimal, AmountErr
     }
     Decimal::from_str_exact(input).map_err(|_| AmountError::NotDecimal(input.to_owned()))
 }
+
+/// Integer digits of money: up to 9,999,999,999,999.99 roubles.
+const MONEY_DIGITS: usize = 13;
+/// Integer digits of a quantity: up to 999,999,999.999 units.
+const QTY_DIGITS: usize = 9;
 
 /// Rounds to `scale` fraction digits, halves away from zero (the accountant's
 /// "half up").
@@ -73,11 +82,14 @@ impl Money {
     /// Zero roubles.
     pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
 
+    /// The largest amount the books hold: 9,999,999,999,999.99.
+    pub const MAX: Money = Money(Decimal::from_parts(0xA4C6_7FFF, 0x0003_8D7E, 0, false, 2));
+
     /// Parses `"1234.50"`, `"0.99"`, `"-5.00"`, `"12"`: at most two fraction
     /// digits; negative values are allowed here, callers refuse them where a
     /// field may not be negative.
     pub fn parse(input: &str) -> Result<Money, AmountError> {
-        let value = parse_plain_decimal(input, 2)?;
+        let value = parse_plain_decimal(input, 2, MONEY_DIGITS)?;
         Ok(Money::from_decimal_exact(value))
     }
 
@@ -116,7 +128,7 @@ impl Money {
 
     /// The amount in kopecks.
     pub fn kopecks(self) -> i64 {
-        // Two fraction digits and at most 15 integer digits always fit.
+        // Two fraction digits and the bounded integer digits always fit.
         let mantissa = self.0.mantissa();
         i64::try_from(mantissa).unwrap_or(if mantissa < 0 { i64::MIN } else { i64::MAX })
     }
@@ -226,7 +238,7 @@ impl Qty {
 
     /// Parses `"1"`, `"0.350"`: positive, at most three fraction digits.
     pub fn parse(input: &str) -> Result<Qty, AmountError> {
-        let value = parse_plain_decimal(input, 3)?;
+        let value = parse_plain_decimal(input, 3, QTY_DIGITS)?;
         if value <= Decimal::ZERO {
             return Err(AmountError::NotPositive(input.to_owned()));
         }
@@ -280,7 +292,7 @@ impl Percent {
 
     /// Parses `"10"`, `"2.5"`: from 0 to 100, at most four fraction digits.
     pub fn parse(input: &str) -> Result<Percent, AmountError> {
-        let value = parse_plain_decimal(input, 4)?;
+        let value = parse_plain_decimal(input, 4, 3)?;
         if value.is_sign_negative() && !value.is_zero() {
             return Err(AmountError::Negative(input.to_owned()));
         }
@@ -397,9 +409,29 @@ mod tests {
         assert_eq!(money("1234.5").to_string(), "1234.50");
         assert_eq!(money("12").to_string(), "12.00");
         assert_eq!(money("-5.00").kopecks(), -500);
-        for bad in ["1.234", "1e3", "+5", " 5", "", ".5", "5.", "1_000", "abc", "--1"] {
+        for bad in [
+            "1.234",
+            "1e3",
+            "+5",
+            " 5",
+            "",
+            ".5",
+            "5.",
+            "1_000",
+            "abc",
+            "--1",
+            "10000000000000.00",
+        ] {
             assert!(Money::parse(bad).is_err(), "{bad} must be refused");
         }
+        assert_eq!(money("9999999999999.99"), Money::MAX);
+        assert_eq!(Money::MAX.kopecks(), 999_999_999_999_999);
+        // The largest quantity times the largest price still fits.
+        let most = Qty::parse("999999999.999")
+            .expect("valid")
+            .times(money("9999999999999.99"));
+        assert!(most.is_positive());
+        assert!(Qty::parse("1000000000").is_err());
         assert_eq!(
             Money::parse_non_negative("-0.01"),
             Err(AmountError::Negative("-0.01".into()))

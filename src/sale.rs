@@ -144,6 +144,14 @@ impl Receipt {
             }
         }
         let total = Money::sum(draft.lines.iter().map(ReceiptLine::amount));
+        let paid_at_most = Money::sum(draft.payments.iter().map(|p| p.amount));
+        if draft.lines.iter().any(|l| l.gross() > Money::MAX) || total > Money::MAX || paid_at_most > Money::MAX {
+            return Err(Error::invalid(format!(
+                "receipt {}: amounts above {} are out of range",
+                draft.id,
+                Money::MAX
+            )));
+        }
         let mut paid = Money::ZERO;
         let mut non_cash = Money::ZERO;
         for (n, payment) in draft.payments.iter().enumerate() {
@@ -418,6 +426,8 @@ mod tests {
         assert!(negative.is_err());
         let empty = Receipt::new(draft(vec![], vec![]));
         assert!(empty.is_err());
+        let huge = Receipt::new(draft(vec![line("A", "999999999", "9999999999999.99", "0")], vec![]));
+        assert!(huge.expect_err("out of range").to_string().contains("out of range"));
         let mut ret = draft(vec![line("A", "1", "10.00", "0")], vec![Payment::cash(m("11.00"))]);
         ret.kind = ReceiptKind::Return;
         assert!(Receipt::new(ret).is_err(), "a refund gives no change");

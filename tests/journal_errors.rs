@@ -232,3 +232,39 @@ fn invalid_utf8_is_refused_by_line() {
     assert_eq!(err, "journal line 4: not valid UTF-8");
     assert_eq!(dump(&path), before);
 }
+
+#[test]
+fn mangled_lines_are_refused_never_panic() {
+    // Every demo line cut short at every character, and with each of a few
+    // troublesome values spliced into every string position: parse_line
+    // must answer (with an error or a record), never panic.
+    let splices = [
+        "\"",
+        "\\u0000",
+        "-",
+        "99999999999999999999",
+        "1e400",
+        "{",
+        "[]",
+        "null",
+        "ё",
+        ".001",
+    ];
+    let mut refused = 0;
+    for line in crate::util::DEMO.lines() {
+        for (cut, _) in line.char_indices() {
+            if kassa::journal::parse_line(&line[..cut]).is_err() {
+                refused += 1;
+            }
+        }
+        for (at, c) in line.char_indices().filter(|(_, c)| *c == '"') {
+            for splice in splices {
+                let mangled = format!("{}{c}{splice}{}", &line[..at], &line[at + 1..]);
+                let _ = kassa::journal::parse_line(&mangled);
+            }
+        }
+    }
+    // Every proper prefix of a JSON object is incomplete.
+    let prefixes: usize = crate::util::DEMO.lines().map(|l| l.chars().count()).sum();
+    assert_eq!(refused, prefixes);
+}

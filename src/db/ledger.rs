@@ -491,7 +491,9 @@ impl<'c> Ledger<'c> {
                     cost
                 } else {
                     let (s, q) = (Decimal::new(held, 3), Decimal::new(delta_milli, 3));
-                    (s * average + q * cost) / (s + q)
+                    moving_average(s, average, q, cost).ok_or_else(|| {
+                        Error::invalid(format!("stock of {} in {store} is too large to value", product.sku))
+                    })?
                 };
                 (cost, average)
             }
@@ -993,4 +995,10 @@ fn check_open(shift: &str, info: &ShiftInfo, at: At) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// (s·a + q·c) ÷ (s + q), or `None` if it does not fit a decimal.
+fn moving_average(held: Decimal, average: Decimal, added: Decimal, cost: Decimal) -> Option<Decimal> {
+    let value = held.checked_mul(average)?.checked_add(added.checked_mul(cost)?)?;
+    value.checked_div(held.checked_add(added)?)
 }
