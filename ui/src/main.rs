@@ -1,2 +1,0 @@
-//! The Kassa desktop till.
-fn main() {}
