@@ -45,16 +45,15 @@ CREATE TABLE products (
     unit      TEXT NOT NULL,
     category  TEXT,
     kind      TEXT NOT NULL,
-    marked    INTEGER NOT NULL
+    marked    INTEGER NOT NULL,
+    barcodes  TEXT NOT NULL    -- JSON array, in the order given; `barcodes` finds the product by one
 ) WITHOUT ROWID;
 CREATE INDEX products_by_name ON products (name_fold);
 
 CREATE TABLE barcodes (
     code TEXT PRIMARY KEY,
-    sku  TEXT NOT NULL REFERENCES products (sku),
-    pos  INTEGER NOT NULL  -- a product's barcodes keep the order they were given in
+    sku  TEXT NOT NULL REFERENCES products (sku)
 ) WITHOUT ROWID;
-CREATE INDEX barcodes_by_sku ON barcodes (sku, pos);
 
 CREATE TABLE shifts (
     id         TEXT PRIMARY KEY,

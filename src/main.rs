@@ -134,6 +134,14 @@ fn open(path: &Path) -> Result<Db, String> {
     Db::open(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Reading commands do not create a database as a side effect.
+fn open_existing(path: &Path) -> Result<Db, String> {
+    if !path.exists() {
+        return Err(format!("no database at {}: run `kassa init` first", path.display()));
+    }
+    open(path)
+}
+
 fn output(out: Option<&Path>) -> Result<Box<dyn Write>, String> {
     Ok(match out {
         Some(path) => Box::new(BufWriter::new(
@@ -188,7 +196,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Export { from, to, out } => {
-            let db = open(&path)?;
+            let db = open_existing(&path)?;
             let mut writer = output(out.as_deref())?;
             let count = kassa::journal::export(&db, from, to, &mut writer).map_err(|e| e.to_string())?;
             eprintln!("exported {count} records");
@@ -234,7 +242,7 @@ fn run_report(path: &Path, args: ReportArgs) -> Result<(), String> {
         }
     };
     let def = report::find(&name).map_err(|e| e.to_string())?;
-    let db = open(path)?;
+    let db = open_existing(path)?;
     let table = def
         .run(
             &db,

@@ -291,7 +291,8 @@ impl<'c> Ledger<'c> {
             product.unit.code(),
             product.category,
             product.kind.code(),
-            product.marked
+            product.marked,
+            serde_json::to_string(&product.barcodes).unwrap_or_else(|_| "[]".to_owned())
         ];
         // A new card (the common case of a catalogue import) costs one
         // INSERT; only a sku already there is read and compared.
@@ -300,30 +301,32 @@ impl<'c> Ledger<'c> {
             && self
                 .tx
                 .prepare_cached(
-                    "INSERT INTO products (sku, name, name_fold, price, cost, vat, unit, category, kind, marked)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (sku) DO NOTHING",
+                    "INSERT INTO products (sku, name, name_fold, price, cost, vat, unit, category, kind, marked, barcodes)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (sku) DO NOTHING",
                 )?
                 .execute(columns)?
                 == 1;
         if !inserted {
-            if self.product(&product.sku)?.as_ref() == Some(product) {
+            let current = self.product(&product.sku)?;
+            if current.as_ref() == Some(product) {
                 return Ok(Applied::Unchanged);
             }
             self.tx
                 .prepare_cached(
                     "UPDATE products SET name = ?2, name_fold = ?3, price = ?4, cost = ?5, vat = ?6, unit = ?7,
-                       category = ?8, kind = ?9, marked = ?10 WHERE sku = ?1",
+                       category = ?8, kind = ?9, marked = ?10, barcodes = ?11 WHERE sku = ?1",
                 )?
                 .execute(columns)?;
-            self.tx
-                .prepare_cached("DELETE FROM barcodes WHERE sku = ?1")?
-                .execute(params![product.sku])?;
+            let mut forget = self.tx.prepare_cached("DELETE FROM barcodes WHERE code = ?1")?;
+            for code in current.iter().flat_map(|p| &p.barcodes) {
+                forget.execute(params![code])?;
+            }
         }
         let mut insert = self
             .tx
-            .prepare_cached("INSERT INTO barcodes (code, sku, pos) VALUES (?1, ?2, ?3)")?;
-        for (pos, code) in product.barcodes.iter().enumerate() {
-            match insert.execute(params![code, product.sku, pos as i64]) {
+            .prepare_cached("INSERT INTO barcodes (code, sku) VALUES (?1, ?2)")?;
+        for code in &product.barcodes {
+            match insert.execute(params![code, product.sku]) {
                 Ok(_) => {}
                 Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                     let owner: String =
@@ -342,10 +345,9 @@ impl<'c> Ledger<'c> {
             }
         }
         self.append("product", &product.sku, None, None, &record.to_line(), &self.now)?;
-        self.cache
-            .borrow_mut()
-            .products
-            .insert(product.sku.clone(), product.clone());
+        // Forget rather than remember: a catalogue import would otherwise
+        // hold every card in memory; the next read fetches the new card.
+        self.cache.borrow_mut().products.remove(&product.sku);
         Ok(Applied::Written)
     }
 

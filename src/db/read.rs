@@ -59,18 +59,15 @@ fn corrupt(what: &str, value: &str) -> Error {
     Error::invalid(format!("the database holds an invalid {what} `{value}`"))
 }
 
-const PRODUCT_COLUMNS: &str = "sku, name, price, cost, vat, unit, category, kind, marked";
+const PRODUCT_COLUMNS: &str = "sku, name, price, cost, vat, unit, category, kind, marked, barcodes";
 
-fn product_from_row(conn: &Connection, row: &Row<'_>) -> Result<Product> {
+fn product_from_row(row: &Row<'_>) -> Result<Product> {
     let sku: String = row.get(0)?;
     let vat: String = row.get(4)?;
     let unit: String = row.get(5)?;
     let kind: String = row.get(7)?;
-    let mut barcodes = Vec::new();
-    let mut stmt = conn.prepare_cached("SELECT code FROM barcodes WHERE sku = ?1 ORDER BY pos")?;
-    for code in stmt.query_map(params![sku], |r| r.get::<_, String>(0))? {
-        barcodes.push(code?);
-    }
+    let barcodes: String = row.get(9)?;
+    let barcodes: Vec<String> = serde_json::from_str(&barcodes).map_err(|_| corrupt("barcode list", &barcodes))?;
     Ok(Product {
         name: row.get(1)?,
         price: Money::from_kopecks(row.get(2)?),
@@ -89,7 +86,7 @@ fn one_product(conn: &Connection, sql: &str, key: &str) -> Result<Option<Product
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params![key])?;
     match rows.next()? {
-        Some(row) => product_from_row(conn, row).map(Some),
+        Some(row) => product_from_row(row).map(Some),
         None => Ok(None),
     }
 }
@@ -395,7 +392,7 @@ impl Db {
         let mut rows = stmt.query(params![from, to, limit as i64])?;
         let mut found = Vec::new();
         while let Some(row) = rows.next()? {
-            found.push(product_from_row(&self.conn, row)?);
+            found.push(product_from_row(row)?);
         }
         Ok(found)
     }
