@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod clock;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod journal;
 pub mod money;

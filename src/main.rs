@@ -18,10 +18,6 @@ use kassa::report::{self, Format};
 use kassa::sale::{Cart, Payment};
 use kassa::till::{ActionId, Till};
 
-/// The demo store: a small grocery with a day of trade, imported by
-/// `kassa init --demo`.
-const DEMO_JOURNAL: &str = include_str!("../demo/demo.jsonl");
-
 #[derive(Parser)]
 #[command(
     name = "kassa",
@@ -157,8 +153,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Init { demo } => {
             let mut db = open(&path)?;
             if demo {
-                let summary =
-                    kassa::journal::import(&mut db, DEMO_JOURNAL.as_bytes(), |_| {}).map_err(|e| e.to_string())?;
+                let summary = kassa::demo::load(&mut db).map_err(|e| e.to_string())?;
                 eprintln!(
                     "demo store loaded into {} ({} records, {} new)",
                     path.display(),
@@ -266,7 +261,7 @@ fn run_report(path: &Path, args: ReportArgs) -> Result<(), String> {
 /// demo cashier, each sale its own action, until killed or `count` is done.
 fn simulate_sales(path: &Path, count: Option<u64>) -> Result<(), String> {
     let mut db = open(path)?;
-    kassa::journal::import(&mut db, DEMO_JOURNAL.as_bytes(), |_| {}).map_err(|e| e.to_string())?;
+    kassa::demo::load(&mut db).map_err(|e| e.to_string())?;
     let mut till = Till::new(db, "S1", "T9", Box::new(SystemClock)).map_err(|e| e.to_string())?;
     let session = till.login("E1", "1111").map_err(|e| e.to_string())?;
     if till.current_shift().map_err(|e| e.to_string())?.is_none() {

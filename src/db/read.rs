@@ -402,6 +402,16 @@ impl Db {
         store(&self.conn, id)
     }
 
+    /// Every store, by id.
+    pub fn stores(&self) -> Result<Vec<Store>> {
+        let ids = self
+            .conn
+            .prepare_cached("SELECT id FROM stores ORDER BY id")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.iter().filter_map(|id| store(&self.conn, id).transpose()).collect()
+    }
+
     /// An employee.
     pub fn employee(&self, id: &str) -> Result<Option<Employee>> {
         employee(&self.conn, id)

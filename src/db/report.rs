@@ -20,6 +20,15 @@ pub struct Period {
 }
 
 impl Period {
+    /// Every day the books can hold, optionally for one store.
+    pub fn all_time(store: Option<String>) -> Period {
+        Period {
+            from: NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN),
+            to: NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX),
+            store,
+        }
+    }
+
     fn days(&self) -> (String, String) {
         (
             self.from.format("%Y-%m-%d").to_string(),

@@ -1,5 +1,5 @@
-//! The Kassa desktop till (iced) will live here. It starts with what every
-//! screen needs and that does not depend on iced: the locale rules for
-//! showing money, quantities and moments to people.
+//! The Kassa desktop till (iced): one module per screen under `screen`,
+//! and the locale rules for showing money, quantities and moments.
 
 pub mod format;
+pub mod screen;

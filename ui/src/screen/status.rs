@@ -1,0 +1,175 @@
+//! The till's status (Состояние кассы): the store, and every shift with its
+//! Z figures and the cash that should be in the drawer.
+
+use std::path::{Path, PathBuf};
+
+use iced::widget::{button, column, container, row, scrollable, text, Column};
+use iced::{Element, Length, Task};
+use kassa::db::report::Period;
+use kassa::db::Db;
+use kassa::shift::ShiftTotals;
+
+use crate::format::{self, Lang};
+
+/// What the screen shows, read from the books.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Store name.
+    pub store: String,
+    /// Every shift of the store, by opening time.
+    pub shifts: Vec<ShiftTotals>,
+}
+
+/// The screen's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Reading the books.
+    Loading,
+    /// Shown.
+    Ready(Snapshot),
+    /// The books could not be read; the reason in plain words.
+    Failed(String),
+}
+
+/// What can happen on this screen.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// The books were read.
+    Loaded(Result<Snapshot, String>),
+    /// Read them again.
+    Refresh,
+}
+
+/// Reads the books at `path`; a new database gets the demo store, so the
+/// first start shows something real.
+pub fn load(path: PathBuf) -> Result<Snapshot, String> {
+    let mut db = Db::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if db.stores().map_err(|e| e.to_string())?.is_empty() {
+        kassa::demo::load(&mut db).map_err(|e| e.to_string())?;
+    }
+    let store = db
+        .stores()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .next()
+        .ok_or_else(|| "the database has no store".to_owned())?;
+    let shifts = db
+        .shifts_in(&Period::all_time(Some(store.id.clone())))
+        .map_err(|e| e.to_string())?;
+    Ok(Snapshot {
+        store: store.name,
+        shifts,
+    })
+}
+
+impl Status {
+    /// Handles a message; reading the books runs off the UI thread.
+    pub fn update(&mut self, message: Message, path: &Path) -> Task<Message> {
+        match message {
+            Message::Loaded(Ok(snapshot)) => {
+                *self = Status::Ready(snapshot);
+                Task::none()
+            }
+            Message::Loaded(Err(reason)) => {
+                *self = Status::Failed(reason);
+                Task::none()
+            }
+            Message::Refresh => {
+                *self = Status::Loading;
+                let path = path.to_path_buf();
+                Task::perform(async move { load(path) }, Message::Loaded)
+            }
+        }
+    }
+
+    /// Draws the screen.
+    pub fn view(&self) -> Element<'_, Message> {
+        let lang = Lang::Ru;
+        let body: Element<'_, Message> = match self {
+            Status::Loading => text("Загрузка…").size(24).into(),
+            Status::Failed(reason) => column![
+                text("Не удалось открыть базу").size(24),
+                text(reason.as_str()),
+                button("Повторить (F5)").on_press(Message::Refresh),
+            ]
+            .spacing(12)
+            .into(),
+            Status::Ready(snapshot) => {
+                let header = row![
+                    text("Смена").width(Length::FillPortion(3)),
+                    text("Открыта").width(Length::FillPortion(4)),
+                    text("Продажи").width(Length::FillPortion(3)),
+                    text("Возвраты").width(Length::FillPortion(3)),
+                    text("Наличные").width(Length::FillPortion(3)),
+                    text("Карта").width(Length::FillPortion(3)),
+                    text("В кассе").width(Length::FillPortion(3)),
+                ]
+                .spacing(8);
+                let rows = snapshot.shifts.iter().map(|s| {
+                    let opened = format::moment(s.opened_at, lang);
+                    let state = if s.closed_at.is_some() { "" } else { " (открыта)" };
+                    row![
+                        text(format!("{}{state}", s.shift)).width(Length::FillPortion(3)),
+                        text(opened).width(Length::FillPortion(4)),
+                        text(format!("{} · {}", s.sales_count, format::money(s.sales, lang)))
+                            .width(Length::FillPortion(3)),
+                        text(format!("{} · {}", s.returns_count, format::money(s.returns, lang)))
+                            .width(Length::FillPortion(3)),
+                        text(format::money(s.cash.net(), lang)).width(Length::FillPortion(3)),
+                        text(format::money(s.card.net(), lang)).width(Length::FillPortion(3)),
+                        text(format::money(s.cash_in_drawer(), lang)).width(Length::FillPortion(3)),
+                    ]
+                    .spacing(8)
+                    .into()
+                });
+                let table = Column::with_children(rows).spacing(6);
+                column![
+                    text(snapshot.store.as_str()).size(28),
+                    text(format!("Смен: {}", snapshot.shifts.len())).size(16),
+                    header,
+                    scrollable(table).height(Length::Fill),
+                    button("Обновить (F5)").on_press(Message::Refresh).padding(12),
+                ]
+                .spacing(14)
+                .into()
+            }
+        };
+        container(body)
+            .padding(24)
+            .width(Length::Fill)
+            .height(Length::Fill)
+            .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_shows_the_demo_day() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let snapshot = load(dir.path().join("till.db")).expect("load");
+        assert_eq!(snapshot.store, "Магазин «У дома»");
+        assert_eq!(snapshot.shifts.len(), 1);
+        let shift = &snapshot.shifts[0];
+        assert_eq!(format::money(shift.sales, Lang::Ru), "3\u{a0}057,88\u{a0}₽");
+        assert_eq!(format::money(shift.cash_in_drawer(), Lang::Ru), "2\u{a0}773,94\u{a0}₽");
+    }
+
+    #[test]
+    fn loading_answers_become_the_screen() {
+        let path = PathBuf::from("unused.db");
+        let mut screen = Status::Loading;
+        let _ = screen.update(Message::Loaded(Err("диск недоступен".into())), &path);
+        assert_eq!(screen, Status::Failed("диск недоступен".into()));
+        let snapshot = Snapshot {
+            store: "Магазин".into(),
+            shifts: vec![],
+        };
+        let _ = screen.update(Message::Loaded(Ok(snapshot.clone())), &path);
+        assert_eq!(screen, Status::Ready(snapshot));
+        let _ = screen.update(Message::Refresh, &path);
+        assert_eq!(screen, Status::Loading);
+    }
+}
