@@ -166,8 +166,6 @@ CREATE TABLE events (
     payload TEXT NOT NULL
 );
 CREATE UNIQUE INDEX events_by_key ON events (key) WHERE key IS NOT NULL;
--- Cards' versions, for the export (business records are found by key).
-CREATE INDEX events_by_entity ON events (type, entity) WHERE key IS NULL;
 
 -- User actions already committed, by the id made when the action started.
 CREATE TABLE actions (

@@ -92,8 +92,10 @@ pub enum Error {
         at: String,
     },
     /// Paying out more cash than the drawer holds.
-    #[error("cash out {requested} exceeds the {available} in the drawer")]
+    #[error("{what} {requested} exceeds the {available} in the drawer")]
     NotEnoughCash {
+        /// Cash out or cash refund.
+        what: &'static str,
         /// Amount asked for.
         requested: Money,
         /// Cash in the drawer.

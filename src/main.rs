@@ -138,13 +138,38 @@ fn open_existing(path: &Path) -> Result<Db, String> {
     open(path)
 }
 
-fn output(out: Option<&Path>) -> Result<Box<dyn Write>, String> {
-    Ok(match out {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
-    })
+/// Runs `write` into standard output, or into `out` through a temporary
+/// file renamed into place only on success, so a failed run never leaves a
+/// truncated file behind.
+fn write_output<T>(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<T, String>) -> Result<T, String> {
+    let Some(path) = out else {
+        let mut stdout = BufWriter::new(std::io::stdout().lock());
+        let value = write(&mut stdout)?;
+        stdout.flush().map_err(|e| format!("cannot write: {e}"))?;
+        return Ok(value);
+    };
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let file = File::create(&partial).map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+    let mut writer = BufWriter::new(file);
+    let result = write(&mut writer).and_then(|value| {
+        writer
+            .flush()
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(value)
+    });
+    match result {
+        Ok(value) => {
+            std::fs::rename(&partial, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok(value)
+        }
+        Err(e) => {
+            // Best effort: the error to report is the one that stopped us.
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -170,8 +195,8 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Import { file } => {
-            let mut db = open(&path)?;
             let handle = File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+            let mut db = open(&path)?;
             let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
             let bar = progress_bar(size);
             let started = std::time::Instant::now();
@@ -191,9 +216,15 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Export { from, to, out } => {
+            if let (Some(from), Some(to)) = (from, to) {
+                if from > to {
+                    return Err(format!("--from {from} is after --to {to}"));
+                }
+            }
             let db = open_existing(&path)?;
-            let mut writer = output(out.as_deref())?;
-            let count = kassa::journal::export(&db, from, to, &mut writer).map_err(|e| e.to_string())?;
+            let count = write_output(out.as_deref(), |writer| {
+                kassa::journal::export(&db, from, to, writer).map_err(|e| e.to_string())
+            })?;
             eprintln!("exported {count} records");
             Ok(())
         }
@@ -217,11 +248,12 @@ fn progress_bar(size: u64) -> indicatif::ProgressBar {
 
 fn run_report(path: &Path, args: ReportArgs) -> Result<(), String> {
     if args.list {
-        let mut out = output(None)?;
-        for def in report::CATALOG {
-            writeln!(out, "{}\t{}\t{}", def.name, def.title, def.group).map_err(|e| e.to_string())?;
-        }
-        return out.flush().map_err(|e| e.to_string());
+        return write_output(None, |out| {
+            for def in report::CATALOG {
+                writeln!(out, "{}\t{}\t{}", def.name, def.title, def.group).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        });
     }
     let (Some(name), Some(from), Some(to)) = (args.name, args.from, args.to) else {
         return Err("report needs NAME --from D --to D".into());
@@ -248,13 +280,13 @@ fn run_report(path: &Path, args: ReportArgs) -> Result<(), String> {
             },
         )
         .map_err(|e| e.to_string())?;
-    let mut out = output(args.out.as_deref())?;
-    match format {
-        Format::Json => report::write_json(&table, &mut out),
-        Format::Csv => report::write_csv(&table, &mut out),
-    }
-    .map_err(|e| e.to_string())?;
-    out.flush().map_err(|e| e.to_string())
+    write_output(args.out.as_deref(), |out| {
+        match format {
+            Format::Json => report::write_json(&table, out),
+            Format::Csv => report::write_csv(&table, out),
+        }
+        .map_err(|e| e.to_string())
+    })
 }
 
 /// Sells small carts from the demo catalogue on till T9 of store S1 as the

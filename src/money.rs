@@ -17,6 +17,9 @@ pub enum AmountError {
     /// Not of the form `123.45`.
     #[error("`{0}` is not a decimal number")]
     NotDecimal(String),
+    /// Money written without a decimal point.
+    #[error("`{0}` is not money: write it with a decimal point, like {0}.00")]
+    NoDecimalPoint(String),
     /// More fraction digits than the value may have.
     #[error("`{input}` has more than {max} fraction digits")]
     TooPrecise {
@@ -85,10 +88,13 @@ impl Money {
     /// The largest amount the books hold: 9,999,999,999,999.99.
     pub const MAX: Money = Money(Decimal::from_parts(0xA4C6_7FFF, 0x0003_8D7E, 0, false, 2));
 
-    /// Parses `"1234.50"`, `"0.99"`, `"-5.00"`, `"12"`: at most two fraction
-    /// digits; negative values are allowed here, callers refuse them where a
-    /// field may not be negative.
+    /// Parses `"1234.50"`, `"0.99"`, `"-5.00"`: a decimal point and at most
+    /// two fraction digits, as the journal writes money. Negative values are
+    /// allowed here; callers refuse them where a field may not be negative.
     pub fn parse(input: &str) -> Result<Money, AmountError> {
+        if !input.contains('.') {
+            return Err(AmountError::NoDecimalPoint(input.to_owned()));
+        }
         let value = parse_plain_decimal(input, 2, MONEY_DIGITS)?;
         Ok(Money::from_decimal_exact(value))
     }
@@ -156,6 +162,15 @@ impl Money {
     /// The smaller of two amounts.
     pub fn min(self, other: Money) -> Money {
         if self <= other {
+            self
+        } else {
+            other
+        }
+    }
+
+    /// The larger of two amounts.
+    pub fn max(self, other: Money) -> Money {
+        if self >= other {
             self
         } else {
             other
@@ -407,7 +422,8 @@ mod tests {
     #[test]
     fn money_parses_strictly() {
         assert_eq!(money("1234.5").to_string(), "1234.50");
-        assert_eq!(money("12").to_string(), "12.00");
+        assert_eq!(money("12.5").to_string(), "12.50");
+        assert_eq!(Money::parse("12"), Err(AmountError::NoDecimalPoint("12".into())));
         assert_eq!(money("-5.00").kopecks(), -500);
         for bad in [
             "1.234",
@@ -484,7 +500,7 @@ mod tests {
         assert_eq!(Percent::parse("2.5").expect("valid").of(money("99.99")), money("2.50"));
         assert!(Percent::parse("100.01").is_err());
         assert!(Percent::parse("-1").is_err());
-        assert_eq!(money("1").percent_of(money("3")), Some(Decimal::new(3333, 2)));
-        assert_eq!(money("1").percent_of(Money::ZERO), None);
+        assert_eq!(money("1.00").percent_of(money("3.00")), Some(Decimal::new(3333, 2)));
+        assert_eq!(money("1.00").percent_of(Money::ZERO), None);
     }
 }

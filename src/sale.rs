@@ -397,7 +397,7 @@ mod tests {
         // 0.456 kg × 189.90 = 86.5944 → 86.59; 3 × 45.50 = 136.50 − 6.50 = 130.00
         // total 216.59; card 100.00, cash 200.00 → change 83.41
         let receipt = Receipt::new(draft(
-            vec![line("A", "0.456", "189.90", "0"), line("B", "3", "45.50", "6.50")],
+            vec![line("A", "0.456", "189.90", "0.00"), line("B", "3", "45.50", "6.50")],
             vec![Payment::card(m("100.00")), Payment::cash(m("200.00"))],
         ))
         .expect("valid");
@@ -410,7 +410,7 @@ mod tests {
     #[test]
     fn broken_arithmetic_cannot_be_built() {
         let short = Receipt::new(draft(
-            vec![line("A", "1", "10.00", "0")],
+            vec![line("A", "1", "10.00", "0.00")],
             vec![Payment::cash(m("9.99"))],
         ));
         assert!(short
@@ -418,7 +418,7 @@ mod tests {
             .to_string()
             .contains("payments cover 9.99 of 10.00"));
         let card_over = Receipt::new(draft(
-            vec![line("A", "1", "10.00", "0")],
+            vec![line("A", "1", "10.00", "0.00")],
             vec![Payment::card(m("10.01"))],
         ));
         assert!(card_over.is_err());
@@ -426,9 +426,9 @@ mod tests {
         assert!(negative.is_err());
         let empty = Receipt::new(draft(vec![], vec![]));
         assert!(empty.is_err());
-        let huge = Receipt::new(draft(vec![line("A", "999999999", "9999999999999.99", "0")], vec![]));
+        let huge = Receipt::new(draft(vec![line("A", "999999999", "9999999999999.99", "0.00")], vec![]));
         assert!(huge.expect_err("out of range").to_string().contains("out of range"));
-        let mut ret = draft(vec![line("A", "1", "10.00", "0")], vec![Payment::cash(m("11.00"))]);
+        let mut ret = draft(vec![line("A", "1", "10.00", "0.00")], vec![Payment::cash(m("11.00"))]);
         ret.kind = ReceiptKind::Return;
         assert!(Receipt::new(ret).is_err(), "a refund gives no change");
     }

@@ -162,10 +162,12 @@ impl Till {
     }
 
     /// Checks a right without writing anything.
+    /// Checks a right with plain reads: no transaction, no write lock, so
+    /// scanning goes on while another process writes. (Actions that write
+    /// check again inside their own transaction.)
     fn check(&mut self, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
-        let ledger = self.db.ledger(Some(&session.employee))?;
-        authorize(&ledger, session, permission)
-        // Dropping the ledger rolls back: nothing was written.
+        let (employee, rights) = self.db.employee_rights(&session.employee)?;
+        allow(employee, rights, permission)
     }
 
     /// Logs in with a PIN. Five wrong PINs in a row lock the employee for
@@ -212,6 +214,11 @@ impl Till {
         };
         ledger.commit()?;
         Err(error)
+    }
+
+    /// A receipt this till has just booked.
+    fn booked_receipt(&self, id: String) -> Result<Receipt> {
+        self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
     }
 
     /// The open shift of this till.
@@ -274,6 +281,9 @@ impl Till {
         amount: Money,
         out_reason: Option<CashOutReason>,
     ) -> Result<()> {
+        if self.db.action_result(action.as_str())?.is_some() {
+            return Ok(());
+        }
         if !amount.is_positive() {
             return Err(Error::invalid(format!("amount {amount} must be greater than zero")));
         }
@@ -303,17 +313,11 @@ impl Till {
 
     /// Closes the shift; returns its Z report.
     pub fn close_shift(&mut self, session: &Session, action: &ActionId) -> Result<ShiftTotals> {
-        let shift = match self.current_shift()? {
-            Some(shift) => shift,
-            // A retried close after success: answer with the Z report.
-            None => {
-                let earlier = self.db.ledger(None)?.action_result(action.as_str())?;
-                return match earlier {
-                    Some(shift) => self.db.shift_totals(&shift),
-                    None => Err(Error::NoOpenShift(self.till.clone())),
-                };
-            }
-        };
+        // A retried close after success answers with the same Z report.
+        if let Some(shift) = self.db.action_result(action.as_str())? {
+            return self.db.shift_totals(&shift);
+        }
+        let shift = self.require_shift()?;
         let closed = self.act(
             session,
             action,
@@ -396,6 +400,9 @@ impl Till {
     /// Takes payment for the cart and books the sale receipt. Cash may
     /// exceed what is due (the receipt's `change()` is given back).
     pub fn pay(&mut self, session: &Session, action: &ActionId, cart: &Cart, payments: &[Payment]) -> Result<Receipt> {
+        if let Some(id) = self.db.action_result(action.as_str())? {
+            return self.booked_receipt(id);
+        }
         if cart.is_empty() {
             return Err(Error::invalid("the cart is empty"));
         }
@@ -418,7 +425,7 @@ impl Till {
                 )
             },
         )?;
-        self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
+        self.booked_receipt(id)
     }
 
     /// Returns goods against a sale receipt (возврат по чеку). Each line is
@@ -431,6 +438,9 @@ impl Till {
         sale: &str,
         lines: &[ReturnLine],
     ) -> Result<Receipt> {
+        if let Some(id) = self.db.action_result(action.as_str())? {
+            return self.booked_receipt(id);
+        }
         if lines.is_empty() {
             return Err(Error::invalid("choose at least one line to return"));
         }
@@ -478,7 +488,7 @@ impl Till {
             )?;
             Ok(id)
         })?;
-        self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
+        self.booked_receipt(id)
     }
 
     /// Returns goods with no sale receipt (a separate right), refunded by
@@ -490,6 +500,9 @@ impl Till {
         cart: &Cart,
         method: PaymentMethod,
     ) -> Result<Receipt> {
+        if let Some(id) = self.db.action_result(action.as_str())? {
+            return self.booked_receipt(id);
+        }
         if cart.is_empty() {
             return Err(Error::invalid("the cart is empty"));
         }
@@ -521,7 +534,7 @@ impl Till {
                 )
             },
         )?;
-        self.db.receipt(&id)?.ok_or(Error::NotFound { what: "receipt", id })
+        self.booked_receipt(id)
     }
 
     /// Books a stock document: a supply (приход), a write-off (списание) or
@@ -664,6 +677,7 @@ fn ensure_cash(ledger: &Ledger<'_>, shift: &str, amount: Money) -> Result<()> {
     let available = ledger.cash_in_drawer(shift)?;
     if amount > available {
         return Err(Error::NotEnoughCash {
+            what: "cash refund",
             requested: amount,
             available,
         });
@@ -673,6 +687,10 @@ fn ensure_cash(ledger: &Ledger<'_>, shift: &str, amount: Money) -> Result<()> {
 
 fn authorize(ledger: &Ledger<'_>, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
     let (employee, rights) = ledger.employee_rights(&session.employee)?;
+    allow(employee, rights, permission)
+}
+
+fn allow(employee: Employee, rights: Rights, permission: Permission) -> Result<(Employee, Rights)> {
     if !rights.allows(permission) {
         return Err(Error::Forbidden {
             actor: employee.id,
@@ -694,10 +712,9 @@ fn check_discount(employee: &Employee, rights: &Rights, gross: Money, discount: 
         });
     }
     let share = discount.percent_of(gross).unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
-    // Compare exactly: the limit allows discount ≤ gross × limit ÷ 100.
-    if discount.as_decimal() * rust_decimal::Decimal::ONE_HUNDRED
-        > gross.as_decimal() * rights.max_discount.as_decimal()
-    {
+    // The limit in money is the line's limit share rounded to kopecks (half
+    // up), so "5 %" of any line is always within a 5 % limit.
+    if discount > rights.max_discount.of(gross) {
         return Err(Error::DiscountOverLimit {
             actor: employee.id.clone(),
             requested: share.to_string(),
@@ -736,13 +753,13 @@ fn priced_return_line(sale: &Receipt, earlier: &[Receipt], line: &ReturnLine) ->
             sale: sale.id().to_owned(),
         });
     }
-    let amount = if asked == sold_milli - returned_milli {
-        sold_amount - returned_amount
-    } else {
-        Money::round(
-            sold_amount.as_decimal() * rust_decimal::Decimal::new(asked, 3) / rust_decimal::Decimal::new(sold_milli, 3),
-        )
-    };
+    // What the buyer paid for everything returned so far plus this, less
+    // what earlier returns refunded: rounding never adds up past the sale.
+    let due = Money::round(
+        sold_amount.as_decimal() * rust_decimal::Decimal::new(returned_milli + asked, 3)
+            / rust_decimal::Decimal::new(sold_milli, 3),
+    );
+    let amount = (due - returned_amount).max(Money::ZERO);
     let price = sold.iter().map(|l| l.price).max().unwrap_or(Money::ZERO);
     let gross = line.qty.times(price);
     let discount = gross - amount;

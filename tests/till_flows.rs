@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use kassa::error::Error;
+use kassa::money::Money;
 use kassa::sale::{Cart, Payment};
 use kassa::till::ActionId;
 
@@ -158,7 +159,91 @@ fn weighed_goods_and_a_closed_period() {
         .expect_err("locked")
         .to_string();
     assert!(err.contains("the period up to 2026-11-02 is closed"), "{err}");
+    // Records already in the books stay unchanged, locked or not.
+    let again = kassa::journal::import(&mut db, crate::util::DEMO.as_bytes(), |_| {}).expect("re-import");
+    assert_eq!((again.written, again.unchanged), (0, 36));
     let next_day = late.replace("2026-11-02T22", "2026-11-03T08");
     kassa::journal::import(&mut db, next_day.as_bytes(), |_| {}).expect("an open day is fine");
     assert_eq!(db.stock_milli("S1", "1003").expect("stock"), 24_000 - 3_000 - 1_000);
+}
+
+#[test]
+fn card_edits_keep_the_export_importable() {
+    // A product sold by weight, then switched to pieces; a promotion first on
+    // one product, then on a product created after it; a cost changed after
+    // a supply. Every version is exported where it happened.
+    let journal = [
+        r#"{"type":"store","id":"S1","name":"Магазин"}"#,
+        r#"{"type":"employee","id":"E1","name":"Анна","role":"cashier"}"#,
+        r#"{"type":"product","sku":"A","name":"Сыр","price":"800.00","cost":"500.00","vat":"vat10","unit":"kg"}"#,
+        r#"{"type":"promotion","id":"P","name":"Скидка","stores":"all","from":"2026-11-01","to":"2026-11-30","rule":{"kind":"percent","sku":"A","pct":"10"}}"#,
+        r#"{"type":"shift_open","id":"SH","store":"S1","till":"T1","cashier":"E1","at":"2026-11-02T09:00:00+03:00"}"#,
+        r#"{"type":"receipt","id":"R1","shift":"SH","at":"2026-11-02T09:10:00+03:00","kind":"sale","lines":[{"sku":"A","qty":"0.5","price":"800.00"}],"payments":[{"method":"cash","amount":"400.00"}]}"#,
+        r#"{"type":"product","sku":"A","name":"Сыр","price":"400.00","cost":"250.00","vat":"vat10","unit":"pcs"}"#,
+        r#"{"type":"product","sku":"B","name":"Масло","price":"200.00","vat":"vat10"}"#,
+        r#"{"type":"promotion","id":"P","name":"Скидка","stores":"all","from":"2026-11-01","to":"2026-11-30","rule":{"kind":"percent","sku":"B","pct":"10"}}"#,
+    ]
+    .join("\n");
+    let mut first = kassa::db::Db::open_in_memory().expect("db");
+    kassa::journal::import(&mut first, journal.as_bytes(), |_| {}).expect("import");
+    let mut exported = Vec::new();
+    kassa::journal::export(&first, None, None, &mut exported).expect("export");
+    let mut second = kassa::db::Db::open_in_memory().expect("db");
+    kassa::journal::import(&mut second, &exported[..], |_| {}).expect("the export imports");
+    let mut again = Vec::new();
+    kassa::journal::export(&second, None, None, &mut again).expect("export");
+    assert_eq!(
+        String::from_utf8(again).expect("utf-8"),
+        String::from_utf8(exported).expect("utf-8")
+    );
+    assert_eq!(second.product("A").expect("read").expect("A").price, m("400.00"));
+}
+
+#[test]
+fn retries_percent_discounts_and_partial_returns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_db(dir.path());
+    let (mut till, _clock) = demo_till(&path, "2026-11-03T09:00:00+03:00");
+    let anna = login(&mut till, "E1");
+    till.open_shift(&anna, &ActionId::new()).expect("open");
+    till.cash_in(&anna, &ActionId::new(), m("100.00")).expect("float");
+
+    // 5 % of 45.50 is 2.275 → 2.28: exactly the cashier's 5 % limit.
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1001", q("1")).expect("bread");
+    till.set_line_discount_pct(&anna, &mut cart, 0, kassa::money::Percent::parse("5").expect("pct"))
+        .expect("5 % is within a 5 % limit");
+    assert_eq!(cart.total(), m("43.22"));
+
+    // The UI retries a sale after clearing the cart: the same receipt comes back.
+    let action = ActionId::new();
+    let sale = till
+        .pay(&anna, &action, &cart, &[Payment::cash(m("50.00"))])
+        .expect("pay");
+    let retried = till.pay(&anna, &action, &Cart::new(), &[]).expect("retry");
+    assert_eq!(retried, sale);
+
+    // 10 pieces for 0.05 in all (a 9.95 discount by the owner): returned one
+    // by one, the refunds add up to exactly 0.05, never more.
+    let owner = login(&mut till, "E4");
+    let mut cart = Cart::new();
+    till.add_product(&owner, &mut cart, "1013", q("10")).expect("bags");
+    till.set_line_discount(&owner, &mut cart, 0, m("89.95"))
+        .expect("owner discount");
+    let bags = till
+        .pay(&owner, &ActionId::new(), &cart, &[Payment::cash(m("0.05"))])
+        .expect("pay");
+    assert_eq!(bags.total(), m("0.05"));
+    let mut refunded = Money::ZERO;
+    for _ in 0..10 {
+        let line = kassa::till::ReturnLine {
+            sku: "1013".into(),
+            qty: q("1"),
+        };
+        refunded += till
+            .return_sale(&owner, &ActionId::new(), bags.id(), &[line])
+            .expect("return one")
+            .total();
+    }
+    assert_eq!(refunded, m("0.05"));
 }

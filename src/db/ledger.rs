@@ -203,9 +203,8 @@ impl<'c> Ledger<'c> {
 
     /// Applies one journal record.
     pub fn apply(&mut self, record: Record) -> Result<Applied> {
-        if let Some(at) = record.at() {
-            self.check_period(at)?;
-        }
+        // Each kind checks the period lock after its duplicate check: a
+        // record already in the books is unchanged, locked or not.
         match record {
             Record::Store(_) => self.apply_store(&record),
             Record::Employee { .. } => self.apply_employee(&record),
@@ -276,7 +275,12 @@ impl<'c> Ledger<'c> {
                 employee.commission_pct.to_string(),
                 new_hash
             ])?;
-        self.append("employee", &employee.id, None, None, &record.to_line(), &self.now)?;
+        if current.as_ref().map(|c| &c.employee) == Some(employee) {
+            // Only the PIN changed: the card (and so the journal) is the same.
+            self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
+        } else {
+            self.append("employee", &employee.id, None, None, &record.to_line(), &self.now)?;
+        }
         Ok(Applied::Written)
     }
 
@@ -515,6 +519,7 @@ impl<'c> Ledger<'c> {
         if let Some(applied) = self.already(&key, &line, "stock document", &doc.id)? {
             return Ok(applied);
         }
+        self.check_period(doc.at)?;
         let ctx = |e: Error| Error::invalid(format!("{} {}: {e}", doc.kind.code(), doc.id));
         self.require_store(&doc.store).map_err(ctx)?;
         self.tx
@@ -575,6 +580,7 @@ impl<'c> Ledger<'c> {
         if let Some(applied) = self.already(&key, &line, "shift", &open.id)? {
             return Ok(applied);
         }
+        self.check_period(open.at)?;
         let ctx = |e: Error| Error::invalid(format!("shift_open {}: {e}", open.id));
         self.require_store(&open.store).map_err(ctx)?;
         self.require_employee(&open.cashier).map_err(ctx)?;
@@ -645,12 +651,14 @@ impl<'c> Ledger<'c> {
         if self.payload_by_key(&key)?.is_some() {
             return Ok(Applied::Unchanged);
         }
+        self.check_period(cash.at)?;
         let ctx = |e: Error| Error::invalid(format!("{kind}: {e}"));
         let info = self.open_shift_at(&cash.shift, cash.at).map_err(ctx)?;
         if cash.out_reason.is_some() {
             let available = read::cash_in_drawer(&self.tx, &cash.shift)?;
             if cash.amount > available {
                 return Err(ctx(Error::NotEnoughCash {
+                    what: "cash out",
                     requested: cash.amount,
                     available,
                 }));
@@ -696,6 +704,7 @@ impl<'c> Ledger<'c> {
         if let Some(applied) = self.already(&key, &line, "receipt", &id)? {
             return Ok(applied);
         }
+        self.check_period(draft.at)?;
         check_open(&draft.shift, &info, draft.at).map_err(ctx)?;
         self.require_employee(&cashier).map_err(ctx)?;
         let mut products = Vec::with_capacity(draft.lines.len());
@@ -837,6 +846,7 @@ impl<'c> Ledger<'c> {
         if let Some(applied) = self.already(&key, &line, "shift close", shift)? {
             return Ok(applied);
         }
+        self.check_period(at)?;
         let ctx = |e: Error| Error::invalid(format!("shift_close {shift}: {e}"));
         let info = self.open_shift_at(shift, at).map_err(ctx)?;
         let last: Option<i64> = self

@@ -427,6 +427,25 @@ impl Db {
         rights(&self.conn, role)
     }
 
+    /// An employee and the rights of their role.
+    pub fn employee_rights(&self, id: &str) -> Result<(Employee, Rights)> {
+        let employee = employee(&self.conn, id)?.ok_or_else(|| Error::NotFound {
+            what: "employee",
+            id: id.to_owned(),
+        })?;
+        let rights = rights(&self.conn, employee.role)?;
+        Ok((employee, rights))
+    }
+
+    /// The result an action with this id committed, if it did.
+    pub fn action_result(&self, action: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT result FROM actions WHERE id = ?1")?
+            .query_row(params![action], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The open shift of a till, if any.
     pub fn open_shift(&self, store: &str, till: &str) -> Result<Option<String>> {
         open_shift(&self.conn, store, till)

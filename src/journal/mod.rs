@@ -508,6 +508,35 @@ fn promotion(w: wire::Promotion) -> Result<Record> {
     };
     let r = w.rule;
     let missing = |field: &str| Error::invalid(format!("rule: missing field `{field}`"));
+    let present = [
+        ("sku", r.sku.is_some()),
+        ("category", r.category.is_some()),
+        ("n", r.n.is_some()),
+        ("m", r.m.is_some()),
+        ("pct", r.pct.is_some()),
+        ("min_total", r.min_total.is_some()),
+        ("gift_sku", r.gift_sku.is_some()),
+        ("skus", r.skus.is_some()),
+        ("price", r.price.is_some()),
+    ];
+    let allowed: &[&str] = match r.kind.as_str() {
+        "n_for_m" => &["sku", "category", "n", "m"],
+        "percent" => &["sku", "category", "pct"],
+        "threshold" => &["min_total", "pct"],
+        "gift" => &["min_total", "gift_sku"],
+        "bundle" => &["skus", "price"],
+        _ => &[],
+    };
+    // A field of another rule kind would be dropped silently: refuse it.
+    if let Some((field, _)) = present
+        .iter()
+        .find(|(f, set)| *set && !allowed.is_empty() && !allowed.contains(f))
+    {
+        return Err(ctx(Error::invalid(format!(
+            "rule: unknown field `{field}` for kind {}",
+            r.kind
+        ))));
+    }
     let rule = match r.kind.as_str() {
         "n_for_m" => Rule::NForM {
             target: target(r.sku, r.category)?,
@@ -638,7 +667,7 @@ mod tests {
     fn canonical_lines_are_stable() {
         let lines = [
             r#"{"type":"product","sku":"1001","name":"Хлеб","price":"45.5","vat":"vat10"}"#,
-            r#"{"type":"receipt","id":"R1","shift":"S1","at":"2026-11-02T09:15:00+03:00","kind":"sale","lines":[{"sku":"1001","qty":"2","price":"45.50"}],"payments":[{"method":"cash","amount":"100"}]}"#,
+            r#"{"type":"receipt","id":"R1","shift":"S1","at":"2026-11-02T09:15:00+03:00","kind":"sale","lines":[{"sku":"1001","qty":"2","price":"45.50"}],"payments":[{"method":"cash","amount":"100.00"}]}"#,
             r#"{"type":"promotion","id":"P1","name":"2 по цене 1","stores":"all","from":"2026-11-01","to":"2026-11-30","days":[1,2,3,4,5,6,7],"hours":"00:00-24:00","priority":10,"exclusive":true,"rule":{"kind":"n_for_m","sku":"1001","n":2,"m":1}}"#,
             r#"{"type":"cash_out","shift":"S1","at":"2026-11-02T20:00:00+03:00","amount":"10.00","reason":"collection"}"#,
         ];
@@ -664,14 +693,14 @@ mod tests {
                 "price",
             ),
             (
-                r#"{"type":"product","sku":"1","name":"x","price":"1","vat":"vat18"}"#,
+                r#"{"type":"product","sku":"1","name":"x","price":"1.00","vat":"vat18"}"#,
                 "vat",
             ),
             (
-                r#"{"type":"product","sku":"1","name":"x","price":"1","vat":"vat10","colour":"red"}"#,
+                r#"{"type":"product","sku":"1","name":"x","price":"1.00","vat":"vat10","colour":"red"}"#,
                 "colour",
             ),
-            (r#"{"type":"product","sku":"1","price":"1","vat":"vat10"}"#, "name"),
+            (r#"{"type":"product","sku":"1","price":"1.00","vat":"vat10"}"#, "name"),
             (r#"{"type":"gizmo"}"#, "gizmo"),
             (r#"{"sku":"1"}"#, "type"),
             (
@@ -683,7 +712,7 @@ mod tests {
                 "reason",
             ),
             (
-                r#"{"type":"receipt","id":"R","shift":"S","at":"2026-11-02T09:00:00+03:00","kind":"sale","lines":[{"sku":"1","qty":"1.0001","price":"1"}],"payments":[]}"#,
+                r#"{"type":"receipt","id":"R","shift":"S","at":"2026-11-02T09:00:00+03:00","kind":"sale","lines":[{"sku":"1","qty":"1.0001","price":"1.00"}],"payments":[]}"#,
                 "lines[0].qty",
             ),
         ];
