@@ -35,15 +35,27 @@ pub struct ImportSummary {
     pub unchanged: u64,
 }
 
-/// Imports a journal, all or nothing: one transaction, committed only when
-/// every line has applied. `progress` hears the bytes read so far.
-pub fn import(db: &mut Db, input: impl BufRead, mut progress: impl FnMut(u64)) -> Result<ImportSummary, JournalError> {
-    let mut ledger = db.ledger(None).map_err(|e| JournalError::Io(e.to_string()))?;
-    ledger.for_import();
-    let mut summary = ImportSummary::default();
-    let mut reader = input;
+/// One line read and checked on the reading thread.
+struct Parsed {
+    line: u64,
+    bytes: u64,
+    /// `None` for a blank line.
+    record: Result<Option<super::Record>, Error>,
+}
+
+/// Lines are parsed in batches on a second thread while the books are
+/// written on this one; the batch size keeps the hand-over cheap.
+const BATCH: usize = 512;
+
+/// Reads and parses the journal, sending batches until the input ends, an
+/// unreadable line is met, or the receiver hangs up.
+fn read_and_parse(
+    mut reader: impl BufRead,
+    batches: std::sync::mpsc::SyncSender<Vec<Parsed>>,
+) -> Result<(), JournalError> {
     let mut buffer = Vec::with_capacity(1024);
     let (mut number, mut bytes) = (0u64, 0u64);
+    let mut batch = Vec::with_capacity(BATCH);
     loop {
         buffer.clear();
         let read = reader
@@ -54,23 +66,88 @@ pub fn import(db: &mut Db, input: impl BufRead, mut progress: impl FnMut(u64)) -
         }
         number += 1;
         bytes += read as u64;
-        if number % 4096 == 0 {
-            progress(bytes);
-        }
-        let at_line = |error: Error| JournalError::Line { line: number, error };
-        let text = std::str::from_utf8(&buffer).map_err(|_| at_line(Error::invalid("not valid UTF-8")))?;
-        let text = text.trim_end_matches(['\n', '\r']);
-        if text.trim().is_empty() {
-            continue;
-        }
-        let record = parse_line(text).map_err(at_line)?;
-        summary.records += 1;
-        match ledger.apply(record).map_err(at_line)? {
-            Applied::Written => summary.written += 1,
-            Applied::Unchanged => summary.unchanged += 1,
+        let record = match std::str::from_utf8(&buffer) {
+            Err(_) => Err(Error::invalid("not valid UTF-8")),
+            Ok(text) => {
+                let text = text.trim_end_matches(['\n', '\r']);
+                if text.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    parse_line(text).map(Some)
+                }
+            }
+        };
+        let failed = record.is_err();
+        batch.push(Parsed {
+            line: number,
+            bytes,
+            record,
+        });
+        if failed || batch.len() == BATCH {
+            if batches
+                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .is_err()
+                || failed
+            {
+                return Ok(());
+            }
         }
     }
-    progress(bytes);
+    // The receiver may have stopped at an error already: nothing to add.
+    let _ = batches.send(batch);
+    Ok(())
+}
+
+/// Imports a journal, all or nothing: one transaction, committed only when
+/// every line has applied. `progress` hears the bytes read so far.
+pub fn import(
+    db: &mut Db,
+    input: impl BufRead + Send,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportSummary, JournalError> {
+    let mut ledger = db.ledger(None).map_err(|e| JournalError::Io(e.to_string()))?;
+    ledger.for_import();
+    let mut summary = ImportSummary::default();
+    let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(8);
+    let applied = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_and_parse(input, sender));
+        let mut last_bytes = 0;
+        let mut outcome = Ok(());
+        'batches: for batch in &batches {
+            for parsed in batch {
+                let at_line = |error: Error| JournalError::Line {
+                    line: parsed.line,
+                    error,
+                };
+                let record = match parsed.record {
+                    Ok(Some(record)) => record,
+                    Ok(None) => continue,
+                    Err(error) => {
+                        outcome = Err(at_line(error));
+                        break 'batches;
+                    }
+                };
+                summary.records += 1;
+                match ledger.apply(record) {
+                    Ok(Applied::Written) => summary.written += 1,
+                    Ok(Applied::Unchanged) => summary.unchanged += 1,
+                    Err(error) => {
+                        outcome = Err(at_line(error));
+                        break 'batches;
+                    }
+                }
+                last_bytes = parsed.bytes;
+            }
+            progress(last_bytes);
+        }
+        // Hang up first, so a reader still sending stops.
+        drop(batches);
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(JournalError::Io("the journal reader failed".into())));
+        outcome.and(read)
+    });
+    applied?;
     ledger.commit().map_err(|e| JournalError::Io(e.to_string()))?;
     Ok(summary)
 }
