@@ -84,11 +84,10 @@ fn read_and_parse(
             record,
         });
         if failed || batch.len() == BATCH {
-            if batches
-                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                .is_err()
-                || failed
-            {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            // Stop at a broken line (the writer stops there too) or when the
+            // writer has hung up.
+            if batches.send(full).is_err() || failed {
                 return Ok(());
             }
         }
