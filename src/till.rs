@@ -161,11 +161,10 @@ impl Till {
         Ok(result)
     }
 
-    /// Checks a right without writing anything.
     /// Checks a right with plain reads: no transaction, no write lock, so
     /// scanning goes on while another process writes. (Actions that write
     /// check again inside their own transaction.)
-    fn check(&mut self, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
+    fn check(&self, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
         let (employee, rights) = self.db.employee_rights(&session.employee)?;
         allow(employee, rights, permission)
     }

@@ -926,12 +926,7 @@ impl<'c> Ledger<'c> {
     /// An employee and the rights of their role, read inside this
     /// transaction so a check and the write it guards see the same state.
     pub fn employee_rights(&self, id: &str) -> Result<(Employee, Rights)> {
-        let employee = read::employee(&self.tx, id)?.ok_or_else(|| Error::NotFound {
-            what: "employee",
-            id: id.to_owned(),
-        })?;
-        let rights = read::rights(&self.tx, employee.role)?;
-        Ok((employee, rights))
+        read::employee_rights(&self.tx, id)
     }
 
     /// The open shift of a till.

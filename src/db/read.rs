@@ -198,6 +198,15 @@ pub(crate) fn rights(conn: &Connection, role: Role) -> Result<Rights> {
     })
 }
 
+pub(crate) fn employee_rights(conn: &Connection, id: &str) -> Result<(Employee, Rights)> {
+    let employee = employee(conn, id)?.ok_or_else(|| Error::NotFound {
+        what: "employee",
+        id: id.to_owned(),
+    })?;
+    let rights = rights(conn, employee.role)?;
+    Ok((employee, rights))
+}
+
 pub(crate) fn open_shift(conn: &Connection, store: &str, till: &str) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND closed_at IS NULL")?
@@ -429,12 +438,7 @@ impl Db {
 
     /// An employee and the rights of their role.
     pub fn employee_rights(&self, id: &str) -> Result<(Employee, Rights)> {
-        let employee = employee(&self.conn, id)?.ok_or_else(|| Error::NotFound {
-            what: "employee",
-            id: id.to_owned(),
-        })?;
-        let rights = rights(&self.conn, employee.role)?;
-        Ok((employee, rights))
+        employee_rights(&self.conn, id)
     }
 
     /// The result an action with this id committed, if it did.

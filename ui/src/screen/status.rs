@@ -158,6 +158,26 @@ mod tests {
     }
 
     #[test]
+    fn the_screen_shows_the_figures_and_f5_button_refreshes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let screen = Status::Ready(load(dir.path().join("till.db")).expect("load"));
+        let mut ui = iced_test::simulator(screen.view());
+        for shown in [
+            "Магазин «У дома»",
+            "SH-1",
+            "02.11.2026 09:00",
+            "7 · 3\u{a0}057,88\u{a0}₽",
+            "2\u{a0}773,94\u{a0}₽",
+        ] {
+            assert!(ui.find(shown).is_ok(), "{shown} is on the screen");
+        }
+        assert!(ui.find("S1-T9-00001").is_err(), "no shift that is not in the books");
+        ui.click("Обновить (F5)").expect("the refresh button");
+        let messages: Vec<Message> = ui.into_messages().collect();
+        assert!(matches!(messages.as_slice(), [Message::Refresh]), "{messages:?}");
+    }
+
+    #[test]
     fn loading_answers_become_the_screen() {
         let path = PathBuf::from("unused.db");
         let mut screen = Status::Loading;
