@@ -235,21 +235,24 @@ fn import_receipts(dir: &Path, n: usize) {
     let mut shift = 0;
     while line < n {
         shift += 1;
-        let day = 1 + shift % 28;
+        // One shift a day, day after day, on one till.
+        let day = (chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date") + chrono::Duration::days(shift))
+            .format("%Y-%m-%d")
+            .to_string();
         journal += &format!(
-            r#"{{"type":"shift_open","id":"B-{shift}","store":"S1","till":"T3","cashier":"E1","at":"2026-12-{day:02}T08:00:00+03:00"}}"#
+            r#"{{"type":"shift_open","id":"B-{shift}","store":"S1","till":"T3","cashier":"E1","at":"{day}T08:00:00+03:00"}}"#
         );
         journal.push('\n');
         line += 1;
         for r in 0..(n - line).min(2000) {
             let (h, m, s) = (8 + r / 3600, (r / 60) % 60, r % 60);
             journal += &format!(
-                r#"{{"type":"receipt","id":"B-{shift}-{r}","shift":"B-{shift}","at":"2026-12-{day:02}T{h:02}:{m:02}:{s:02}+03:00","kind":"sale","lines":[{{"sku":"1001","qty":"1","price":"45.50"}},{{"sku":"1006","qty":"0.350","price":"129.90"}}],"payments":[{{"method":"card","amount":"90.97"}}]}}"#
+                r#"{{"type":"receipt","id":"B-{shift}-{r}","shift":"B-{shift}","at":"{day}T{h:02}:{m:02}:{s:02}+03:00","kind":"sale","lines":[{{"sku":"1001","qty":"1","price":"45.50"}},{{"sku":"1006","qty":"0.350","price":"129.90"}}],"payments":[{{"method":"card","amount":"90.97"}}]}}"#
             );
             journal.push('\n');
             line += 1;
         }
-        journal += &format!(r#"{{"type":"shift_close","shift":"B-{shift}","at":"2026-12-{day:02}T23:00:00+03:00"}}"#);
+        journal += &format!(r#"{{"type":"shift_close","shift":"B-{shift}","at":"{day}T23:00:00+03:00"}}"#);
         journal.push('\n');
         line += 1;
     }

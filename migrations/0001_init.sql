@@ -11,7 +11,8 @@ CREATE TABLE stores (
     name       TEXT NOT NULL,
     address    TEXT,
     inn        TEXT,
-    tax_system TEXT
+    tax_system TEXT,
+    version    INTEGER NOT NULL DEFAULT 1  -- card versions, as in `events.key`
 ) WITHOUT ROWID;
 
 CREATE TABLE employees (
@@ -21,7 +22,8 @@ CREATE TABLE employees (
     commission_pct TEXT NOT NULL,
     pin_hash       TEXT,
     failed_pins    INTEGER NOT NULL DEFAULT 0,
-    locked_until   INTEGER
+    locked_until   INTEGER,
+    version        INTEGER NOT NULL DEFAULT 1
 ) WITHOUT ROWID;
 
 CREATE TABLE role_permissions (
@@ -46,7 +48,8 @@ CREATE TABLE products (
     category  TEXT,
     kind      TEXT NOT NULL,
     marked    INTEGER NOT NULL,
-    barcodes  TEXT NOT NULL    -- JSON array, in the order given; `barcodes` finds the product by one
+    barcodes  TEXT NOT NULL,   -- JSON array, in the order given; `barcodes` finds the product by one
+    version   INTEGER NOT NULL DEFAULT 1
 ) WITHOUT ROWID;
 CREATE INDEX products_by_name ON products (name_fold);
 
@@ -147,7 +150,8 @@ CREATE TABLE stock (
 CREATE TABLE promotions (
     id      TEXT PRIMARY KEY,
     enabled INTEGER NOT NULL DEFAULT 1,
-    payload TEXT NOT NULL     -- the canonical journal line of the rule
+    payload TEXT NOT NULL,    -- the canonical journal line of the rule
+    version INTEGER NOT NULL DEFAULT 1
 ) WITHOUT ROWID;
 
 -- The action history (История действий): append-only, one row per state
@@ -162,7 +166,7 @@ CREATE TABLE events (
     type    TEXT NOT NULL,
     entity  TEXT NOT NULL,
     day     TEXT,            -- local day the record belongs to (a shift's: its opening day)
-    key     TEXT,            -- identity of a business record, for idempotent import
+    key     TEXT,            -- identity of a record (a card version: type:id#version:digest)
     payload TEXT NOT NULL
 );
 CREATE UNIQUE INDEX events_by_key ON events (key) WHERE key IS NOT NULL;

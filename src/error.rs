@@ -84,7 +84,7 @@ pub enum Error {
     #[error("no open shift on till {0}")]
     NoOpenShift(String),
     /// The shift is not open at that moment.
-    #[error("shift {shift} is not open at {at}")]
+    #[error("shift {shift} is not open yet at {at}")]
     ShiftNotOpen {
         /// Shift id.
         shift: String,

@@ -25,8 +25,9 @@ use kassa::till::{ActionId, Till};
     about = "Kassa point of sale: till core, journal and reports"
 )]
 struct Cli {
-    /// Database file (default: the platform data directory, e.g. ~/.local/share/kassa/kassa.db).
-    #[arg(long, global = true, env = "KASSA_DB")]
+    /// Database file (default: $KASSA_DB, else the platform data directory,
+    /// e.g. ~/.local/share/kassa/kassa.db).
+    #[arg(long, global = true)]
     db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -120,6 +121,10 @@ fn main() -> ExitCode {
 fn database_path(given: Option<PathBuf>) -> Result<PathBuf, String> {
     if let Some(path) = given {
         return Ok(path);
+    }
+    // An empty KASSA_DB counts as unset.
+    if let Some(path) = std::env::var_os("KASSA_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
     }
     directories::ProjectDirs::from("", "", "kassa")
         .map(|dirs| dirs.data_dir().join("kassa.db"))

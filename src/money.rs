@@ -92,10 +92,10 @@ impl Money {
     /// two fraction digits, as the journal writes money. Negative values are
     /// allowed here; callers refuse them where a field may not be negative.
     pub fn parse(input: &str) -> Result<Money, AmountError> {
+        let value = parse_plain_decimal(input, 2, MONEY_DIGITS)?;
         if !input.contains('.') {
             return Err(AmountError::NoDecimalPoint(input.to_owned()));
         }
-        let value = parse_plain_decimal(input, 2, MONEY_DIGITS)?;
         Ok(Money::from_decimal_exact(value))
     }
 

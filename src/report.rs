@@ -127,6 +127,14 @@ pub struct ReportDef {
 impl ReportDef {
     /// Computes the report.
     pub fn run(&self, db: &Db, period: &Period) -> Result<Table> {
+        if let Some(store) = &period.store {
+            if db.store(store)?.is_none() {
+                return Err(Error::NotFound {
+                    what: "store",
+                    id: store.clone(),
+                });
+            }
+        }
         Ok(Table {
             report: self.name,
             title: self.title,

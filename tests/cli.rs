@@ -152,11 +152,37 @@ fn user_errors_exit_1_with_one_line_and_bad_usage_exits_2() {
     ] {
         assert_eq!(kassa(&db, args).status.code(), Some(2), "{args:?}");
     }
-    // KASSA_DB names the database when --db is absent.
+    // KASSA_DB names the database when --db is absent; empty, it is unset.
     let env = Command::new(KASSA)
         .env("KASSA_DB", &db)
-        .args(["report", "--list"])
+        .args(["export"])
         .output()
         .expect("run");
     assert!(env.status.success());
+    let home = dir.path().join("home");
+    let empty = Command::new(KASSA)
+        .env("KASSA_DB", "")
+        .env("HOME", &home)
+        .env_remove("XDG_DATA_HOME")
+        .args(["init"])
+        .output()
+        .expect("run");
+    assert!(empty.status.success(), "{}", String::from_utf8_lossy(&empty.stderr));
+    assert!(home.join(".local/share/kassa/kassa.db").exists());
+    // A store that does not exist is an error, not an empty report.
+    let nope = kassa(
+        &db,
+        &[
+            "report",
+            "shift_summary",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-02",
+            "--store",
+            "NOPE",
+        ],
+    );
+    assert_eq!(nope.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&nope.stderr).contains("unknown store `NOPE`"));
 }

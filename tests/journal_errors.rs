@@ -17,6 +17,18 @@ const PRELUDE: &[&str] = &[
 const CASES: &[(&str, &str)] = &[
     (r#"{"type":"receipt","id":"R-9"#, "not a JSON object"),
     (r#"{"sku":"1001","name":"x"}"#, "missing field `type`"),
+    (
+        r#"{"type":"shift_open","id":"SH-10","store":"S1","till":"T1","cashier":"E1","at":"2026-11-02T20:00:00+03:00"}"#,
+        "till T1 has a shift that closed after 2026-11-02T20:00:00+03:00",
+    ),
+    (
+        r#"{"type":"store","id":"S6","name":"x"} {"type":"store","id":"S7","name":"y"}"#,
+        "not a JSON object: trailing characters",
+    ),
+    (
+        r#"{"type":"store","id":"S6","name":"x"} garbage"#,
+        "not a JSON object: trailing characters",
+    ),
     (r#"{"type":"coupon","id":"C1"}"#, "unknown type `coupon`"),
     (
         r#"{"type":"product","sku":"2001","name":"Соль","price":"19.90","vat":"vat10","colour":"white"}"#,
@@ -89,11 +101,11 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         r#"{"type":"shift_open","id":"SH-10","store":"S404","till":"T8","cashier":"E1","at":"2026-11-03T10:00:00+03:00"}"#,
-        "unknown store `S404`",
+        "shift_open SH-10: store: unknown store `S404`",
     ),
     (
         r#"{"type":"shift_open","id":"SH-10","store":"S1","till":"T8","cashier":"E404","at":"2026-11-03T10:00:00+03:00"}"#,
-        "unknown employee `E404`",
+        "shift_open SH-10: cashier: unknown employee `E404`",
     ),
     (
         r#"{"type":"receipt","id":"R-901","shift":"SH-9","at":"2026-11-03T09:10:00+03:00","kind":"sale","lines":[{"sku":"1001","qty":"3","price":"45.50"}],"payments":[{"method":"cash","amount":"200.00"}]}"#,
@@ -113,7 +125,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         r#"{"type":"receipt","id":"R-902","shift":"SH-9","at":"2026-11-03T10:00:00+03:00","kind":"sale","lines":[{"sku":"9999","qty":"1","price":"45.50"}],"payments":[{"method":"cash","amount":"45.50"}]}"#,
-        "unknown product `9999`",
+        "receipt R-902: lines[0].sku: unknown product `9999`",
     ),
     (
         r#"{"type":"receipt","id":"R-902","shift":"SH-9","at":"2026-11-03T10:00:00+03:00","kind":"sale","lines":[{"sku":"1001","qty":"1","price":"45.50","discount":"45.51"}],"payments":[]}"#,
@@ -141,11 +153,11 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         r#"{"type":"receipt","id":"R-902","shift":"SH-9","at":"2026-11-03T08:59:59+03:00","kind":"sale","lines":[{"sku":"1001","qty":"1","price":"45.50"}],"payments":[{"method":"cash","amount":"45.50"}]}"#,
-        "shift SH-9 is not open at 2026-11-03T08:59:59+03:00",
+        "shift SH-9 is not open yet at 2026-11-03T08:59:59+03:00",
     ),
     (
         r#"{"type":"receipt","id":"R-902","shift":"SH-1","at":"2026-11-03T10:00:00+03:00","kind":"sale","lines":[{"sku":"1001","qty":"1","price":"45.50"}],"payments":[{"method":"cash","amount":"45.50"}]}"#,
-        "shift SH-1 is not open",
+        "shift SH-1 was closed at 2026-11-02T21:00:00+03:00",
     ),
     (
         r#"{"type":"receipt","id":"R-902","shift":"SH-9","at":"2026-11-03T10:00:00+03:00","kind":"sale","lines":[{"sku":"1001","qty":"1","price":"45.50"}],"payments":[{"method":"cash","amount":"45.50"}],"return_of":"R-901"}"#,
@@ -161,7 +173,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         r#"{"type":"receipt","id":"R-902","shift":"SH-9","at":"2026-11-03T10:00:00+03:00","kind":"return","lines":[{"sku":"1001","qty":"1","price":"45.50"}],"payments":[{"method":"cash","amount":"45.50"}],"return_of":"R-404"}"#,
-        "unknown sale receipt `R-404`",
+        "return_of: unknown sale receipt `R-404`",
     ),
     (
         r#"{"type":"receipt","id":"R-902","shift":"SH-9","at":"2026-11-03T10:00:00+03:00","kind":"return","lines":[{"sku":"1001","qty":"1","price":"45.50"}],"payments":[{"method":"cash","amount":"50.00"}]}"#,
@@ -267,4 +279,16 @@ fn mangled_lines_are_refused_never_panic() {
     // Every proper prefix of a JSON object is incomplete.
     let prefixes: usize = crate::util::DEMO.lines().map(|l| l.chars().count()).sum();
     assert_eq!(refused, prefixes);
+}
+
+#[test]
+fn a_byte_order_mark_before_the_first_record_is_fine() {
+    let mut db = Db::open_in_memory().expect("db");
+    let journal = "\u{feff}{\"type\":\"store\",\"id\":\"S1\",\"name\":\"Магазин\"}\r\n";
+    let summary = kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("a BOM is skipped");
+    assert_eq!(summary.written, 1);
+    // Anywhere else it is a broken line.
+    let late = "{\"type\":\"store\",\"id\":\"S2\",\"name\":\"Склад\"}\n\u{feff}{\"type\":\"store\",\"id\":\"S3\",\"name\":\"x\"}\n";
+    let err = kassa::journal::import(&mut db, late.as_bytes(), |_| {}).expect_err("BOM on line 2");
+    assert!(err.to_string().starts_with("journal line 2: "), "{err}");
 }

@@ -247,3 +247,49 @@ fn retries_percent_discounts_and_partial_returns() {
     }
     assert_eq!(refunded, m("0.05"));
 }
+
+#[test]
+fn card_versions_are_not_doubled_by_importing_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_db(dir.path());
+    let price = |p: &str| format!(r#"{{"type":"product","sku":"Z1","name":"Зонт","price":"{p}","vat":"none"}}"#);
+    let both = format!("{}\n{}\n", price("100.00"), price("120.00"));
+    let mut db = kassa::db::Db::open(&path).expect("open");
+    let count = |db: &kassa::db::Db| {
+        let mut out = Vec::new();
+        kassa::journal::export(db, None, None, &mut out).expect("export");
+        String::from_utf8(out).expect("utf-8").matches("\"sku\":\"Z1\"").count()
+    };
+    for round in 0..3 {
+        let summary = kassa::journal::import(&mut db, both.as_bytes(), |_| {}).expect("import");
+        assert_eq!(summary.written, if round == 0 { 2 } else { 0 }, "round {round}");
+    }
+    assert_eq!(count(&db), 2);
+    assert_eq!(db.product("Z1").expect("read").expect("Z1").price, m("120.00"));
+    // An older journal imported again changes nothing.
+    kassa::journal::import(&mut db, price("100.00").as_bytes(), |_| {}).expect("old journal");
+    assert_eq!(count(&db), 2);
+    assert_eq!(db.product("Z1").expect("read").expect("Z1").price, m("120.00"));
+    drop(db);
+
+    // At the till, a price may go back to an earlier one: each edit is a version.
+    let (mut till, _clock) = demo_till(&path, "2026-11-03T09:00:00+03:00");
+    let owner = login(&mut till, "E4");
+    for p in ["100.00", "120.00"] {
+        let mut card = till.db().product("Z1").expect("read").expect("Z1");
+        card.price = m(p);
+        till.save_product(&owner, &ActionId::new(), card).expect("edit");
+    }
+    assert_eq!(till.db().product("Z1").expect("read").expect("Z1").price, m("120.00"));
+    assert_eq!(count(till.db()), 4);
+    // And the whole history still round-trips.
+    let mut exported = Vec::new();
+    kassa::journal::export(till.db(), None, None, &mut exported).expect("export");
+    let mut fresh = kassa::db::Db::open_in_memory().expect("db");
+    kassa::journal::import(&mut fresh, &exported[..], |_| {}).expect("import");
+    let mut again = Vec::new();
+    kassa::journal::export(&fresh, None, None, &mut again).expect("export");
+    assert_eq!(again, exported);
+    let twice = kassa::journal::import(&mut fresh, &exported[..], |_| {}).expect("import twice");
+    assert_eq!(twice.written, 0);
+}

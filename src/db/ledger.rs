@@ -218,18 +218,55 @@ impl<'c> Ledger<'c> {
         }
     }
 
-    fn apply_store(&self, record: &Record) -> Result<Applied> {
+    /// The identity of a card version: which version of the card this is
+    /// (its occurrence in the journal being imported, or the card's next
+    /// version for a till's edit) and a digest of its line. Importing a
+    /// journal again finds every version it holds already known.
+    fn card_key(&mut self, kind: &str, id: &str, line: &str) -> Result<String> {
+        let version = match self.occurrences.as_mut() {
+            Some(seen) => {
+                let n = seen.entry(format!("{kind}:{id}")).or_insert(0);
+                *n += 1;
+                i64::from(*n)
+            }
+            None => {
+                let table = match kind {
+                    "store" => "stores",
+                    "employee" => "employees",
+                    "product" => "products",
+                    _ => "promotions",
+                };
+                let id_column = if kind == "product" { "sku" } else { "id" };
+                let current: Option<i64> = self
+                    .tx
+                    .prepare_cached(&format!("SELECT version FROM {table} WHERE {id_column} = ?1"))?
+                    .query_row(params![id], |r| r.get(0))
+                    .optional()?;
+                current.unwrap_or(0) + 1
+            }
+        };
+        Ok(format!("{kind}:{id}#{version}:{}", digest(line)))
+    }
+
+    /// A card version already in the history (see `card_key`).
+    fn card_version_known(&self, key: &str) -> Result<bool> {
+        Ok(self.payload_by_key(key)?.is_some())
+    }
+
+    fn apply_store(&mut self, record: &Record) -> Result<Applied> {
         let Record::Store(store) = record else {
             return Ok(Applied::Unchanged);
         };
-        if read::store(&self.tx, &store.id)?.as_ref() == Some(store) {
+        let line = record.to_line();
+        let key = self.card_key("store", &store.id, &line)?;
+        if self.card_version_known(&key)? || read::store(&self.tx, &store.id)?.as_ref() == Some(store) {
             return Ok(Applied::Unchanged);
         }
         self.tx
             .prepare_cached(
-                "INSERT INTO stores (id, name, address, inn, tax_system) VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO stores (id, name, address, inn, tax_system, version) VALUES (?1, ?2, ?3, ?4, ?5, 1)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
-                   inn = excluded.inn, tax_system = excluded.tax_system",
+                   inn = excluded.inn, tax_system = excluded.tax_system, version = stores.version + 1",
             )?
             .execute(params![
                 store.id,
@@ -238,22 +275,35 @@ impl<'c> Ledger<'c> {
                 store.inn,
                 store.tax_system.map(|t| t.code())
             ])?;
-        self.append("store", &store.id, None, None, &record.to_line(), &self.now)?;
+        self.append("store", &store.id, None, Some(&key), &line, &self.now)?;
         Ok(Applied::Written)
     }
 
-    fn apply_employee(&self, record: &Record) -> Result<Applied> {
+    fn apply_employee(&mut self, record: &Record) -> Result<Applied> {
         let Record::Employee { employee, pin } = record else {
             return Ok(Applied::Unchanged);
         };
+        let line = record.to_line();
+        let key = self.card_key("employee", &employee.id, &line)?;
         let current = read::employee_auth(&self.tx, &employee.id)?;
         let pin_unchanged = match (pin, current.as_ref().and_then(|c| c.pin_hash.as_deref())) {
             (None, _) => true,
             (Some(pin), Some(hash)) => verify_pin(hash, pin),
             (Some(_), None) => false,
         };
-        if pin_unchanged && current.as_ref().map(|c| &c.employee) == Some(employee) {
-            return Ok(Applied::Unchanged);
+        let card_known = self.card_version_known(&key)? || current.as_ref().map(|c| &c.employee) == Some(employee);
+        if card_known && current.is_some() {
+            if pin_unchanged {
+                return Ok(Applied::Unchanged);
+            }
+            // Only the PIN is new: the card (and so the journal) stays.
+            let hash = pin.as_deref().map(hash_pin).transpose()?;
+            self.tx.execute(
+                "UPDATE employees SET pin_hash = ?2, failed_pins = 0, locked_until = NULL WHERE id = ?1",
+                params![employee.id, hash],
+            )?;
+            self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
+            return Ok(Applied::Written);
         }
         let new_hash = match pin {
             Some(pin) if !pin_unchanged => Some(hash_pin(pin)?),
@@ -261,12 +311,13 @@ impl<'c> Ledger<'c> {
         };
         self.tx
             .prepare_cached(
-                "INSERT INTO employees (id, name, role, commission_pct, pin_hash) VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO employees (id, name, role, commission_pct, pin_hash, version) VALUES (?1, ?2, ?3, ?4, ?5, 1)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
                    commission_pct = excluded.commission_pct,
                    pin_hash = COALESCE(excluded.pin_hash, employees.pin_hash),
                    failed_pins = CASE WHEN excluded.pin_hash IS NULL THEN employees.failed_pins ELSE 0 END,
-                   locked_until = CASE WHEN excluded.pin_hash IS NULL THEN employees.locked_until END",
+                   locked_until = CASE WHEN excluded.pin_hash IS NULL THEN employees.locked_until END,
+                   version = employees.version + 1",
             )?
             .execute(params![
                 employee.id,
@@ -275,16 +326,13 @@ impl<'c> Ledger<'c> {
                 employee.commission_pct.to_string(),
                 new_hash
             ])?;
-        if current.as_ref().map(|c| &c.employee) == Some(employee) {
-            // Only the PIN changed: the card (and so the journal) is the same.
-            self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
-        } else {
-            self.append("employee", &employee.id, None, None, &record.to_line(), &self.now)?;
-        }
+        self.append("employee", &employee.id, None, Some(&key), &line, &self.now)?;
         Ok(Applied::Written)
     }
 
-    fn apply_product(&self, product: &Product, record: &Record) -> Result<Applied> {
+    fn apply_product(&mut self, product: &Product, record: &Record) -> Result<Applied> {
+        let line = record.to_line();
+        let key = self.card_key("product", &product.sku, &line)?;
         let columns = params![
             product.sku,
             product.name,
@@ -305,12 +353,15 @@ impl<'c> Ledger<'c> {
             && self
                 .tx
                 .prepare_cached(
-                    "INSERT INTO products (sku, name, name_fold, price, cost, vat, unit, category, kind, marked, barcodes)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (sku) DO NOTHING",
+                    "INSERT INTO products (sku, name, name_fold, price, cost, vat, unit, category, kind, marked, barcodes, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1) ON CONFLICT (sku) DO NOTHING",
                 )?
                 .execute(columns)?
                 == 1;
         if !inserted {
+            if self.card_version_known(&key)? {
+                return Ok(Applied::Unchanged);
+            }
             let current = self.product(&product.sku)?;
             if current.as_ref() == Some(product) {
                 return Ok(Applied::Unchanged);
@@ -318,7 +369,7 @@ impl<'c> Ledger<'c> {
             self.tx
                 .prepare_cached(
                     "UPDATE products SET name = ?2, name_fold = ?3, price = ?4, cost = ?5, vat = ?6, unit = ?7,
-                       category = ?8, kind = ?9, marked = ?10, barcodes = ?11 WHERE sku = ?1",
+                       category = ?8, kind = ?9, marked = ?10, barcodes = ?11, version = version + 1 WHERE sku = ?1",
                 )?
                 .execute(columns)?;
             let mut forget = self.tx.prepare_cached("DELETE FROM barcodes WHERE code = ?1")?;
@@ -348,17 +399,17 @@ impl<'c> Ledger<'c> {
                 Err(other) => return Err(Error::Storage(other)),
             }
         }
-        self.append("product", &product.sku, None, None, &record.to_line(), &self.now)?;
+        self.append("product", &product.sku, None, Some(&key), &line, &self.now)?;
         // Forget rather than remember: a catalogue import would otherwise
         // hold every card in memory; the next read fetches the new card.
         self.cache.borrow_mut().products.remove(&product.sku);
         Ok(Applied::Written)
     }
 
-    fn apply_promotion(&self, promotion: &Promotion, record: &Record) -> Result<Applied> {
+    fn apply_promotion(&mut self, promotion: &Promotion, record: &Record) -> Result<Applied> {
         let ctx = |e: Error| Error::invalid(format!("promotion {}: {e}", promotion.id));
         for sku in promotion.rule.skus() {
-            self.require_product(sku).map_err(ctx)?;
+            self.require_product(sku).map_err(|e| ctx(in_field("rule", e)))?;
         }
         if let crate::promo::Rule::NForM {
             target: Target::Category(c),
@@ -383,10 +434,11 @@ impl<'c> Ledger<'c> {
         }
         if let PromoStores::Only(stores) = &promotion.stores {
             for store in stores {
-                self.require_store(store).map_err(ctx)?;
+                self.require_store(store).map_err(|e| ctx(in_field("stores", e)))?;
             }
         }
         let line = record.to_line();
+        let key = self.card_key("promotion", &promotion.id, &line)?;
         let current: Option<String> = self
             .tx
             .query_row(
@@ -395,15 +447,15 @@ impl<'c> Ledger<'c> {
                 |r| r.get(0),
             )
             .optional()?;
-        if current.as_deref() == Some(line.as_str()) {
+        if self.card_version_known(&key)? || current.as_deref() == Some(line.as_str()) {
             return Ok(Applied::Unchanged);
         }
         self.tx.execute(
-            "INSERT INTO promotions (id, payload) VALUES (?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload",
+            "INSERT INTO promotions (id, payload, version) VALUES (?1, ?2, 1)
+             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, version = promotions.version + 1",
             params![promotion.id, line],
         )?;
-        self.append("promotion", &promotion.id, None, None, &line, &self.now)?;
+        self.append("promotion", &promotion.id, None, Some(&key), &line, &self.now)?;
         Ok(Applied::Written)
     }
 
@@ -521,7 +573,7 @@ impl<'c> Ledger<'c> {
         }
         self.check_period(doc.at)?;
         let ctx = |e: Error| Error::invalid(format!("{} {}: {e}", doc.kind.code(), doc.id));
-        self.require_store(&doc.store).map_err(ctx)?;
+        self.require_store(&doc.store).map_err(|e| ctx(in_field("store", e)))?;
         self.tx
             .prepare_cached(
                 "INSERT INTO stock_docs (kind, id, store, at, at_utc, supplier, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -536,7 +588,9 @@ impl<'c> Ledger<'c> {
                 doc.reason
             ])?;
         for (n, l) in doc.lines.iter().enumerate() {
-            let product = self.require_product(&l.sku).map_err(ctx)?;
+            let product = self
+                .require_product(&l.sku)
+                .map_err(|e| ctx(in_field(&format!("lines[{n}].sku"), e)))?;
             if !product.is_stocked() {
                 return Err(ctx(Error::invalid(format!(
                     "lines[{n}]: {} is a service and has no stock",
@@ -582,13 +636,25 @@ impl<'c> Ledger<'c> {
         }
         self.check_period(open.at)?;
         let ctx = |e: Error| Error::invalid(format!("shift_open {}: {e}", open.id));
-        self.require_store(&open.store).map_err(ctx)?;
-        self.require_employee(&open.cashier).map_err(ctx)?;
+        self.require_store(&open.store).map_err(|e| ctx(in_field("store", e)))?;
+        self.require_employee(&open.cashier)
+            .map_err(|e| ctx(in_field("cashier", e)))?;
         if let Some(shift) = read::open_shift(&self.tx, &open.store, &open.till)? {
             return Err(ctx(Error::ShiftAlreadyOpen {
                 till: open.till.clone(),
                 shift,
             }));
+        }
+        // Shifts of a till follow one another: none opens inside a closed one.
+        let last_close: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT MAX(closed_utc) FROM shifts WHERE store = ?1 AND till = ?2")?
+            .query_row(params![open.store, open.till], |r| r.get(0))?;
+        if last_close.is_some_and(|closed| open.at.epoch_millis() < closed) {
+            return Err(ctx(Error::invalid(format!(
+                "till {} has a shift that closed after {}",
+                open.till, open.at
+            ))));
         }
         self.tx
             .prepare_cached(
@@ -706,15 +772,21 @@ impl<'c> Ledger<'c> {
         }
         self.check_period(draft.at)?;
         check_open(&draft.shift, &info, draft.at).map_err(ctx)?;
-        self.require_employee(&cashier).map_err(ctx)?;
+        self.require_employee(&cashier)
+            .map_err(|e| ctx(in_field("cashier", e)))?;
         let mut products = Vec::with_capacity(draft.lines.len());
-        for line in &draft.lines {
-            let product = self.require_product(&line.sku).map_err(ctx)?;
+        for (n, line) in draft.lines.iter().enumerate() {
+            let product = self
+                .require_product(&line.sku)
+                .map_err(|e| ctx(in_field(&format!("lines[{n}].sku"), e)))?;
             product.check_qty(line.qty).map_err(ctx)?;
             products.push(product);
         }
         if let Some(sale) = &draft.return_of {
-            self.check_return(&receipt, sale).map_err(ctx)?;
+            self.check_return(&receipt, sale).map_err(|e| match e {
+                Error::NotFound { .. } => ctx(in_field("return_of", e)),
+                other => ctx(other),
+            })?;
         }
         self.tx
             .prepare_cached(
@@ -993,9 +1065,17 @@ impl<'c> Ledger<'c> {
     }
 }
 
+/// Names the field an error is about.
+fn in_field(field: &str, error: Error) -> Error {
+    Error::invalid(format!("{field}: {error}"))
+}
+
 /// A record dated `at` belongs to the shift only while it is open.
 fn check_open(shift: &str, info: &ShiftInfo, at: At) -> Result<()> {
-    if at < info.opened_at || info.closed_at.is_some() {
+    if let Some(closed) = info.closed_at {
+        return Err(Error::invalid(format!("shift {shift} was closed at {closed}")));
+    }
+    if at < info.opened_at {
         return Err(Error::ShiftNotOpen {
             shift: shift.to_owned(),
             at: at.to_string(),
@@ -1008,4 +1088,14 @@ fn check_open(shift: &str, info: &ShiftInfo, at: At) -> Result<()> {
 fn moving_average(held: Decimal, average: Decimal, added: Decimal, cost: Decimal) -> Option<Decimal> {
     let value = held.checked_mul(average)?.checked_add(added.checked_mul(cost)?)?;
     value.checked_div(held.checked_add(added)?)
+}
+
+/// A short, stable digest of a journal line (BLAKE2s, first 16 bytes, hex).
+fn digest(line: &str) -> String {
+    use blake2::{Blake2s256, Digest};
+    Blake2s256::digest(line.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -66,7 +66,13 @@ fn read_and_parse(
         }
         number += 1;
         bytes += read as u64;
-        let record = match std::str::from_utf8(&buffer) {
+        // A byte order mark (spreadsheets and Windows editors write one)
+        // is not part of the first record.
+        let content = match buffer.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if number == 1 => rest,
+            _ => &buffer[..],
+        };
+        let record = match std::str::from_utf8(content) {
             Err(_) => Err(Error::invalid("not valid UTF-8")),
             Ok(text) => {
                 let text = text.trim_end_matches(['\n', '\r']);

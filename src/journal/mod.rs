@@ -263,7 +263,11 @@ fn decode<T: DeserializeOwned>(line: &str) -> Result<T> {
     }
     let mut de = serde_json::Deserializer::from_str(line);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(value) => Ok(value),
+        // The record itself read fine: what failed is what follows it.
+        Ok(_) => Err(Error::invalid(match de.end() {
+            Err(e) => format!("not a JSON object: {}", strip_position(&e)),
+            Ok(()) => "not a JSON object".to_owned(),
+        })),
         Err(e) if e.inner().is_syntax() || e.inner().is_eof() => Err(Error::invalid(format!(
             "not a JSON object: {}",
             strip_position(e.inner())
