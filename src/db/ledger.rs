@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -41,6 +42,8 @@ pub struct Ledger<'c> {
     /// In an import, the how-many-th time a record without an id of its own
     /// (cash in/out) has occurred in this journal.
     occurrences: Option<HashMap<String, u32>>,
+    /// In an import, the how-many-th version of each card this is.
+    card_occurrences: Option<(std::collections::hash_map::RandomState, HashMap<u64, u32>)>,
     cache: RefCell<Cache>,
 }
 
@@ -75,6 +78,7 @@ impl<'c> Ledger<'c> {
             may_edit_closed: false,
             locked_through,
             occurrences: None,
+            card_occurrences: None,
             cache: RefCell::new(Cache::default()),
         })
     }
@@ -88,6 +92,7 @@ impl<'c> Ledger<'c> {
     /// by their occurrence in the journal, so importing twice adds nothing.
     pub fn for_import(&mut self) {
         self.occurrences = Some(HashMap::new());
+        self.card_occurrences = Some((std::collections::hash_map::RandomState::new(), HashMap::new()));
     }
 
     /// Sets the moment non-dated events are recorded at.
@@ -223,9 +228,11 @@ impl<'c> Ledger<'c> {
     /// version for a till's edit) and a digest of its line. Importing a
     /// journal again finds every version it holds already known.
     fn card_key(&mut self, kind: &str, id: &str, line: &str) -> Result<String> {
-        let version = match self.occurrences.as_mut() {
-            Some(seen) => {
-                let n = seen.entry(format!("{kind}:{id}")).or_insert(0);
+        let version = match self.card_occurrences.as_mut() {
+            Some((hasher, seen)) => {
+                // A 64-bit fingerprint of the card keeps a million-card
+                // import's memory small; it is never stored.
+                let n = seen.entry(hasher.hash_one((kind, id))).or_insert(0);
                 *n += 1;
                 i64::from(*n)
             }
@@ -1090,12 +1097,13 @@ fn moving_average(held: Decimal, average: Decimal, added: Decimal, cost: Decimal
     value.checked_div(held.checked_add(added)?)
 }
 
-/// A short, stable digest of a journal line (BLAKE2s, first 16 bytes, hex).
+/// A short, stable digest of a journal line (BLAKE2s, first 8 bytes, hex):
+/// it tells apart the versions of one card with the same number.
 fn digest(line: &str) -> String {
     use blake2::{Blake2s256, Digest};
     Blake2s256::digest(line.as_bytes())
         .iter()
-        .take(16)
+        .take(8)
         .map(|b| format!("{b:02x}"))
         .collect()
 }
