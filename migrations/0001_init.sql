@@ -170,6 +170,8 @@ CREATE TABLE events (
     payload TEXT NOT NULL
 );
 CREATE UNIQUE INDEX events_by_key ON events (key) WHERE key IS NOT NULL;
+-- Cards' versions and notes (no day), for matching an import to the history.
+CREATE INDEX events_by_card ON events (type, entity) WHERE day IS NULL;
 
 -- User actions already committed, by the id made when the action started.
 CREATE TABLE actions (

@@ -81,17 +81,21 @@ impl Rule {
         }
     }
 
-    /// Products the rule names, for reference checks.
-    pub fn skus(&self) -> Vec<&str> {
+    /// Products the rule names, each with its field, for reference checks.
+    pub fn skus(&self) -> Vec<(String, &str)> {
         match self {
             Rule::NForM {
                 target: Target::Sku(s), ..
             }
             | Rule::Percent {
                 target: Target::Sku(s), ..
-            } => vec![s],
-            Rule::Gift { gift_sku, .. } => vec![gift_sku],
-            Rule::Bundle { skus, .. } => skus.iter().map(String::as_str).collect(),
+            } => vec![("rule.sku".to_owned(), s.as_str())],
+            Rule::Gift { gift_sku, .. } => vec![("rule.gift_sku".to_owned(), gift_sku.as_str())],
+            Rule::Bundle { skus, .. } => skus
+                .iter()
+                .enumerate()
+                .map(|(n, s)| (format!("rule.skus[{n}]"), s.as_str()))
+                .collect(),
             _ => vec![],
         }
     }

@@ -19,7 +19,7 @@ const CASES: &[(&str, &str)] = &[
     (r#"{"sku":"1001","name":"x"}"#, "missing field `type`"),
     (
         r#"{"type":"shift_open","id":"SH-10","store":"S1","till":"T1","cashier":"E1","at":"2026-11-02T20:00:00+03:00"}"#,
-        "till T1 has a shift that closed after 2026-11-02T20:00:00+03:00",
+        "till T1 was in shift SH-1 at 2026-11-02T20:00:00+03:00",
     ),
     (
         r#"{"type":"store","id":"S6","name":"x"} {"type":"store","id":"S7","name":"y"}"#,

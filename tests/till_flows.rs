@@ -293,3 +293,91 @@ fn card_versions_are_not_doubled_by_importing_again() {
     let twice = kassa::journal::import(&mut fresh, &exported[..], |_| {}).expect("import twice");
     assert_eq!(twice.written, 0);
 }
+
+/// Imports a journal given as lines into `db`; returns the records written.
+fn import_lines(db: &mut kassa::db::Db, lines: &[&str]) -> u64 {
+    let journal = lines.join("\n");
+    kassa::journal::import(db, journal.as_bytes(), |_| {})
+        .expect("import")
+        .written
+}
+
+fn export_text(db: &kassa::db::Db) -> String {
+    let mut out = Vec::new();
+    kassa::journal::export(db, None, None, &mut out).expect("export");
+    String::from_utf8(out).expect("utf-8")
+}
+
+#[test]
+fn older_or_overlapping_journals_never_revert_a_card() {
+    let store = |name: &str| format!(r#"{{"type":"store","id":"S1","name":"{name}"}}"#);
+    let (a, b, c) = (store("A"), store("B"), store("C"));
+    let mut db = kassa::db::Db::open_in_memory().expect("db");
+    assert_eq!(import_lines(&mut db, &[&a]), 1);
+    assert_eq!(import_lines(&mut db, &[&b]), 1);
+    let old_export = export_text(&db);
+    assert_eq!(import_lines(&mut db, &[&c]), 1);
+    // The database's own export, an older export, a journal that starts in
+    // the middle of the card's history: nothing changes.
+    let own = export_text(&db);
+    assert_eq!(import_lines(&mut db, &[&own]), 0);
+    assert_eq!(import_lines(&mut db, &[&old_export]), 0);
+    assert_eq!(import_lines(&mut db, &[&b]), 0);
+    assert_eq!(import_lines(&mut db, &[&b, &c]), 0);
+    assert_eq!(export_text(&db), own);
+    assert_eq!(db.store("S1").expect("read").expect("S1").name, "C");
+    // A journal that goes on past what the books know is news.
+    let d = store("D");
+    assert_eq!(import_lines(&mut db, &[&b, &c, &d]), 1);
+    assert_eq!(db.store("S1").expect("read").expect("S1").name, "D");
+}
+
+#[test]
+fn an_old_journal_never_puts_back_an_old_pin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_db(dir.path());
+    {
+        let (mut till, _clock) = demo_till(&path, "2026-11-03T09:00:00+03:00");
+        let owner = login(&mut till, "E4");
+        let anna = till.db().employee("E1").expect("read").expect("E1");
+        till.save_employee(&owner, &ActionId::new(), anna, Some("5555".into()))
+            .expect("new PIN");
+    }
+    let mut db = kassa::db::Db::open(&path).expect("open");
+    let again = kassa::journal::import(&mut db, crate::util::DEMO.as_bytes(), |_| {}).expect("re-import");
+    assert_eq!(again.written, 0);
+    drop(db);
+    let (mut till, _clock) = demo_till(&path, "2026-11-03T09:05:00+03:00");
+    assert!(till.login("E1", "5555").is_ok(), "the PIN set at the till stays");
+}
+
+#[test]
+fn shifts_of_a_till_may_arrive_out_of_order_but_never_overlap() {
+    let head = [
+        r#"{"type":"store","id":"S1","name":"Магазин"}"#,
+        r#"{"type":"employee","id":"E1","name":"Анна","role":"cashier"}"#,
+    ];
+    let day2 = [
+        r#"{"type":"shift_open","id":"SH-2","store":"S1","till":"T1","cashier":"E1","at":"2026-11-03T09:00:00+03:00"}"#,
+        r#"{"type":"shift_close","shift":"SH-2","at":"2026-11-03T21:00:00+03:00"}"#,
+    ];
+    let day1 = [
+        r#"{"type":"shift_open","id":"SH-1","store":"S1","till":"T1","cashier":"E1","at":"2026-11-02T09:00:00+03:00"}"#,
+        r#"{"type":"shift_close","shift":"SH-1","at":"2026-11-02T21:00:00+03:00"}"#,
+    ];
+    let mut db = kassa::db::Db::open_in_memory().expect("db");
+    import_lines(&mut db, &head);
+    assert_eq!(import_lines(&mut db, &day2), 2);
+    assert_eq!(import_lines(&mut db, &day1), 2, "an earlier day after a later one");
+    // A shift that would close after the next one opened is refused.
+    let long = [
+        r#"{"type":"shift_open","id":"SH-0","store":"S1","till":"T1","cashier":"E1","at":"2026-11-01T09:00:00+03:00"}"#,
+        r#"{"type":"shift_close","shift":"SH-0","at":"2026-11-02T10:00:00+03:00"}"#,
+    ];
+    let err = kassa::journal::import(&mut db, long.join("\n").as_bytes(), |_| {}).expect_err("overlap");
+    assert!(
+        err.to_string()
+            .contains("shift SH-1 of till T1 opened before this closing time"),
+        "{err}"
+    );
+}

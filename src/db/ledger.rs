@@ -42,9 +42,18 @@ pub struct Ledger<'c> {
     /// In an import, the how-many-th time a record without an id of its own
     /// (cash in/out) has occurred in this journal.
     occurrences: Option<HashMap<String, u32>>,
-    /// In an import, the how-many-th version of each card this is.
-    card_occurrences: Option<(std::collections::hash_map::RandomState, HashMap<u64, u32>)>,
+    /// In an import, how far each card's lines have matched its history
+    /// (by a 64-bit fingerprint of the card, never stored).
+    card_histories: Option<(std::collections::hash_map::RandomState, HashMap<u64, CardHistory>)>,
     cache: RefCell<Cache>,
+}
+
+/// A card's versions as the books hold them, and how far an import's lines
+/// for that card have matched them.
+struct CardHistory {
+    digests: Vec<String>,
+    next: usize,
+    diverged: bool,
 }
 
 /// What this transaction has read or written, so that an import of a
@@ -78,7 +87,7 @@ impl<'c> Ledger<'c> {
             may_edit_closed: false,
             locked_through,
             occurrences: None,
-            card_occurrences: None,
+            card_histories: None,
             cache: RefCell::new(Cache::default()),
         })
     }
@@ -92,7 +101,7 @@ impl<'c> Ledger<'c> {
     /// by their occurrence in the journal, so importing twice adds nothing.
     pub fn for_import(&mut self) {
         self.occurrences = Some(HashMap::new());
-        self.card_occurrences = Some((std::collections::hash_map::RandomState::new(), HashMap::new()));
+        self.card_histories = Some((std::collections::hash_map::RandomState::new(), HashMap::new()));
     }
 
     /// Sets the moment non-dated events are recorded at.
@@ -223,41 +232,77 @@ impl<'c> Ledger<'c> {
         }
     }
 
-    /// The identity of a card version: which version of the card this is
-    /// (its occurrence in the journal being imported, or the card's next
-    /// version for a till's edit) and a digest of its line. Importing a
-    /// journal again finds every version it holds already known.
-    fn card_key(&mut self, kind: &str, id: &str, line: &str) -> Result<String> {
-        let version = match self.card_occurrences.as_mut() {
-            Some((hasher, seen)) => {
-                // A 64-bit fingerprint of the card keeps a million-card
-                // import's memory small; it is never stored.
-                let n = seen.entry(hasher.hash_one((kind, id))).or_insert(0);
-                *n += 1;
-                i64::from(*n)
-            }
-            None => {
-                let table = match kind {
-                    "store" => "stores",
-                    "employee" => "employees",
-                    "product" => "products",
-                    _ => "promotions",
-                };
-                let id_column = if kind == "product" { "sku" } else { "id" };
-                let current: Option<i64> = self
-                    .tx
-                    .prepare_cached(&format!("SELECT version FROM {table} WHERE {id_column} = ?1"))?
-                    .query_row(params![id], |r| r.get(0))
-                    .optional()?;
-                current.unwrap_or(0) + 1
-            }
+    /// The version number a card's next change will have.
+    fn next_card_version(&self, kind: &str, id: &str) -> Result<i64> {
+        let (table, id_column) = match kind {
+            "store" => ("stores", "id"),
+            "employee" => ("employees", "id"),
+            "product" => ("products", "sku"),
+            _ => ("promotions", "id"),
         };
-        Ok(format!("{kind}:{id}#{version}:{}", digest(line)))
+        let current: Option<i64> = self
+            .tx
+            .prepare_cached(&format!("SELECT version FROM {table} WHERE {id_column} = ?1"))?
+            .query_row(params![id], |r| r.get(0))
+            .optional()?;
+        Ok(current.unwrap_or(0) + 1)
     }
 
-    /// A card version already in the history (see `card_key`).
-    fn card_version_known(&self, key: &str) -> Result<bool> {
-        Ok(self.payload_by_key(key)?.is_some())
+    /// In an import, whether this card line is a version the books already
+    /// hold, in the journal's order: the card's lines are matched, in turn,
+    /// against its history; a line found further on is known, and once a
+    /// line is not found, it and the card's later lines are news. So a
+    /// journal imported again, or an older one, or one that starts in the
+    /// middle of a card's history, changes nothing, while a history that
+    /// goes A → B → A imports whole. (A till's edit is always news.)
+    fn card_line_known(&mut self, kind: &str, id: &str, digest: &str) -> Result<bool> {
+        let Some((hasher, cards)) = self.card_histories.as_mut() else {
+            return Ok(false);
+        };
+        let fingerprint = hasher.hash_one((kind, id));
+        if !cards.contains_key(&fingerprint) {
+            let keys: Vec<String> = self
+                .tx
+                .prepare_cached(
+                    "SELECT key FROM events WHERE day IS NULL AND type = ?1 AND entity = ?2 AND key IS NOT NULL
+                      ORDER BY seq",
+                )?
+                .query_map(params![kind, id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let digests = keys
+                .iter()
+                .filter_map(|k| k.rsplit_once(':').map(|(_, d)| d.to_owned()))
+                .collect();
+            cards.insert(
+                fingerprint,
+                CardHistory {
+                    digests,
+                    next: 0,
+                    diverged: false,
+                },
+            );
+        }
+        let Some(history) = cards.get_mut(&fingerprint) else {
+            return Ok(false);
+        };
+        if history.diverged {
+            return Ok(false);
+        }
+        match history.digests[history.next..].iter().position(|d| d == digest) {
+            Some(offset) => {
+                history.next += offset + 1;
+                Ok(true)
+            }
+            None => {
+                history.diverged = true;
+                Ok(false)
+            }
+        }
+    }
+
+    /// The history key of a card version.
+    fn card_key(kind: &str, id: &str, version: i64, line: &str) -> String {
+        format!("{kind}:{id}#{version}:{}", digest(line))
     }
 
     fn apply_store(&mut self, record: &Record) -> Result<Applied> {
@@ -265,10 +310,12 @@ impl<'c> Ledger<'c> {
             return Ok(Applied::Unchanged);
         };
         let line = record.to_line();
-        let key = self.card_key("store", &store.id, &line)?;
-        if self.card_version_known(&key)? || read::store(&self.tx, &store.id)?.as_ref() == Some(store) {
+        if self.card_line_known("store", &store.id, &digest(&line))?
+            || read::store(&self.tx, &store.id)?.as_ref() == Some(store)
+        {
             return Ok(Applied::Unchanged);
         }
+        let key = Self::card_key("store", &store.id, self.next_card_version("store", &store.id)?, &line);
         self.tx
             .prepare_cached(
                 "INSERT INTO stores (id, name, address, inn, tax_system, version) VALUES (?1, ?2, ?3, ?4, ?5, 1)
@@ -291,27 +338,39 @@ impl<'c> Ledger<'c> {
             return Ok(Applied::Unchanged);
         };
         let line = record.to_line();
-        let key = self.card_key("employee", &employee.id, &line)?;
         let current = read::employee_auth(&self.tx, &employee.id)?;
+        let card_known = self.card_line_known("employee", &employee.id, &digest(&line))?
+            || current.as_ref().map(|c| &c.employee) == Some(employee);
+        if let (true, Some(current)) = (card_known, &current) {
+            // A journal sets the PIN of staff who have none; importing an old
+            // journal again never puts back an old PIN (the till changes PINs).
+            let Some(pin) = pin
+                .as_deref()
+                .filter(|_| current.pin_hash.is_none() || self.card_histories.is_none())
+            else {
+                return Ok(Applied::Unchanged);
+            };
+            if current.pin_hash.as_deref().is_some_and(|hash| verify_pin(hash, pin)) {
+                return Ok(Applied::Unchanged);
+            }
+            self.tx.execute(
+                "UPDATE employees SET pin_hash = ?2, failed_pins = 0, locked_until = NULL WHERE id = ?1",
+                params![employee.id, hash_pin(pin)?],
+            )?;
+            self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
+            return Ok(Applied::Written);
+        }
         let pin_unchanged = match (pin, current.as_ref().and_then(|c| c.pin_hash.as_deref())) {
             (None, _) => true,
             (Some(pin), Some(hash)) => verify_pin(hash, pin),
             (Some(_), None) => false,
         };
-        let card_known = self.card_version_known(&key)? || current.as_ref().map(|c| &c.employee) == Some(employee);
-        if card_known && current.is_some() {
-            if pin_unchanged {
-                return Ok(Applied::Unchanged);
-            }
-            // Only the PIN is new: the card (and so the journal) stays.
-            let hash = pin.as_deref().map(hash_pin).transpose()?;
-            self.tx.execute(
-                "UPDATE employees SET pin_hash = ?2, failed_pins = 0, locked_until = NULL WHERE id = ?1",
-                params![employee.id, hash],
-            )?;
-            self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
-            return Ok(Applied::Written);
-        }
+        let key = Self::card_key(
+            "employee",
+            &employee.id,
+            self.next_card_version("employee", &employee.id)?,
+            &line,
+        );
         let new_hash = match pin {
             Some(pin) if !pin_unchanged => Some(hash_pin(pin)?),
             _ => None,
@@ -339,7 +398,6 @@ impl<'c> Ledger<'c> {
 
     fn apply_product(&mut self, product: &Product, record: &Record) -> Result<Applied> {
         let line = record.to_line();
-        let key = self.card_key("product", &product.sku, &line)?;
         let columns = params![
             product.sku,
             product.name,
@@ -365,14 +423,17 @@ impl<'c> Ledger<'c> {
                 )?
                 .execute(columns)?
                 == 1;
-        if !inserted {
-            if self.card_version_known(&key)? {
+        let version = if inserted {
+            1
+        } else {
+            if self.card_line_known("product", &product.sku, &digest(&line))? {
                 return Ok(Applied::Unchanged);
             }
             let current = self.product(&product.sku)?;
             if current.as_ref() == Some(product) {
                 return Ok(Applied::Unchanged);
             }
+            let version = self.next_card_version("product", &product.sku)?;
             self.tx
                 .prepare_cached(
                     "UPDATE products SET name = ?2, name_fold = ?3, price = ?4, cost = ?5, vat = ?6, unit = ?7,
@@ -383,7 +444,9 @@ impl<'c> Ledger<'c> {
             for code in current.iter().flat_map(|p| &p.barcodes) {
                 forget.execute(params![code])?;
             }
-        }
+            version
+        };
+        let key = Self::card_key("product", &product.sku, version, &line);
         let mut insert = self
             .tx
             .prepare_cached("INSERT INTO barcodes (code, sku) VALUES (?1, ?2)")?;
@@ -415,8 +478,8 @@ impl<'c> Ledger<'c> {
 
     fn apply_promotion(&mut self, promotion: &Promotion, record: &Record) -> Result<Applied> {
         let ctx = |e: Error| Error::invalid(format!("promotion {}: {e}", promotion.id));
-        for sku in promotion.rule.skus() {
-            self.require_product(sku).map_err(|e| ctx(in_field("rule", e)))?;
+        for (field, sku) in promotion.rule.skus() {
+            self.require_product(sku).map_err(|e| ctx(in_field(&field, e)))?;
         }
         if let crate::promo::Rule::NForM {
             target: Target::Category(c),
@@ -445,7 +508,6 @@ impl<'c> Ledger<'c> {
             }
         }
         let line = record.to_line();
-        let key = self.card_key("promotion", &promotion.id, &line)?;
         let current: Option<String> = self
             .tx
             .query_row(
@@ -454,9 +516,17 @@ impl<'c> Ledger<'c> {
                 |r| r.get(0),
             )
             .optional()?;
-        if self.card_version_known(&key)? || current.as_deref() == Some(line.as_str()) {
+        if self.card_line_known("promotion", &promotion.id, &digest(&line))?
+            || current.as_deref() == Some(line.as_str())
+        {
             return Ok(Applied::Unchanged);
         }
+        let key = Self::card_key(
+            "promotion",
+            &promotion.id,
+            self.next_card_version("promotion", &promotion.id)?,
+            &line,
+        );
         self.tx.execute(
             "INSERT INTO promotions (id, payload, version) VALUES (?1, ?2, 1)
              ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, version = promotions.version + 1",
@@ -652,14 +722,18 @@ impl<'c> Ledger<'c> {
                 shift,
             }));
         }
-        // Shifts of a till follow one another: none opens inside a closed one.
-        let last_close: Option<i64> = self
+        // Shifts of a till do not overlap: none opens inside a closed one.
+        let inside: Option<String> = self
             .tx
-            .prepare_cached("SELECT MAX(closed_utc) FROM shifts WHERE store = ?1 AND till = ?2")?
-            .query_row(params![open.store, open.till], |r| r.get(0))?;
-        if last_close.is_some_and(|closed| open.at.epoch_millis() < closed) {
+            .prepare_cached(
+                "SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND closed_utc IS NOT NULL
+                   AND opened_utc <= ?3 AND closed_utc >= ?3 LIMIT 1",
+            )?
+            .query_row(params![open.store, open.till, open.at.epoch_millis()], |r| r.get(0))
+            .optional()?;
+        if let Some(other) = inside {
             return Err(ctx(Error::invalid(format!(
-                "till {} has a shift that closed after {}",
+                "till {} was in shift {other} at {}",
                 open.till, open.at
             ))));
         }
@@ -726,7 +800,10 @@ impl<'c> Ledger<'c> {
         }
         self.check_period(cash.at)?;
         let ctx = |e: Error| Error::invalid(format!("{kind}: {e}"));
-        let info = self.open_shift_at(&cash.shift, cash.at).map_err(ctx)?;
+        let info = self.open_shift_at(&cash.shift, cash.at).map_err(|e| match e {
+            Error::NotFound { .. } => ctx(in_field("shift", e)),
+            other => ctx(other),
+        })?;
         if cash.out_reason.is_some() {
             let available = read::cash_in_drawer(&self.tx, &cash.shift)?;
             if cash.amount > available {
@@ -763,10 +840,13 @@ impl<'c> Ledger<'c> {
         let id = draft.id.clone();
         let ctx = |e: Error| Error::invalid(format!("receipt {id}: {e}"));
         let info = self.shift(&draft.shift)?.ok_or_else(|| {
-            ctx(Error::NotFound {
-                what: "shift",
-                id: draft.shift.clone(),
-            })
+            ctx(in_field(
+                "shift",
+                Error::NotFound {
+                    what: "shift",
+                    id: draft.shift.clone(),
+                },
+            ))
         })?;
         // The journal's `cashier?` defaults to the shift's; the books record it.
         let cashier = draft.cashier.clone().unwrap_or_else(|| info.cashier.clone());
@@ -937,6 +1017,29 @@ impl<'c> Ledger<'c> {
             .query_row(params![shift], |r| r.get(0))?;
         if last.is_some_and(|t| t > at.epoch_millis()) {
             return Err(ctx(Error::invalid("the shift has records after this closing time")));
+        }
+        let later: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND id != ?3
+                   AND opened_utc BETWEEN ?4 AND ?5 LIMIT 1",
+            )?
+            .query_row(
+                params![
+                    info.store,
+                    info.till,
+                    shift,
+                    info.opened_at.epoch_millis(),
+                    at.epoch_millis()
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = later {
+            return Err(ctx(Error::invalid(format!(
+                "shift {other} of till {} opened before this closing time",
+                info.till
+            ))));
         }
         self.tx
             .prepare_cached("UPDATE shifts SET closed_at = ?2, closed_utc = ?3 WHERE id = ?1")?
