@@ -260,7 +260,7 @@ impl<'c> Ledger<'c> {
             return Ok(false);
         };
         let fingerprint = hasher.hash_one((kind, id));
-        if !cards.contains_key(&fingerprint) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = cards.entry(fingerprint) {
             let keys: Vec<String> = self
                 .tx
                 .prepare_cached(
@@ -273,14 +273,11 @@ impl<'c> Ledger<'c> {
                 .iter()
                 .filter_map(|k| k.rsplit_once(':').map(|(_, d)| d.to_owned()))
                 .collect();
-            cards.insert(
-                fingerprint,
-                CardHistory {
-                    digests,
-                    next: 0,
-                    diverged: false,
-                },
-            );
+            slot.insert(CardHistory {
+                digests,
+                next: 0,
+                diverged: false,
+            });
         }
         let Some(history) = cards.get_mut(&fingerprint) else {
             return Ok(false);
