@@ -104,7 +104,12 @@ enum OutputFormat {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date YYYY-MM-DD"))
+    let bad = || format!("`{text}` is not a date YYYY-MM-DD");
+    // chrono alone would take 2026-11-1; the contract says YYYY-MM-DD.
+    if text.len() != 10 {
+        return Err(bad());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())
 }
 
 fn main() -> ExitCode {
@@ -141,6 +146,25 @@ fn open_existing(path: &Path) -> Result<Db, String> {
         return Err(format!("no database at {}: run `kassa init` first", path.display()));
     }
     open(path)
+}
+
+/// `--out` must not name the database (or its WAL): that would destroy it.
+fn refuse_overwriting(db: &Path, out: Option<&Path>) -> Result<(), String> {
+    let (Some(out), Ok(db)) = (out, db.canonicalize()) else {
+        return Ok(());
+    };
+    let out_full = match (out.parent().filter(|p| !p.as_os_str().is_empty()), out.file_name()) {
+        (Some(dir), Some(name)) => dir.canonicalize().map(|d| d.join(name)),
+        (None, Some(name)) => std::env::current_dir().map(|d| d.join(name)),
+        _ => return Ok(()),
+    };
+    let Ok(out_full) = out_full else { return Ok(()) };
+    let db_text = db.as_os_str().to_string_lossy();
+    let out_text = out_full.as_os_str().to_string_lossy();
+    if out_text == db_text || out_text.starts_with(&format!("{db_text}-")) {
+        return Err(format!("--out {} is the database itself", out.display()));
+    }
+    Ok(())
 }
 
 /// Runs `write` into standard output, or into `out` through a temporary
@@ -227,6 +251,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
             }
             let db = open_existing(&path)?;
+            refuse_overwriting(&path, out.as_deref())?;
             let count = write_output(out.as_deref(), |writer| {
                 kassa::journal::export(&db, from, to, writer).map_err(|e| e.to_string())
             })?;
@@ -275,6 +300,7 @@ fn run_report(path: &Path, args: ReportArgs) -> Result<(), String> {
     };
     let def = report::find(&name).map_err(|e| e.to_string())?;
     let db = open_existing(path)?;
+    refuse_overwriting(path, args.out.as_deref())?;
     let table = def
         .run(
             &db,

@@ -64,8 +64,9 @@ fn parse_plain_decimal(input: &str, max_scale: u32, max_int_digits: usize) -> Re
     Decimal::from_str_exact(input).map_err(|_| AmountError::NotDecimal(input.to_owned()))
 }
 
-/// Integer digits of money: up to 9,999,999,999,999.99 roubles.
-const MONEY_DIGITS: usize = 13;
+/// Integer digits of money: up to 99,999,999,999.99 roubles, so that sums
+/// of hundreds of thousands of such amounts still fit the books' integers.
+const MONEY_DIGITS: usize = 11;
 /// Integer digits of a quantity: up to 999,999,999.999 units.
 const QTY_DIGITS: usize = 9;
 
@@ -85,8 +86,8 @@ impl Money {
     /// Zero roubles.
     pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
 
-    /// The largest amount the books hold: 9,999,999,999,999.99.
-    pub const MAX: Money = Money(Decimal::from_parts(0xA4C6_7FFF, 0x0003_8D7E, 0, false, 2));
+    /// The largest amount the books hold: 99,999,999,999.99.
+    pub const MAX: Money = Money(Decimal::from_parts(0x4E72_9FFF, 0x0000_0918, 0, false, 2));
 
     /// Parses `"1234.50"`, `"0.99"`, `"-5.00"`: a decimal point and at most
     /// two fraction digits, as the journal writes money. Negative values are
@@ -440,12 +441,12 @@ mod tests {
         ] {
             assert!(Money::parse(bad).is_err(), "{bad} must be refused");
         }
-        assert_eq!(money("9999999999999.99"), Money::MAX);
-        assert_eq!(Money::MAX.kopecks(), 999_999_999_999_999);
+        assert_eq!(money("99999999999.99"), Money::MAX);
+        assert_eq!(Money::MAX.kopecks(), 9_999_999_999_999);
         // The largest quantity times the largest price still fits.
         let most = Qty::parse("999999999.999")
             .expect("valid")
-            .times(money("9999999999999.99"));
+            .times(money("99999999999.99"));
         assert!(most.is_positive());
         assert!(Qty::parse("1000000000").is_err());
         assert_eq!(

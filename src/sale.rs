@@ -426,7 +426,7 @@ mod tests {
         assert!(negative.is_err());
         let empty = Receipt::new(draft(vec![], vec![]));
         assert!(empty.is_err());
-        let huge = Receipt::new(draft(vec![line("A", "999999999", "9999999999999.99", "0.00")], vec![]));
+        let huge = Receipt::new(draft(vec![line("A", "999999999", "99999999999.99", "0.00")], vec![]));
         assert!(huge.expect_err("out of range").to_string().contains("out of range"));
         let mut ret = draft(vec![line("A", "1", "10.00", "0.00")], vec![Payment::cash(m("11.00"))]);
         ret.kind = ReceiptKind::Return;

@@ -185,4 +185,28 @@ fn user_errors_exit_1_with_one_line_and_bad_usage_exits_2() {
     );
     assert_eq!(nope.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&nope.stderr).contains("unknown store `NOPE`"));
+
+    // Reading a database that is not there is an error, and creates nothing.
+    let missing = dir.path().join("missing.db");
+    let out = kassa(&missing, &["export"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("run `kassa init` first"));
+    assert!(!missing.exists());
+    let out = kassa(&missing, &["import", "/no/such/file.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!missing.exists(), "a journal that cannot be read creates no database");
+    // A failed export leaves no half-written file behind.
+    let target = dir.path().join("out.jsonl");
+    let out = kassa(&missing, &["export", "--out", target.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!target.exists());
+    // --out never overwrites the database itself.
+    let onto_itself = kassa(&db, &["export", "--out", db.to_str().expect("path")]);
+    assert_eq!(onto_itself.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&onto_itself.stderr).contains("is the database itself"));
+    assert!(kassa(&db, &["export"]).status.success(), "the database survived");
+    // Dates are YYYY-MM-DD, and a period runs forwards.
+    assert_eq!(kassa(&db, &["export", "--from", "2026-11-1"]).status.code(), Some(2));
+    let reversed = kassa(&db, &["export", "--from", "2026-12-01", "--to", "2026-11-01"]);
+    assert_eq!(reversed.status.code(), Some(1));
 }

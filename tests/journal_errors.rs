@@ -18,6 +18,31 @@ const CASES: &[(&str, &str)] = &[
     (r#"{"type":"receipt","id":"R-9"#, "not a JSON object"),
     (r#"{"sku":"1001","name":"x"}"#, "missing field `type`"),
     (
+        r#"{"type":"promotion","id":"P9","name":"От 1000","stores":"all","from":"2026-11-01","to":"2026-11-30","rule":{"kind":"threshold","min_total":"1000.00","pct":"5","sku":"1001"}}"#,
+        "rule: unknown field `sku` for kind threshold",
+    ),
+    (
+        r#"{"type":"cash_in","shift":"SH-9","at":"2026-11-03T10:00:00+03:00","amount":"10"}"#,
+        "amount: `10` is not money: write it with a decimal point, like 10.00",
+    ),
+    (
+        r#"{"type":"promotion","id":"P9","name":"Подарок","stores":"all","from":"2026-11-01","to":"2026-11-30","rule":{"kind":"gift","min_total":"1000.00","gift_sku":"9999"}}"#,
+        "rule.gift_sku: unknown product `9999`",
+    ),
+    (
+        r#"{"type":"cash_in","shift":"SH-404","at":"2026-11-03T10:00:00+03:00","amount":"10.00"}"#,
+        "shift: unknown shift `SH-404`",
+    ),
+    // At 09:05 the drawer holds the 1000.00 float only: the 09:10 sale is later.
+    (
+        r#"{"type":"cash_out","shift":"SH-9","at":"2026-11-03T09:05:00+03:00","amount":"1000.01","reason":"collection"}"#,
+        "cash out 1000.01 exceeds the 1000.00 in the drawer",
+    ),
+    (
+        r#"{"type":"receipt","id":"R-902","shift":"SH-9","at":"2026-11-03T09:05:00+03:00","kind":"return","lines":[{"sku":"1001","qty":"1","price":"45.50"}],"payments":[{"method":"cash","amount":"45.50"}],"return_of":"R-901"}"#,
+        "at: the return comes before its sale R-901 at 2026-11-03T09:10:00+03:00",
+    ),
+    (
         r#"{"type":"shift_open","id":"SH-10","store":"S1","till":"T1","cashier":"E1","at":"2026-11-02T20:00:00+03:00"}"#,
         "till T1 was in shift SH-1 at 2026-11-02T20:00:00+03:00",
     ),

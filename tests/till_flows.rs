@@ -326,6 +326,8 @@ fn older_or_overlapping_journals_never_revert_a_card() {
     assert_eq!(import_lines(&mut db, &[&b, &c]), 0);
     assert_eq!(export_text(&db), own);
     assert_eq!(db.store("S1").expect("read").expect("S1").name, "C");
+    // A line repeated in a row says nothing new.
+    assert_eq!(import_lines(&mut db, &[&b, &b, &c]), 0);
     // A journal that goes on past what the books know is news.
     let d = store("D");
     assert_eq!(import_lines(&mut db, &[&b, &c, &d]), 1);
@@ -369,6 +371,12 @@ fn shifts_of_a_till_may_arrive_out_of_order_but_never_overlap() {
     import_lines(&mut db, &head);
     assert_eq!(import_lines(&mut db, &day2), 2);
     assert_eq!(import_lines(&mut db, &day1), 2, "an earlier day after a later one");
+    // A shift may open the moment the last one closed.
+    let evening = [
+        r#"{"type":"shift_open","id":"SH-3","store":"S1","till":"T1","cashier":"E1","at":"2026-11-03T21:00:00+03:00"}"#,
+        r#"{"type":"shift_close","shift":"SH-3","at":"2026-11-03T23:00:00+03:00"}"#,
+    ];
+    assert_eq!(import_lines(&mut db, &evening), 2);
     // A shift that would close after the next one opened is refused.
     let long = [
         r#"{"type":"shift_open","id":"SH-0","store":"S1","till":"T1","cashier":"E1","at":"2026-11-01T09:00:00+03:00"}"#,

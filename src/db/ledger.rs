@@ -54,6 +54,8 @@ struct CardHistory {
     digests: Vec<String>,
     next: usize,
     diverged: bool,
+    /// The digest of this card's previous line in the journal.
+    last: Option<String>,
 }
 
 /// What this transaction has read or written, so that an import of a
@@ -277,11 +279,18 @@ impl<'c> Ledger<'c> {
                 digests,
                 next: 0,
                 diverged: false,
+                last: None,
             });
         }
         let Some(history) = cards.get_mut(&fingerprint) else {
             return Ok(false);
         };
+        // The same line twice in a row says nothing new.
+        let repeated = history.last.as_deref() == Some(digest);
+        history.last = Some(digest.to_owned());
+        if repeated {
+            return Ok(true);
+        }
         if history.diverged {
             return Ok(false);
         }
@@ -724,7 +733,7 @@ impl<'c> Ledger<'c> {
             .tx
             .prepare_cached(
                 "SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND closed_utc IS NOT NULL
-                   AND opened_utc <= ?3 AND closed_utc >= ?3 LIMIT 1",
+                   AND opened_utc <= ?3 AND closed_utc > ?3 LIMIT 1",
             )?
             .query_row(params![open.store, open.till, open.at.epoch_millis()], |r| r.get(0))
             .optional()?;
@@ -802,14 +811,8 @@ impl<'c> Ledger<'c> {
             other => ctx(other),
         })?;
         if cash.out_reason.is_some() {
-            let available = read::cash_in_drawer(&self.tx, &cash.shift)?;
-            if cash.amount > available {
-                return Err(ctx(Error::NotEnoughCash {
-                    what: "cash out",
-                    requested: cash.amount,
-                    available,
-                }));
-            }
+            self.ensure_cash(&cash.shift, cash.at, cash.amount, "cash out")
+                .map_err(ctx)?;
         }
         self.tx
             .prepare_cached("INSERT INTO cash_moves (shift, at, at_utc, amount, reason) VALUES (?1, ?2, ?3, ?4, ?5)")?
@@ -865,6 +868,13 @@ impl<'c> Ledger<'c> {
                 .map_err(|e| ctx(in_field(&format!("lines[{n}].sku"), e)))?;
             product.check_qty(line.qty).map_err(ctx)?;
             products.push(product);
+        }
+        if draft.kind == ReceiptKind::Return {
+            let refund = receipt.net_by(PaymentMethod::Cash);
+            if refund.is_positive() {
+                self.ensure_cash(&draft.shift, draft.at, refund, "cash refund")
+                    .map_err(ctx)?;
+            }
         }
         if let Some(sale) = &draft.return_of {
             self.check_return(&receipt, sale).map_err(|e| match e {
@@ -926,6 +936,20 @@ impl<'c> Ledger<'c> {
         Ok(Applied::Written)
     }
 
+    /// Cash may leave a drawer at `at` only if it held that much then and
+    /// at every later moment of the shift.
+    fn ensure_cash(&self, shift: &str, at: At, amount: Money, what: &'static str) -> Result<()> {
+        let available = read::cash_headroom(&self.tx, shift, at.epoch_millis())?;
+        if amount > available {
+            return Err(Error::NotEnoughCash {
+                what,
+                requested: amount,
+                available,
+            });
+        }
+        Ok(())
+    }
+
     fn sale_unit_cost(&self, sale: &str, sku: &str) -> Result<Option<Decimal>> {
         let cost: Option<String> = self
             .tx
@@ -940,20 +964,27 @@ impl<'c> Ledger<'c> {
     /// A return may take back no more than the sale sold less earlier
     /// returns, and refund each method no more than it brought in.
     fn check_return(&self, receipt: &Receipt, sale: &str) -> Result<()> {
-        let kind: Option<String> = self
+        let found: Option<(String, String, i64)> = self
             .tx
-            .prepare_cached("SELECT kind FROM receipts WHERE id = ?1")?
-            .query_row(params![sale], |r| r.get(0))
+            .prepare_cached("SELECT kind, at, at_utc FROM receipts WHERE id = ?1")?
+            .query_row(params![sale], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        match kind.as_deref() {
+        match found {
             None => {
                 return Err(Error::NotFound {
                     what: "sale receipt",
                     id: sale.to_owned(),
                 })
             }
-            Some("sale") => {}
-            Some(_) => return Err(Error::invalid(format!("return_of: {sale} is not a sale receipt"))),
+            Some((kind, _, _)) if kind != "sale" => {
+                return Err(Error::invalid(format!("return_of: {sale} is not a sale receipt")))
+            }
+            Some((_, sold_at, sold_utc)) if receipt.draft().at.epoch_millis() < sold_utc => {
+                return Err(Error::invalid(format!(
+                    "at: the return comes before its sale {sale} at {sold_at}"
+                )))
+            }
+            Some(_) => {}
         }
         let mut asked: Vec<(&str, i64)> = Vec::new();
         for line in &receipt.draft().lines {
@@ -1019,7 +1050,7 @@ impl<'c> Ledger<'c> {
             .tx
             .prepare_cached(
                 "SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND id != ?3
-                   AND opened_utc BETWEEN ?4 AND ?5 LIMIT 1",
+                   AND opened_utc >= ?4 AND opened_utc < ?5 LIMIT 1",
             )?
             .query_row(
                 params![

@@ -256,6 +256,33 @@ pub(crate) fn cash_in_drawer(conn: &Connection, shift: &str) -> Result<Money> {
     Ok(Money::from_kopecks(kopecks))
 }
 
+/// The least cash the drawer of a shift holds at `at_utc` or at any later
+/// moment of the shift: cash taken out (or refunded) at `at_utc` may not
+/// exceed it, so the drawer is never short, whatever order records arrive in.
+pub(crate) fn cash_headroom(conn: &Connection, shift: &str, at_utc: i64) -> Result<Money> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at_utc, CASE WHEN reason IS NULL THEN amount ELSE -amount END FROM cash_moves WHERE shift = ?1
+         UNION ALL
+         SELECT r.at_utc,
+                (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.receipt = r.id AND p.method = 'cash')
+                  * (CASE r.kind WHEN 'sale' THEN 1 ELSE -1 END) - r.change
+           FROM receipts r WHERE r.shift = ?1
+         ORDER BY 1",
+    )?;
+    let mut rows = stmt.query(params![shift])?;
+    let (mut balance, mut least): (i64, Option<i64>) = (0, None);
+    while let Some(row) = rows.next()? {
+        let (at, flow): (i64, i64) = (row.get(0)?, row.get(1)?);
+        if at > at_utc {
+            // The balance just before each later flow is what it had at `at_utc` and after.
+            least = Some(least.map_or(balance, |l| l.min(balance)));
+        }
+        balance = balance.saturating_add(flow);
+    }
+    let least = least.map_or(balance, |l| l.min(balance));
+    Ok(Money::from_kopecks(least))
+}
+
 pub(crate) fn shift_totals(conn: &Connection, id: &str) -> Result<ShiftTotals> {
     let info = shift_info(conn, id)?.ok_or_else(|| Error::NotFound {
         what: "shift",
