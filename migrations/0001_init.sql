@@ -68,8 +68,9 @@ CREATE TABLE shifts (
     closed_at  TEXT,
     closed_utc INTEGER
 ) WITHOUT ROWID;
--- One open shift per till.
-CREATE UNIQUE INDEX shifts_open_per_till ON shifts (store, till) WHERE closed_at IS NULL;
+-- A till's shifts never overlap and at most one is open (checked by the
+-- ledger, which lets an import bring in earlier days out of order).
+CREATE INDEX shifts_by_till ON shifts (store, till, opened_utc);
 
 CREATE TABLE cash_moves (
     id      INTEGER PRIMARY KEY,

@@ -371,6 +371,36 @@ fn shifts_of_a_till_may_arrive_out_of_order_but_never_overlap() {
     import_lines(&mut db, &head);
     assert_eq!(import_lines(&mut db, &day2), 2);
     assert_eq!(import_lines(&mut db, &day1), 2, "an earlier day after a later one");
+    // With a later shift open, an earlier day still comes in; an earlier
+    // shift left open does not.
+    let open_later = [
+        r#"{"type":"shift_open","id":"SH-9","store":"S1","till":"T1","cashier":"E1","at":"2026-11-09T09:00:00+03:00"}"#,
+    ];
+    assert_eq!(import_lines(&mut db, &open_later), 1);
+    let day5 = [
+        r#"{"type":"shift_open","id":"SH-5","store":"S1","till":"T1","cashier":"E1","at":"2026-11-05T09:00:00+03:00"}"#,
+        r#"{"type":"shift_close","shift":"SH-5","at":"2026-11-05T21:00:00+03:00"}"#,
+    ];
+    assert_eq!(import_lines(&mut db, &day5), 2);
+    let left_open = [
+        r#"{"type":"shift_open","id":"SH-6","store":"S1","till":"T1","cashier":"E1","at":"2026-11-06T09:00:00+03:00"}"#,
+    ];
+    let err = kassa::journal::import(&mut db, left_open.join("\n").as_bytes(), |_| {}).expect_err("open before");
+    assert!(
+        err.to_string()
+            .contains("shift SH-6 of till T1 is still open, yet shift SH-9 opened after it"),
+        "{err}"
+    );
+    let after_open = [
+        r#"{"type":"shift_open","id":"SH-10","store":"S1","till":"T1","cashier":"E1","at":"2026-11-10T09:00:00+03:00"}"#,
+    ];
+    let err = kassa::journal::import(&mut db, after_open.join("\n").as_bytes(), |_| {}).expect_err("two open");
+    assert!(
+        err.to_string().contains("a shift is already open on till T1 (SH-9)"),
+        "{err}"
+    );
+    let close9 = [r#"{"type":"shift_close","shift":"SH-9","at":"2026-11-09T21:00:00+03:00"}"#];
+    assert_eq!(import_lines(&mut db, &close9), 1);
     // A shift may open the moment the last one closed.
     let evening = [
         r#"{"type":"shift_open","id":"SH-3","store":"S1","till":"T1","cashier":"E1","at":"2026-11-03T21:00:00+03:00"}"#,

@@ -123,6 +123,24 @@ impl<'c> Ledger<'c> {
                 write.execute(params![store, sku, qty, average.normalize().to_string()])?;
             }
         }
+        if self.occurrences.is_some() {
+            // After an import, an open shift is its till's latest.
+            let stale: Option<(String, String, String)> = self
+                .tx
+                .query_row(
+                    "SELECT o.id, o.till, l.id FROM shifts o JOIN shifts l
+                       ON l.store = o.store AND l.till = o.till AND l.opened_utc > o.opened_utc
+                      WHERE o.closed_at IS NULL LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            if let Some((open, till, later)) = stale {
+                return Err(Error::invalid(format!(
+                    "shift {open} of till {till} is still open, yet shift {later} opened after it"
+                )));
+            }
+        }
         Ok(self.tx.commit()?)
     }
 
@@ -722,7 +740,26 @@ impl<'c> Ledger<'c> {
         self.require_store(&open.store).map_err(|e| ctx(in_field("store", e)))?;
         self.require_employee(&open.cashier)
             .map_err(|e| ctx(in_field("cashier", e)))?;
-        if let Some(shift) = read::open_shift(&self.tx, &open.store, &open.till)? {
+        // A shift still open when this one opens overlaps it. (An import may
+        // bring in an earlier day while a later shift is open: that is
+        // checked when the import commits.)
+        let open_before: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND closed_at IS NULL
+                   AND (?3 OR opened_utc <= ?4) LIMIT 1",
+            )?
+            .query_row(
+                params![
+                    open.store,
+                    open.till,
+                    self.occurrences.is_none(),
+                    open.at.epoch_millis()
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(shift) = open_before {
             return Err(ctx(Error::ShiftAlreadyOpen {
                 till: open.till.clone(),
                 shift,
