@@ -171,20 +171,25 @@ fn barcode(i: usize) -> String {
 }
 
 fn import_products(dir: &Path, n: usize) -> std::path::PathBuf {
-    let journal = product_journal(n);
-    parse_rate("product", &journal);
     let path = dir.join("catalogue.db");
-    let mut db = Db::open(&path).expect("open");
+    timed_import(&path, &product_journal(n), "product lines");
+    path
+}
+
+/// Parses, then imports `journal` into a new database at `path`, printing
+/// both rates.
+fn timed_import(path: &Path, journal: &str, what: &str) {
+    parse_rate(what, journal);
+    let mut db = Db::open(path).expect("open");
     let started = Instant::now();
     let summary = kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
     let elapsed = started.elapsed();
     println!(
-        "import of {} product lines: {:.2} s, {:.0} lines/s",
+        "import of {} {what}: {:.2} s, {:.0} lines/s",
         summary.records,
         elapsed.as_secs_f64(),
         summary.records as f64 / elapsed.as_secs_f64()
     );
-    path
 }
 
 /// Barcode → product card, through the core and by a bare indexed SELECT.
@@ -256,16 +261,9 @@ fn import_receipts(dir: &Path, n: usize) {
         journal.push('\n');
         line += 1;
     }
-    parse_rate("receipt", &journal);
-    let path = dir.join("receipts.db");
-    let mut db = Db::open(&path).expect("open");
-    let started = Instant::now();
-    let summary = kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
-    let elapsed = started.elapsed();
-    println!(
-        "import of {} receipt/shift lines (2 lines each receipt): {:.2} s, {:.0} lines/s",
-        summary.records,
-        elapsed.as_secs_f64(),
-        summary.records as f64 / elapsed.as_secs_f64()
+    timed_import(
+        &dir.join("receipts.db"),
+        &journal,
+        "receipt and shift lines (2 items a receipt)",
     );
 }
