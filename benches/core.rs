@@ -144,7 +144,7 @@ fn parse_rate(what: &str, journal: &str) {
     }
     let elapsed = started.elapsed();
     println!(
-        "parse only, {what} journal: {:.0} lines/s",
+        "parse only, {what}: {:.0} lines/s",
         count as f64 / elapsed.as_secs_f64()
     );
 }
