@@ -419,3 +419,34 @@ fn shifts_of_a_till_may_arrive_out_of_order_but_never_overlap() {
         "{err}"
     );
 }
+
+#[test]
+fn cash_leaves_the_drawer_only_if_it_was_there_then_and_after() {
+    let mut db = kassa::db::Db::open_in_memory().expect("db");
+    let base = [
+        r#"{"type":"store","id":"S1","name":"Магазин"}"#,
+        r#"{"type":"employee","id":"E1","name":"Анна","role":"cashier"}"#,
+        r#"{"type":"product","sku":"A","name":"Чай","price":"50.00","vat":"vat22"}"#,
+        r#"{"type":"shift_open","id":"SH","store":"S1","till":"T1","cashier":"E1","at":"2026-11-02T09:00:00+03:00"}"#,
+        r#"{"type":"cash_in","shift":"SH","at":"2026-11-02T09:00:00+03:00","amount":"100.00"}"#,
+        r#"{"type":"receipt","id":"R1","shift":"SH","at":"2026-11-02T09:30:00+03:00","kind":"sale","lines":[{"sku":"A","qty":"1","price":"50.00"}],"payments":[{"method":"card","amount":"50.00"}]}"#,
+        r#"{"type":"cash_out","shift":"SH","at":"2026-11-02T12:00:00+03:00","amount":"60.00","reason":"expense"}"#,
+    ];
+    assert_eq!(import_lines(&mut db, &base), 7);
+    // A cash refund of 50.00 at 10:00 fits the 100.00 then, but would leave
+    // the 12:00 expense of 60.00 short: refused. By card it is fine.
+    let cash_refund = r#"{"type":"receipt","id":"R2","shift":"SH","at":"2026-11-02T10:00:00+03:00","kind":"return","lines":[{"sku":"A","qty":"1","price":"50.00"}],"payments":[{"method":"cash","amount":"50.00"}]}"#;
+    let err = kassa::journal::import(&mut db, cash_refund.as_bytes(), |_| {}).expect_err("short later");
+    assert!(
+        err.to_string()
+            .contains("cash refund 50.00 exceeds the 40.00 in the drawer"),
+        "{err}"
+    );
+    let card_refund = cash_refund.replace(r#""method":"cash""#, r#""method":"card""#);
+    assert_eq!(import_lines(&mut db, &[&card_refund]), 1);
+    // 40.00 is left at the end; a collection of exactly that at 20:00 is fine.
+    let collection =
+        r#"{"type":"cash_out","shift":"SH","at":"2026-11-02T20:00:00+03:00","amount":"40.00","reason":"collection"}"#;
+    assert_eq!(import_lines(&mut db, &[collection]), 1);
+    assert_eq!(db.cash_in_drawer("SH").expect("drawer"), Money::ZERO);
+}
