@@ -71,6 +71,7 @@ CREATE TABLE shifts (
 -- A till's shifts never overlap and at most one is open (checked by the
 -- ledger, which lets an import bring in earlier days out of order).
 CREATE INDEX shifts_by_till ON shifts (store, till, opened_utc);
+CREATE INDEX shifts_open_by_till ON shifts (store, till) WHERE closed_at IS NULL;
 
 CREATE TABLE cash_moves (
     id      INTEGER PRIMARY KEY,
@@ -80,7 +81,7 @@ CREATE TABLE cash_moves (
     amount  INTEGER NOT NULL CHECK (amount > 0),
     reason  TEXT CHECK (reason IN ('collection', 'expense', 'other'))  -- NULL: cash in
 );
-CREATE INDEX cash_moves_by_shift ON cash_moves (shift);
+CREATE INDEX cash_moves_by_shift ON cash_moves (shift, at_utc);
 
 CREATE TABLE receipts (
     id        TEXT PRIMARY KEY,
@@ -93,7 +94,7 @@ CREATE TABLE receipts (
     total     INTEGER NOT NULL CHECK (total >= 0),
     change    INTEGER NOT NULL CHECK (change >= 0)
 ) WITHOUT ROWID;
-CREATE INDEX receipts_by_shift ON receipts (shift);
+CREATE INDEX receipts_by_shift ON receipts (shift, at_utc);
 CREATE INDEX receipts_by_sale ON receipts (return_of) WHERE return_of IS NOT NULL;
 
 CREATE TABLE receipt_lines (

@@ -450,3 +450,62 @@ fn cash_leaves_the_drawer_only_if_it_was_there_then_and_after() {
     assert_eq!(import_lines(&mut db, &[collection]), 1);
     assert_eq!(db.cash_in_drawer("SH").expect("drawer"), Money::ZERO);
 }
+
+#[test]
+fn flows_at_one_instant_count_together() {
+    // A cash sale and a collection at the same 10:00:00: a refund at 09:30
+    // fits, as the drawer held 200.00 then and 0.00 from 10:00.
+    let mut db = kassa::db::Db::open_in_memory().expect("db");
+    let lines = [
+        r#"{"type":"store","id":"S1","name":"Магазин"}"#,
+        r#"{"type":"employee","id":"E1","name":"Анна","role":"cashier"}"#,
+        r#"{"type":"product","sku":"A","name":"Чай","price":"100.00","vat":"vat22"}"#,
+        r#"{"type":"shift_open","id":"SH","store":"S1","till":"T1","cashier":"E1","at":"2026-11-02T09:00:00+03:00"}"#,
+        r#"{"type":"cash_in","shift":"SH","at":"2026-11-02T09:00:00+03:00","amount":"300.00"}"#,
+        r#"{"type":"receipt","id":"R0","shift":"SH","at":"2026-11-02T09:10:00+03:00","kind":"sale","lines":[{"sku":"A","qty":"1","price":"100.00"}],"payments":[{"method":"cash","amount":"100.00"}]}"#,
+        r#"{"type":"cash_out","shift":"SH","at":"2026-11-02T10:00:00+03:00","amount":"400.00","reason":"collection"}"#,
+        r#"{"type":"receipt","id":"R1","shift":"SH","at":"2026-11-02T10:00:00+03:00","kind":"sale","lines":[{"sku":"A","qty":"1","price":"100.00"}],"payments":[{"method":"cash","amount":"100.00"}]}"#,
+        r#"{"type":"receipt","id":"R2","shift":"SH","at":"2026-11-02T09:30:00+03:00","kind":"return","lines":[{"sku":"A","qty":"1","price":"100.00"}],"payments":[{"method":"cash","amount":"100.00"}],"return_of":"R0"}"#,
+    ];
+    assert_eq!(import_lines(&mut db, &lines), 9);
+    assert_eq!(db.cash_in_drawer("SH").expect("drawer"), Money::ZERO);
+}
+
+#[test]
+fn importing_again_survives_later_edits_and_keeps_pins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_db(dir.path());
+    {
+        let (mut till, _clock) = demo_till(&path, "2026-11-03T09:00:00+03:00");
+        let owner = login(&mut till, "E4");
+        // Chocolate moves to another category; the demo's promotion P1 names
+        // the product, and a category promotion is added through a journal.
+        let mut chocolate = till.db().product("1010").expect("read").expect("1010");
+        chocolate.category = Some("Сладости".into());
+        till.save_product(&owner, &ActionId::new(), chocolate).expect("edit");
+        let anna = till.db().employee("E1").expect("read").expect("E1");
+        till.save_employee(&owner, &ActionId::new(), anna, Some("5555".into()))
+            .expect("PIN");
+    }
+    let mut db = kassa::db::Db::open(&path).expect("open");
+    let promo = r#"{"type":"promotion","id":"P9","name":"Сладкое","stores":"all","from":"2026-11-01","to":"2026-11-30","rule":{"kind":"percent","category":"Сладости","pct":"5"}}"#;
+    assert_eq!(import_lines(&mut db, &[promo]), 1);
+    // A head-office journal brings Anna with a new role and an old PIN.
+    let anna = r#"{"type":"employee","id":"E1","name":"Анна Иванова","role":"senior_cashier","commission_pct":"1.5","pin":"1111"}"#;
+    assert_eq!(import_lines(&mut db, &[anna]), 1);
+    drop(db);
+    {
+        let (mut till, _clock) = demo_till(&path, "2026-11-03T09:10:00+03:00");
+        assert!(
+            till.login("E1", "5555").is_ok(),
+            "an import never replaces a PIN that is set"
+        );
+        let owner = login(&mut till, "E4");
+        // The category is renamed; the journal with P9 imported again is fine.
+        let mut chocolate = till.db().product("1010").expect("read").expect("1010");
+        chocolate.category = Some("Кондитерские".into());
+        till.save_product(&owner, &ActionId::new(), chocolate).expect("edit");
+    }
+    let mut db = kassa::db::Db::open(&path).expect("open");
+    assert_eq!(import_lines(&mut db, &[promo]), 0);
+}

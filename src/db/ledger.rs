@@ -51,11 +51,11 @@ pub struct Ledger<'c> {
 /// A card's versions as the books hold them, and how far an import's lines
 /// for that card have matched them.
 struct CardHistory {
-    digests: Vec<String>,
+    digests: Vec<u64>,
     next: usize,
     diverged: bool,
     /// The digest of this card's previous line in the journal.
-    last: Option<String>,
+    last: Option<u64>,
 }
 
 /// What this transaction has read or written, so that an import of a
@@ -123,25 +123,28 @@ impl<'c> Ledger<'c> {
                 write.execute(params![store, sku, qty, average.normalize().to_string()])?;
             }
         }
-        if self.occurrences.is_some() {
-            // After an import, an open shift is its till's latest.
-            let stale: Option<(String, String, String)> = self
-                .tx
-                .query_row(
-                    "SELECT o.id, o.till, l.id FROM shifts o JOIN shifts l
-                       ON l.store = o.store AND l.till = o.till AND l.opened_utc > o.opened_utc
-                      WHERE o.closed_at IS NULL LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            if let Some((open, till, later)) = stale {
-                return Err(Error::invalid(format!(
-                    "shift {open} of till {till} is still open, yet shift {later} opened after it"
-                )));
-            }
-        }
         Ok(self.tx.commit()?)
+    }
+
+    /// After an import, an open shift must be its till's latest: returns
+    /// one that is not (the import names its line), if any.
+    pub fn stale_open_shift(&self) -> Result<Option<(String, Error)>> {
+        let stale: Option<(String, String, String)> = self
+            .tx
+            .query_row(
+                "SELECT o.id, o.till, l.id FROM shifts o JOIN shifts l
+                   ON l.store = o.store AND l.till = o.till AND l.opened_utc > o.opened_utc
+                  WHERE o.closed_at IS NULL LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(stale.map(|(open, till, later)| {
+            let error = Error::invalid(format!(
+                "shift_open {open}: shift {open} of till {till} is still open, yet shift {later} opened after it"
+            ));
+            (open, error)
+        }))
     }
 
     fn shift(&self, id: &str) -> Result<Option<ShiftInfo>> {
@@ -291,7 +294,7 @@ impl<'c> Ledger<'c> {
                 .collect::<rusqlite::Result<_>>()?;
             let digests = keys
                 .iter()
-                .filter_map(|k| k.rsplit_once(':').map(|(_, d)| d.to_owned()))
+                .filter_map(|k| k.rsplit_once(':').and_then(|(_, d)| u64::from_str_radix(d, 16).ok()))
                 .collect();
             slot.insert(CardHistory {
                 digests,
@@ -303,22 +306,26 @@ impl<'c> Ledger<'c> {
         let Some(history) = cards.get_mut(&fingerprint) else {
             return Ok(false);
         };
+        let digest = u64::from_str_radix(digest, 16).unwrap_or(0);
         // The same line twice in a row says nothing new.
-        let repeated = history.last.as_deref() == Some(digest);
-        history.last = Some(digest.to_owned());
+        let repeated = history.last == Some(digest);
+        history.last = Some(digest);
         if repeated {
             return Ok(true);
         }
         if history.diverged {
             return Ok(false);
         }
-        match history.digests[history.next..].iter().position(|d| d == digest) {
+        match history.digests[history.next..].iter().position(|d| *d == digest) {
             Some(offset) => {
                 history.next += offset + 1;
                 Ok(true)
             }
             None => {
                 history.diverged = true;
+                // Past the books' history: only the last line matters now.
+                history.digests = Vec::new();
+                history.next = 0;
                 Ok(false)
             }
         }
@@ -384,8 +391,11 @@ impl<'c> Ledger<'c> {
             self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
             return Ok(Applied::Written);
         }
+        let importing = self.card_histories.is_some();
         let pin_unchanged = match (pin, current.as_ref().and_then(|c| c.pin_hash.as_deref())) {
             (None, _) => true,
+            // An import never replaces a PIN that is set (the till does).
+            (Some(_), Some(_)) if importing => true,
             (Some(pin), Some(hash)) => verify_pin(hash, pin),
             (Some(_), None) => false,
         };
@@ -502,6 +512,22 @@ impl<'c> Ledger<'c> {
 
     fn apply_promotion(&mut self, promotion: &Promotion, record: &Record) -> Result<Applied> {
         let ctx = |e: Error| Error::invalid(format!("promotion {}: {e}", promotion.id));
+        let line = record.to_line();
+        let current: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT payload FROM promotions WHERE id = ?1",
+                params![promotion.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if self.card_line_known("promotion", &promotion.id, &digest(&line))?
+            || current.as_deref() == Some(line.as_str())
+        {
+            return Ok(Applied::Unchanged);
+        }
+        // References are checked for news only: a journal imported again
+        // must not fail on a category renamed since.
         for (field, sku) in promotion.rule.skus() {
             self.require_product(sku).map_err(|e| ctx(in_field(&field, e)))?;
         }
@@ -530,20 +556,6 @@ impl<'c> Ledger<'c> {
             for store in stores {
                 self.require_store(store).map_err(|e| ctx(in_field("stores", e)))?;
             }
-        }
-        let line = record.to_line();
-        let current: Option<String> = self
-            .tx
-            .query_row(
-                "SELECT payload FROM promotions WHERE id = ?1",
-                params![promotion.id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if self.card_line_known("promotion", &promotion.id, &digest(&line))?
-            || current.as_deref() == Some(line.as_str())
-        {
-            return Ok(Applied::Unchanged);
         }
         let key = Self::card_key(
             "promotion",
@@ -766,11 +778,14 @@ impl<'c> Ledger<'c> {
             }));
         }
         // Shifts of a till do not overlap: none opens inside a closed one.
+        // Since shifts never overlap, only the latest one opened before can
+        // still have been running.
         let inside: Option<String> = self
             .tx
             .prepare_cached(
-                "SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND closed_utc IS NOT NULL
-                   AND opened_utc <= ?3 AND closed_utc > ?3 LIMIT 1",
+                "SELECT id FROM (SELECT id, closed_utc FROM shifts WHERE store = ?1 AND till = ?2 AND opened_utc <= ?3
+                                  ORDER BY opened_utc DESC LIMIT 1)
+                  WHERE closed_utc > ?3",
             )?
             .query_row(params![open.store, open.till, open.at.epoch_millis()], |r| r.get(0))
             .optional()?;

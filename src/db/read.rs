@@ -260,21 +260,25 @@ pub(crate) fn cash_in_drawer(conn: &Connection, shift: &str) -> Result<Money> {
 /// moment of the shift: cash taken out (or refunded) at `at_utc` may not
 /// exceed it, so the drawer is never short, whatever order records arrive in.
 pub(crate) fn cash_headroom(conn: &Connection, shift: &str, at_utc: i64) -> Result<Money> {
+    // One row per instant: flows at the same moment happen together.
     let mut stmt = conn.prepare_cached(
-        "SELECT at_utc, CASE WHEN reason IS NULL THEN amount ELSE -amount END FROM cash_moves WHERE shift = ?1
-         UNION ALL
-         SELECT r.at_utc,
-                (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.receipt = r.id AND p.method = 'cash')
-                  * (CASE r.kind WHEN 'sale' THEN 1 ELSE -1 END) - r.change
-           FROM receipts r WHERE r.shift = ?1
-         ORDER BY 1",
+        "SELECT at_utc, SUM(flow) FROM (
+           SELECT at_utc, CASE WHEN reason IS NULL THEN amount ELSE -amount END AS flow
+             FROM cash_moves WHERE shift = ?1
+           UNION ALL
+           SELECT r.at_utc,
+                  (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.receipt = r.id AND p.method = 'cash')
+                    * (CASE r.kind WHEN 'sale' THEN 1 ELSE -1 END) - r.change
+             FROM receipts r WHERE r.shift = ?1)
+         GROUP BY at_utc ORDER BY at_utc",
     )?;
     let mut rows = stmt.query(params![shift])?;
     let (mut balance, mut least): (i64, Option<i64>) = (0, None);
     while let Some(row) = rows.next()? {
         let (at, flow): (i64, i64) = (row.get(0)?, row.get(1)?);
         if at > at_utc {
-            // The balance just before each later flow is what it had at `at_utc` and after.
+            // The balance just before each later instant is what the drawer
+            // held from `at_utc` up to then.
             least = Some(least.map_or(balance, |l| l.min(balance)));
         }
         balance = balance.saturating_add(flow);

@@ -114,9 +114,11 @@ pub fn import(
     ledger.for_import();
     let mut summary = ImportSummary::default();
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(8);
+    let mut shift_lines: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     let applied = std::thread::scope(|scope| {
         let reader = scope.spawn(move || read_and_parse(input, sender));
         let mut last_bytes = 0;
+        let mut last_line = 0;
         let mut outcome = Ok(());
         'batches: for batch in &batches {
             for parsed in batch {
@@ -133,6 +135,9 @@ pub fn import(
                     }
                 };
                 summary.records += 1;
+                if let super::Record::ShiftOpen(open) = &record {
+                    shift_lines.insert(open.id.clone(), parsed.line);
+                }
                 match ledger.apply(record) {
                     Ok(Applied::Written) => summary.written += 1,
                     Ok(Applied::Unchanged) => summary.unchanged += 1,
@@ -142,6 +147,7 @@ pub fn import(
                     }
                 }
                 last_bytes = parsed.bytes;
+                last_line = parsed.line;
             }
             progress(last_bytes);
         }
@@ -150,7 +156,17 @@ pub fn import(
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(JournalError::Io("the journal reader failed".into())));
-        outcome.and(read)
+        outcome.and(read)?;
+        // An import may bring in earlier days out of order, but may not leave
+        // an earlier shift of a till open behind a later one.
+        match ledger.stale_open_shift() {
+            Ok(None) => Ok(()),
+            Ok(Some((shift, error))) => Err(JournalError::Line {
+                line: shift_lines.get(&shift).copied().unwrap_or(last_line),
+                error,
+            }),
+            Err(e) => Err(JournalError::Io(e.to_string())),
+        }
     });
     applied?;
     ledger.commit().map_err(|e| JournalError::Io(e.to_string()))?;
