@@ -43,7 +43,7 @@ enum Command {
     },
     /// Load a journal (JSON Lines); all or nothing, idempotent.
     Import {
-        /// The journal file.
+        /// The journal file (`-` for standard input).
         file: PathBuf,
     },
     /// Write the journal to standard output or --out.
@@ -224,12 +224,18 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Import { file } => {
-            let handle = File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+            // `-` reads the journal from standard input (a pipe).
+            let (input, size): (Box<dyn std::io::Read + Send>, u64) = if file.as_os_str() == "-" {
+                (Box::new(std::io::stdin()), 0)
+            } else {
+                let handle = File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+                let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+                (Box::new(handle), size)
+            };
             let mut db = open(&path)?;
-            let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
             let bar = progress_bar(size);
             let started = std::time::Instant::now();
-            let result = kassa::journal::import(&mut db, BufReader::with_capacity(1 << 20, handle), |bytes| {
+            let result = kassa::journal::import(&mut db, BufReader::with_capacity(1 << 20, input), |bytes| {
                 bar.set_position(bytes)
             });
             bar.finish_and_clear();

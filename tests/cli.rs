@@ -103,6 +103,18 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
     let import = kassa(&second, &["import", journal.to_str().expect("path")]);
     assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
     assert_eq!(kassa(&second, &["export"]).stdout, exported, "byte for byte");
+    // The same journal through a pipe adds nothing either.
+    let mut piped = Command::new(KASSA)
+        .arg("--db")
+        .arg(&second)
+        .args(["import", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::io::Write::write_all(&mut piped.stdin.take().expect("stdin"), &exported).expect("pipe");
+    let piped = piped.wait_with_output().expect("wait");
+    assert!(String::from_utf8_lossy(&piped.stderr).contains("(0 new, 36 already there)"));
     let again = kassa(&second, &["import", journal.to_str().expect("path")]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 36 already there)"));
     assert_eq!(kassa(&second, &["export"]).stdout, exported, "nothing doubled");
