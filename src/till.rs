@@ -752,3 +752,16 @@ fn priced_return_line(sale: &Receipt, earlier: &[Receipt], line: &ReturnLine) ->
         discount,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The GUI runs till actions off its own thread (`Task::perform`): a
+    /// till must be able to move there.
+    #[test]
+    fn a_till_can_move_to_another_thread() {
+        fn movable<T: Send + 'static>() {}
+        movable::<super::Till>();
+        movable::<super::Session>();
+        movable::<crate::error::Error>();
+    }
+}
