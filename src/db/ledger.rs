@@ -3,6 +3,7 @@
 //! needs the books' state, writes the rows and appends the event.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
@@ -65,7 +66,7 @@ struct CardHistory {
 #[derive(Default)]
 struct Cache {
     shifts: HashMap<String, ShiftInfo>,
-    products: HashMap<String, Product>,
+    products: HashMap<String, Rc<Product>>,
     employees: HashSet<String>,
     /// Stock per (store, sku): quantity in thousandths and moving average
     /// cost; `true` when changed and not yet written (written at commit).
@@ -158,13 +159,14 @@ impl<'c> Ledger<'c> {
         Ok(info)
     }
 
-    fn product(&self, sku: &str) -> Result<Option<Product>> {
+    /// A product card, shared rather than copied: a receipt line reads it.
+    fn product(&self, sku: &str) -> Result<Option<Rc<Product>>> {
         if let Some(product) = self.cache.borrow().products.get(sku) {
-            return Ok(Some(product.clone()));
+            return Ok(Some(Rc::clone(product)));
         }
-        let product = read::product(&self.tx, sku)?;
+        let product = read::product(&self.tx, sku)?.map(Rc::new);
         if let Some(product) = &product {
-            self.cache.borrow_mut().products.insert(sku.to_owned(), product.clone());
+            self.cache.borrow_mut().products.insert(sku.to_owned(), Rc::clone(product));
         }
         Ok(product)
     }
@@ -464,7 +466,7 @@ impl<'c> Ledger<'c> {
                 return Ok(Applied::Unchanged);
             }
             let current = self.product(&product.sku)?;
-            if current.as_ref() == Some(product) {
+            if current.as_deref() == Some(product) {
                 return Ok(Applied::Unchanged);
             }
             let version = self.next_card_version("product", &product.sku)?;
@@ -572,7 +574,7 @@ impl<'c> Ledger<'c> {
         Ok(Applied::Written)
     }
 
-    fn require_product(&self, sku: &str) -> Result<Product> {
+    fn require_product(&self, sku: &str) -> Result<Rc<Product>> {
         self.product(sku)?.ok_or_else(|| Error::NotFound {
             what: "product",
             id: sku.to_owned(),
@@ -902,9 +904,12 @@ impl<'c> Ledger<'c> {
         })?;
         // The journal's `cashier?` defaults to the shift's; the books record it.
         let cashier = draft.cashier.clone().unwrap_or_else(|| info.cashier.clone());
-        let receipt = receipt.with_cashier(cashier.clone());
+        let record = Record::Receipt(receipt.with_cashier(cashier.clone()));
+        let line = record.to_line();
+        let Record::Receipt(receipt) = record else {
+            return Ok(Applied::Unchanged);
+        };
         let draft = receipt.draft();
-        let line = Record::Receipt(receipt.clone()).to_line();
         let key = format!("receipt:{id}");
         if let Some(applied) = self.already(&key, &line, "receipt", &id)? {
             return Ok(applied);
