@@ -3,9 +3,9 @@
 //! needs the books' state, writes the rows and appends the event.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -166,7 +166,10 @@ impl<'c> Ledger<'c> {
         }
         let product = read::product(&self.tx, sku)?.map(Rc::new);
         if let Some(product) = &product {
-            self.cache.borrow_mut().products.insert(sku.to_owned(), Rc::clone(product));
+            self.cache
+                .borrow_mut()
+                .products
+                .insert(sku.to_owned(), Rc::clone(product));
         }
         Ok(product)
     }
