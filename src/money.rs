@@ -160,24 +160,6 @@ impl Money {
         self.0.is_zero()
     }
 
-    /// The smaller of two amounts.
-    pub fn min(self, other: Money) -> Money {
-        if self <= other {
-            self
-        } else {
-            other
-        }
-    }
-
-    /// The larger of two amounts.
-    pub fn max(self, other: Money) -> Money {
-        if self >= other {
-            self
-        } else {
-            other
-        }
-    }
-
     /// Sum of many amounts.
     pub fn sum<I: IntoIterator<Item = Money>>(items: I) -> Money {
         items.into_iter().fold(Money::ZERO, |acc, m| acc + m)

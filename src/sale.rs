@@ -234,6 +234,10 @@ impl Receipt {
     }
 }
 
+fn no_line(index: usize) -> Error {
+    Error::invalid(format!("the cart has no line {}", index + 1))
+}
+
 /// A line in the cart, with the product card it was rung up from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CartLine {
@@ -311,9 +315,13 @@ impl Cart {
     }
 
     fn line_mut(&mut self, index: usize) -> Result<&mut CartLine> {
-        self.lines
-            .get_mut(index)
-            .ok_or_else(|| Error::invalid(format!("the cart has no line {}", index + 1)))
+        self.lines.get_mut(index).ok_or_else(|| no_line(index))
+    }
+
+    /// A line's gross amount, round_half_up(qty × price, 2), before discount.
+    pub fn line_gross(&self, index: usize) -> Result<Money> {
+        let line = self.lines.get(index).ok_or_else(|| no_line(index))?;
+        Ok(line.qty.times(line.product.price))
     }
 
     /// Changes a line's quantity; a discount larger than the new gross is
@@ -330,14 +338,13 @@ impl Cart {
 
     /// Sets a line's discount in money (the till checks the actor's limit).
     pub fn set_discount(&mut self, index: usize, discount: Money) -> Result<()> {
-        let line = self.line_mut(index)?;
-        if discount.is_negative() || discount > line.qty.times(line.product.price) {
+        let gross = self.line_gross(index)?;
+        if discount.is_negative() || discount > gross {
             return Err(Error::invalid(format!(
-                "discount {discount} must be between 0.00 and the line's {}",
-                line.qty.times(line.product.price)
+                "discount {discount} must be between 0.00 and the line's {gross}"
             )));
         }
-        line.discount = discount;
+        self.line_mut(index)?.discount = discount;
         Ok(())
     }
 

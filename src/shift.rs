@@ -3,7 +3,6 @@
 use crate::catalog::journal_codes;
 use crate::clock::At;
 use crate::money::Money;
-use crate::sale::PaymentMethod;
 
 journal_codes! {
     /// Why cash left the drawer.
@@ -100,15 +99,6 @@ pub struct ShiftTotals {
 }
 
 impl ShiftTotals {
-    /// Totals of a method.
-    pub fn method(&self, method: PaymentMethod) -> &MethodTotals {
-        match method {
-            PaymentMethod::Cash => &self.cash,
-            PaymentMethod::Card => &self.card,
-            PaymentMethod::Other => &self.other,
-        }
-    }
-
     /// Cash that should be in the drawer: cash in + net cash − cash out.
     pub fn cash_in_drawer(&self) -> Money {
         self.cash_in + self.cash.net() - self.cash_out

@@ -370,11 +370,7 @@ impl Till {
         discount: Money,
     ) -> Result<()> {
         let (employee, rights) = self.check(session, Permission::Discount)?;
-        let gross = cart
-            .lines()
-            .get(line)
-            .map(|l| l.qty.times(l.product.price))
-            .ok_or_else(|| Error::invalid(format!("the cart has no line {}", line + 1)))?;
+        let gross = cart.line_gross(line)?;
         check_discount(&employee, &rights, gross, discount)?;
         cart.set_discount(line, discount)
     }
@@ -388,11 +384,7 @@ impl Till {
         line: usize,
         pct: Percent,
     ) -> Result<()> {
-        let gross = cart
-            .lines()
-            .get(line)
-            .map(|l| l.qty.times(l.product.price))
-            .ok_or_else(|| Error::invalid(format!("the cart has no line {}", line + 1)))?;
+        let gross = cart.line_gross(line)?;
         self.set_line_discount(session, cart, line, pct.of(gross))
     }
 

@@ -107,6 +107,11 @@ impl<'c> Ledger<'c> {
         self.card_histories = Some((std::collections::hash_map::RandomState::new(), HashMap::new()));
     }
 
+    /// Whether this ledger applies an import (rather than a till's action).
+    fn importing(&self) -> bool {
+        self.occurrences.is_some()
+    }
+
     /// Sets the moment non-dated events are recorded at.
     pub fn set_now(&mut self, now: At) {
         self.now = now.to_string();
@@ -382,7 +387,7 @@ impl<'c> Ledger<'c> {
             // journal again never puts back an old PIN (the till changes PINs).
             let Some(pin) = pin
                 .as_deref()
-                .filter(|_| current.pin_hash.is_none() || self.card_histories.is_none())
+                .filter(|_| current.pin_hash.is_none() || !self.importing())
             else {
                 return Ok(Applied::Unchanged);
             };
@@ -396,7 +401,7 @@ impl<'c> Ledger<'c> {
             self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
             return Ok(Applied::Written);
         }
-        let importing = self.card_histories.is_some();
+        let importing = self.importing();
         let pin_unchanged = match (pin, current.as_ref().and_then(|c| c.pin_hash.as_deref())) {
             (None, _) => true,
             // An import never replaces a PIN that is set (the till does).
@@ -767,12 +772,7 @@ impl<'c> Ledger<'c> {
                    AND (?3 OR opened_utc <= ?4) LIMIT 1",
             )?
             .query_row(
-                params![
-                    open.store,
-                    open.till,
-                    self.occurrences.is_none(),
-                    open.at.epoch_millis()
-                ],
+                params![open.store, open.till, !self.importing(), open.at.epoch_millis()],
                 |r| r.get(0),
             )
             .optional()?;
@@ -1220,11 +1220,6 @@ impl<'c> Ledger<'c> {
             .query_row(params![shift], |r| r.get(0))?)
     }
 
-    /// Cash in a shift's drawer.
-    pub fn cash_in_drawer(&self, shift: &str) -> Result<Money> {
-        read::cash_in_drawer(&self.tx, shift)
-    }
-
     /// A receipt as recorded.
     pub fn receipt(&self, id: &str) -> Result<Option<Receipt>> {
         read::receipt(&self.tx, id)
@@ -1255,11 +1250,6 @@ impl<'c> Ledger<'c> {
     /// Login state of an employee.
     pub fn employee_auth(&self, id: &str) -> Result<Option<super::EmployeeAuth>> {
         read::employee_auth(&self.tx, id)
-    }
-
-    /// Totals of a shift.
-    pub fn shift_totals(&self, shift: &str) -> Result<crate::shift::ShiftTotals> {
-        read::shift_totals(&self.tx, shift)
     }
 }
 

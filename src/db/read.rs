@@ -539,11 +539,4 @@ impl Db {
     pub fn event_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?)
     }
-
-    /// The period lock: records dated on or before this day are closed.
-    pub fn locked_through(&self) -> Result<Option<chrono::NaiveDate>> {
-        super::meta(&self.conn, "locked_through")?
-            .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| corrupt("date", &d)))
-            .transpose()
-    }
 }

@@ -70,42 +70,6 @@ impl Record {
         }
     }
 
-    /// Reference data (cards) as opposed to dated business events.
-    pub fn is_reference(&self) -> bool {
-        matches!(
-            self,
-            Record::Store(_) | Record::Employee { .. } | Record::Product(_) | Record::Promotion(_)
-        )
-    }
-
-    /// The record's own id (sku for products, shift for records that have
-    /// no id of their own), for messages and identity.
-    pub fn id(&self) -> &str {
-        match self {
-            Record::Store(s) => &s.id,
-            Record::Employee { employee, .. } => &employee.id,
-            Record::Product(p) => &p.sku,
-            Record::Stock(d) => &d.id,
-            Record::ShiftOpen(s) => &s.id,
-            Record::Cash(m) => &m.shift,
-            Record::Receipt(r) => r.id(),
-            Record::ShiftClose { shift, .. } => shift,
-            Record::Promotion(p) => &p.id,
-        }
-    }
-
-    /// When it happened, for dated records.
-    pub fn at(&self) -> Option<At> {
-        match self {
-            Record::Stock(d) => Some(d.at),
-            Record::ShiftOpen(s) => Some(s.at),
-            Record::Cash(m) => Some(m.at),
-            Record::Receipt(r) => Some(r.draft().at),
-            Record::ShiftClose { at, .. } => Some(*at),
-            _ => None,
-        }
-    }
-
     /// The canonical journal line (no trailing newline). A PIN is never
     /// written: only its hash is kept, and only in the database.
     pub fn to_line(&self) -> String {
