@@ -1,6 +1,24 @@
 //! `kassa-fiscal`: fiscal registers (ККТ), their emulator and serial barcode
-//! scanners. The Shtrih-M protocol driver, built in layers (pure frames and
-//! commands, a codec with no I/O, a transport over any `Read + Write`, a
-//! typed `FiscalRegister` trait the till core uses) and the emulator that
-//! serves the same protocol come with the fiscal register issue. The core
+//! scanners. The Shtrih-M protocol is built in layers: pure frames and
+//! commands ([`shtrih::frame`], [`shtrih::command`]), the exchange with its
+//! retries over any [`port::Port`] ([`shtrih::link`]), and the typed
+//! [`FiscalRegister`] the till core uses ([`shtrih::driver`]). The
+//! [`emulator`] serves the same protocol from the device side. The core
 //! depends on this crate, never the other way round.
+
+pub mod emulator;
+pub mod error;
+pub mod port;
+pub mod register;
+pub mod scanner;
+pub mod shtrih;
+
+pub use error::{DeviceError, FiscalError, TransportError};
+pub use register::{
+    CalculationSign, DocumentKind, FiscalDocument, FiscalLine, FiscalPayments, FiscalReceipt, FiscalRegister,
+    MarkingCheck, Measure, RegisterStatus, VatRate,
+};
+pub use shtrih::driver::{Settings, ShtrihM};
+
+#[cfg(test)]
+mod tests;

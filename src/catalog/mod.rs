@@ -3,6 +3,8 @@
 use crate::error::{Error, Result};
 use crate::money::{Money, Qty, VatRate};
 
+pub mod barcode;
+
 /// Defines a closed set of journal codes with `code`/`from_code`.
 macro_rules! journal_codes {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {

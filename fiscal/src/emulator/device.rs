@@ -1,0 +1,1007 @@
+//! The device side of the Shtrih-M protocol: a register with a virtual
+//! fiscal storage. It takes a request payload and gives the answer payload,
+//! keeping the state a real register keeps: shift, the receipt in progress,
+//! counters, money registers and the fiscal documents with their signs.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+
+use super::tape::Tape;
+use crate::error::code;
+use crate::shtrih::command::{
+    codes, document_type, mode, split_request, CloseReceiptV2, Code, FnStatus, FoundDocument, Malformed, OperationV2,
+    Reader, ReceiptClosed, ShiftParameters, ShiftReport, ShortStatus, Writer,
+};
+
+/// The emulator's clock: the register's own date and time.
+pub type DeviceClock = Arc<dyn Fn() -> NaiveDateTime + Send + Sync>;
+
+/// The local wall clock.
+pub fn local_clock() -> DeviceClock {
+    Arc::new(|| chrono::Local::now().naive_local())
+}
+
+/// Money registers a client may read with 0x1A (Shtrih numbering).
+pub mod money_register {
+    #![allow(missing_docs)]
+    pub const CASH_IN_DRAWER: u8 = 241;
+    pub const CASH_IN_SHIFT: u8 = 242;
+    pub const CASH_OUT_SHIFT: u8 = 243;
+    pub const GRAND_TOTAL: u8 = 244;
+    pub const SALES_SHIFT: u8 = 245;
+    pub const PURCHASES_SHIFT: u8 = 246;
+    pub const SALE_RETURNS_SHIFT: u8 = 247;
+    pub const PURCHASE_RETURNS_SHIFT: u8 = 248;
+}
+
+/// One line of the receipt in progress.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Item {
+    /// Name.
+    pub name: String,
+    /// Quantity, millionths.
+    pub qty_micro: u64,
+    /// Unit price, kopecks.
+    pub price: u64,
+    /// Line sum, kopecks.
+    pub sum: u64,
+    /// Tax bits.
+    pub tax: u8,
+    /// Tag 1214.
+    pub method: u8,
+    /// Tag 1212.
+    pub subject: u8,
+    /// Marking code bound to the line.
+    pub marking: Option<String>,
+}
+
+/// The receipt in progress.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OpenReceipt {
+    /// Tag 1054: 1 sale, 2 sale return, 3 purchase, 4 purchase return.
+    pub sign: u8,
+    /// Operator who opened it.
+    pub operator: u8,
+    /// Lines.
+    pub items: Vec<Item>,
+    /// TLV blocks sent for the receipt.
+    pub tlv_bytes: usize,
+}
+
+impl OpenReceipt {
+    fn total(&self) -> u64 {
+        self.items.iter().map(|item| item.sum).sum()
+    }
+}
+
+/// A fiscal document in the virtual fiscal storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredDocument {
+    /// FFD type: 2 shift open, 3 receipt, 5 shift close.
+    pub doc_type: u8,
+    /// Fiscal document number.
+    pub number: u32,
+    /// Fiscal sign.
+    pub fiscal_sign: u32,
+    /// When.
+    pub at: NaiveDateTime,
+    /// Receipts: tag 1054.
+    pub sign: u8,
+    /// Receipts: total, kopecks; shift reports: shift number.
+    pub value: u64,
+}
+
+/// Everything a register remembers across power cycles.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct State {
+    /// Serial number of the register.
+    pub serial: u32,
+    /// Fiscal storage number, 16 digits.
+    pub fn_number: String,
+    /// Taxpayer number of the owner.
+    pub inn: u64,
+    /// The shift is open.
+    pub shift_open: bool,
+    /// Number of the open (or last) shift.
+    pub shift_number: u16,
+    /// When the open shift opened.
+    pub shift_opened_at: Option<NaiveDateTime>,
+    /// Receipts in the shift.
+    pub receipts_in_shift: u16,
+    /// The receipt in progress.
+    pub receipt: Option<OpenReceipt>,
+    /// The fiscal storage is forming a shift report (after 0xFF41/0xFF42).
+    pub forming: u8,
+    /// Running number of every printed document (сквозной номер).
+    pub document_number: u16,
+    /// Fiscal documents, in order; the last one's number is the FN counter.
+    pub documents: Vec<StoredDocument>,
+    /// Cash in the drawer, kopecks.
+    pub cash: u64,
+    /// Shift money registers 242–248 (index 1–7) and 244 the grand total.
+    pub registers: [u64; 8],
+    /// Paper is in.
+    pub paper: bool,
+}
+
+impl State {
+    /// A new register: fiscal mode, shift closed, no documents.
+    pub fn new() -> State {
+        State {
+            serial: 12_345_678,
+            fn_number: "9999078900012345".into(),
+            inn: 7_707_083_893,
+            shift_open: false,
+            shift_number: 0,
+            shift_opened_at: None,
+            receipts_in_shift: 0,
+            receipt: None,
+            forming: 0,
+            document_number: 0,
+            documents: Vec::new(),
+            cash: 0,
+            registers: [0; 8],
+            paper: true,
+        }
+    }
+
+    /// Number of the last fiscal document (0 before the first).
+    pub fn last_document(&self) -> u32 {
+        self.documents.last().map(|doc| doc.number).unwrap_or(0)
+    }
+
+    fn register_value(&self, number: u8) -> u64 {
+        match number {
+            money_register::CASH_IN_DRAWER => self.cash,
+            242..=248 => self.registers[usize::from(number - 241)],
+            _ => 0,
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new()
+    }
+}
+
+/// A refusal: the error code the register answers with.
+struct Refuse(u8);
+
+impl From<Malformed> for Refuse {
+    fn from(_: Malformed) -> Self {
+        Refuse(code::BAD_PARAMETERS)
+    }
+}
+
+type Answer = Result<Vec<u8>, Refuse>;
+
+/// The emulated register.
+pub struct Device {
+    state: State,
+    path: Option<PathBuf>,
+    clock: DeviceClock,
+    /// What it printed.
+    pub tape: Tape,
+    /// The answer the host has not yet acknowledged (resent on ENQ).
+    pub(crate) held: Option<Vec<u8>>,
+}
+
+/// Longest text line of the tape (80 mm models print 48 characters).
+pub const LINE_WIDTH: usize = 48;
+
+impl Device {
+    /// A register in memory with a fresh fiscal storage.
+    pub fn new(clock: DeviceClock) -> Device {
+        Device {
+            state: State::new(),
+            path: None,
+            clock,
+            tape: Tape::default(),
+            held: None,
+        }
+    }
+
+    /// A register whose state lives in `path` (read if it exists, written
+    /// after every change), its tape beside it in `path` + `.tape`.
+    pub fn open(path: PathBuf, clock: DeviceClock) -> std::io::Result<Device> {
+        let state = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{}: not a register state: {error}", path.display()),
+                )
+            })?,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => State::new(),
+            Err(error) => return Err(error),
+        };
+        let mut tape_path = path.clone().into_os_string();
+        tape_path.push(".tape");
+        Ok(Device {
+            state,
+            path: Some(path),
+            clock,
+            tape: Tape::to_file(PathBuf::from(tape_path)),
+            held: None,
+        })
+    }
+
+    /// The state (for tests and tools).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Changes the state directly (tests: paper out, a full drawer…).
+    pub fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let bytes = serde_json::to_vec_pretty(&self.state).map_err(std::io::Error::other)?;
+        let mut temp = path.clone().into_os_string();
+        temp.push(".new");
+        let temp = PathBuf::from(temp);
+        {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&temp)?;
+            file.write_all(&bytes)?;
+            file.sync_all()?;
+        }
+        std::fs::rename(&temp, path)
+    }
+
+    fn now(&self) -> NaiveDateTime {
+        (self.clock)()
+    }
+
+    /// Answers one request payload. A request that changes state is saved
+    /// before the answer leaves, as a register writes its memory first.
+    pub fn handle(&mut self, request: &[u8]) -> Vec<u8> {
+        let Ok((code, password, data)) = split_request(request) else {
+            // Too short to name a command: echo what there is with 0x01/0x33.
+            return match request {
+                [0xFF, second, ..] => vec![0xFF, *second, code::FN_UNKNOWN_COMMAND],
+                [first, ..] => vec![*first, code::BAD_PARAMETERS],
+                [] => vec![0x00, code::BAD_PARAMETERS],
+            };
+        };
+        let before = self.state.clone();
+        let result = match password {
+            Some(password) => match operator_of(password) {
+                Some(operator) => self.dispatch(code, operator, data),
+                None => Err(Refuse(code::WRONG_PASSWORD)),
+            },
+            None => self.device_type(),
+        };
+        let mut answer = Writer::command(code);
+        match result {
+            Ok(data) => {
+                answer.u8(0).bytes(&data);
+                if self.state != before {
+                    if let Err(error) = self.save() {
+                        // Memory failed: undo, as the register would refuse.
+                        self.state = before;
+                        self.tape.note(&format!("state not saved: {error}"));
+                        return Writer::command(code).u8(0x74).0.clone();
+                    }
+                }
+            }
+            Err(Refuse(error)) => {
+                self.state = before;
+                answer.u8(error);
+            }
+        }
+        answer.0
+    }
+
+    fn dispatch(&mut self, code: Code, operator: u8, data: &[u8]) -> Answer {
+        // Answers of one-byte commands start with the operator's number;
+        // answers of 0xFFnn commands carry none.
+        let mut r = Reader::new(data);
+        match code {
+            codes::SHORT_STATUS => Ok(self.short_status(operator).encode()),
+            codes::FULL_STATUS => Ok(self.full_status(operator)),
+            codes::MONEY_REGISTER => {
+                let number = r.u8()?;
+                let mut w = Writer::default();
+                w.u8(operator).uint(self.state.register_value(number), 6);
+                Ok(w.0)
+            }
+            codes::OPERATION_REGISTER => {
+                let number = r.u8()?;
+                let value = match number {
+                    // Receipts in the shift.
+                    148..=151 => u64::from(self.state.receipts_in_shift),
+                    _ => 0,
+                };
+                let mut w = Writer::default();
+                w.u8(operator).uint(value, 2);
+                Ok(w.0)
+            }
+            codes::PRINT_STRING => {
+                let _flags = r.u8()?;
+                let text = r.text_rest(LINE_WIDTH);
+                self.require_paper()?;
+                self.tape.line(&text);
+                Ok(vec![operator])
+            }
+            codes::CUT => {
+                let _kind = r.u8()?;
+                self.tape.cut();
+                Ok(vec![operator])
+            }
+            codes::OPEN_DRAWER => {
+                let _drawer = r.u8()?;
+                self.tape.note("ящик открыт");
+                Ok(vec![operator])
+            }
+            codes::CONTINUE_PRINT => Ok(vec![operator]),
+            codes::X_REPORT => self.x_report().map(|_| vec![operator]),
+            codes::Z_REPORT => self.z_report().map(|_| vec![operator]),
+            codes::OPEN_SHIFT => self.open_shift(operator).map(|_| vec![operator]),
+            codes::CASH_IN | codes::CASH_OUT => {
+                let sum = r.uint(5)?;
+                let number = self.cash_move(code == codes::CASH_IN, sum)?;
+                let mut w = Writer::default();
+                w.u8(operator).uint(u64::from(number), 2);
+                Ok(w.0)
+            }
+            codes::OPEN_RECEIPT => {
+                let kind = r.u8()?;
+                if kind > 3 {
+                    return Err(Refuse(code::BAD_PARAMETERS));
+                }
+                self.open_receipt(kind + 1, operator, false)?;
+                Ok(vec![operator])
+            }
+            codes::SALE | codes::PURCHASE | codes::SALE_RETURN | codes::PURCHASE_RETURN => {
+                let sign = (code - codes::SALE) as u8 + 1;
+                self.legacy_operation(sign, operator, &mut r).map(|_| vec![operator])
+            }
+            codes::CLOSE_RECEIPT => {
+                let mut sums = [0u64; 16];
+                for sum in sums.iter_mut().take(4) {
+                    *sum = r.uint(5)?;
+                }
+                let _discount = r.uint(2)?;
+                r.take(4)?;
+                let (change, _) = self.close_receipt(&sums, false)?;
+                let mut w = Writer::default();
+                w.u8(operator).uint(change, 5);
+                Ok(w.0)
+            }
+            codes::CANCEL_RECEIPT => {
+                if self.state.receipt.take().is_none() {
+                    return Err(Refuse(0x55)); // receipt closed: nothing to cancel
+                }
+                self.tape.line("ЧЕК АННУЛИРОВАН");
+                self.tape.cut();
+                Ok(vec![operator])
+            }
+            codes::FN_STATUS => Ok(self.fn_status().encode()),
+            codes::FN_VALIDITY => {
+                let mut w = Writer::default();
+                // Valid for 36 months from registration; reregistrations left.
+                w.u8(29).u8(12).u8(31).u8(12).u8(0);
+                Ok(w.0)
+            }
+            codes::FIND_DOCUMENT => {
+                let number = r.uint(4)? as u32;
+                let doc = self
+                    .state
+                    .documents
+                    .iter()
+                    .find(|doc| doc.number == number)
+                    .ok_or(Refuse(0x08))?;
+                Ok(FoundDocument {
+                    doc_type: doc.doc_type,
+                    ofd_confirmed: false,
+                    at: doc.at,
+                    number: doc.number,
+                    fiscal_sign: doc.fiscal_sign,
+                    sign: doc.sign,
+                    value: doc.value,
+                }
+                .encode())
+            }
+            codes::SEND_TLV => {
+                let tlv = r.rest();
+                check_tlv(tlv)?;
+                match &mut self.state.receipt {
+                    Some(receipt) => receipt.tlv_bytes += tlv.len(),
+                    None if self.state.forming != 0 => {}
+                    None => return Err(Refuse(code::FN_WRONG_STATE)),
+                }
+                Ok(vec![])
+            }
+            codes::OPERATION_TLV => {
+                check_tlv(r.rest())?;
+                match &self.state.receipt {
+                    Some(receipt) if !receipt.items.is_empty() => Ok(vec![]),
+                    _ => Err(Refuse(code::FN_WRONG_STATE)),
+                }
+            }
+            codes::SHIFT_PARAMETERS => Ok(ShiftParameters {
+                open: self.state.shift_open,
+                number: self.state.shift_number,
+                receipt: self.state.receipts_in_shift,
+            }
+            .encode()),
+            codes::BEGIN_OPEN_SHIFT => {
+                self.require_no_receipt()?;
+                if self.state.shift_open {
+                    return Err(Refuse(code::FN_WRONG_STATE));
+                }
+                self.state.forming = 0x10;
+                Ok(vec![])
+            }
+            codes::BEGIN_CLOSE_SHIFT => {
+                self.require_no_receipt()?;
+                if !self.state.shift_open {
+                    return Err(Refuse(code::FN_WRONG_STATE));
+                }
+                self.state.forming = 0x12;
+                Ok(vec![])
+            }
+            codes::CLOSE_SHIFT_FN => {
+                let doc = self.z_report()?;
+                Ok(ShiftReport {
+                    shift: self.state.shift_number,
+                    number: doc.number,
+                    fiscal_sign: doc.fiscal_sign,
+                }
+                .encode())
+            }
+            codes::OPERATION_V2 => {
+                let op = OperationV2::decode(data)?;
+                self.operation_v2(op, operator)?;
+                Ok(vec![])
+            }
+            codes::CLOSE_RECEIPT_V2 => {
+                let close = CloseReceiptV2::decode(data)?;
+                let (change, doc) = self.close_receipt(&close.sums, true)?;
+                Ok(ReceiptClosed {
+                    change,
+                    number: doc.number,
+                    fiscal_sign: doc.fiscal_sign,
+                    at: doc.at,
+                }
+                .encode())
+            }
+            codes::MARKING_CHECK => self.marking_check(&mut r),
+            codes::MARKING_ACCEPT => {
+                let _accept = r.u8()?;
+                Ok(vec![])
+            }
+            codes::MARKING_BIND => {
+                let len = usize::from(r.u8()?);
+                let code_bytes = r.take(len)?;
+                let marking = String::from_utf8_lossy(code_bytes).into_owned();
+                let item = self
+                    .state
+                    .receipt
+                    .as_mut()
+                    .and_then(|receipt| receipt.items.last_mut())
+                    .ok_or(Refuse(code::FN_WRONG_STATE))?;
+                item.marking = Some(marking);
+                // Local check result (tag 2106 bits): checked and valid.
+                Ok(vec![0x0F])
+            }
+            _ if code > 0xFF => Err(Refuse(code::FN_UNKNOWN_COMMAND)),
+            _ => Err(Refuse(code::NOT_SUPPORTED)),
+        }
+    }
+
+    fn device_type(&self) -> Answer {
+        let mut w = Writer::default();
+        // Type 0 (fiscal register), subtype 0, protocol 1.0, model 0x13, Russian.
+        w.u8(0).u8(0).u8(1).u8(0).u8(0x13).u8(0);
+        w.bytes(&crate::shtrih::command::encode_text("ШТРИХ-М-01Ф"));
+        Ok(w.0)
+    }
+
+    fn mode(&self) -> u8 {
+        if let Some(receipt) = &self.state.receipt {
+            return mode::RECEIPT_OPEN | ((receipt.sign - 1) << 4);
+        }
+        if !self.state.shift_open {
+            return mode::SHIFT_CLOSED;
+        }
+        if self.shift_expired() {
+            return mode::SHIFT_EXPIRED;
+        }
+        mode::SHIFT_OPEN
+    }
+
+    fn shift_expired(&self) -> bool {
+        self.state.shift_open
+            && self
+                .state
+                .shift_opened_at
+                .is_some_and(|at| self.now() - at > chrono::Duration::hours(24))
+    }
+
+    fn short_status(&self, operator: u8) -> ShortStatus {
+        ShortStatus {
+            operator,
+            flags: if self.state.paper { 0x0003 } else { 0 },
+            mode: self.mode(),
+            submode: if self.state.paper { 0 } else { 1 },
+            operations: self
+                .state
+                .receipt
+                .as_ref()
+                .map(|receipt| receipt.items.len() as u16)
+                .unwrap_or(0),
+        }
+    }
+
+    fn full_status(&self, operator: u8) -> Vec<u8> {
+        let now = self.now();
+        let mut w = Writer::default();
+        w.u8(operator)
+            .bytes(b"C.")
+            .uint(0x0A29, 2)
+            .date(chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap_or_default())
+            .u8(1) // number in hall
+            .uint(u64::from(self.state.document_number), 2)
+            .uint(if self.state.paper { 0x0003 } else { 0 }, 2)
+            .u8(self.mode())
+            .u8(if self.state.paper { 0 } else { 1 })
+            .u8(0) // port
+            .bytes(b"C.")
+            .uint(0x0A29, 2)
+            .date(chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap_or_default())
+            .date(now.date())
+            .time(now.time())
+            .u8(0x03) // FP flags: fiscalised, FN present
+            .uint(u64::from(self.state.serial), 4)
+            .uint(u64::from(self.state.shift_number), 2)
+            .uint(0xFFFF, 2) // free FP records
+            .u8(1) // reregistrations
+            .u8(29) // reregistrations left
+            .uint(self.state.inn, 6);
+        w.0
+    }
+
+    fn fn_status(&self) -> FnStatus {
+        FnStatus {
+            phase: 3,
+            current_document: if self.state.receipt.is_some() {
+                0x11
+            } else {
+                self.state.forming
+            },
+            document_data: u8::from(self.state.receipt.as_ref().is_some_and(|r| !r.items.is_empty())),
+            shift_open: self.state.shift_open,
+            warnings: 0,
+            at: self
+                .state
+                .documents
+                .last()
+                .map(|doc| doc.at)
+                .unwrap_or_else(|| self.now()),
+            fn_number: self.state.fn_number.clone(),
+            last_document: self.state.last_document(),
+        }
+    }
+
+    fn require_paper(&self) -> Result<(), Refuse> {
+        if self.state.paper {
+            Ok(())
+        } else {
+            Err(Refuse(code::NO_PAPER))
+        }
+    }
+
+    fn require_no_receipt(&self) -> Result<(), Refuse> {
+        if self.state.receipt.is_some() {
+            Err(Refuse(code::RECEIPT_OPEN))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The shift is open and under 24 hours; `fn_code`: answer with the
+    /// fiscal storage's codes.
+    fn require_shift(&self, fn_code: bool) -> Result<(), Refuse> {
+        if !self.state.shift_open {
+            return Err(Refuse(if fn_code { code::FN_WRONG_STATE } else { 0x3D }));
+        }
+        if self.shift_expired() {
+            return Err(Refuse(if fn_code {
+                code::FN_SHIFT_OVER_24H
+            } else {
+                code::SHIFT_OVER_24H
+            }));
+        }
+        Ok(())
+    }
+
+    fn add_document(&mut self, doc_type: u8, sign: u8, value: u64) -> StoredDocument {
+        let number = self.state.last_document() + 1;
+        let at = self.now();
+        let doc = StoredDocument {
+            doc_type,
+            number,
+            fiscal_sign: fiscal_sign(&self.state.fn_number, number, at, value),
+            at,
+            sign,
+            value,
+        };
+        self.state.documents.push(doc);
+        self.state.document_number = self.state.document_number.wrapping_add(1);
+        doc
+    }
+
+    fn open_shift(&mut self, operator: u8) -> Result<StoredDocument, Refuse> {
+        self.require_no_receipt()?;
+        if self.state.shift_open {
+            return Err(Refuse(0x3C)); // shift open: operation impossible
+        }
+        self.require_paper()?;
+        self.state.shift_open = true;
+        self.state.shift_number += 1;
+        self.state.shift_opened_at = Some(self.now());
+        self.state.receipts_in_shift = 0;
+        self.state.forming = 0;
+        self.state.registers = [self.state.registers[3], 0, 0, 0, 0, 0, 0, 0];
+        let doc = self.add_document(document_type::SHIFT_OPEN, 0, u64::from(self.state.shift_number));
+        self.tape.document(&[
+            "ОТЧЁТ ОБ ОТКРЫТИИ СМЕНЫ".into(),
+            format!("СМЕНА {}    ОПЕРАТОР {operator}", self.state.shift_number),
+        ]);
+        self.tape.fiscal_footer(&self.state.fn_number, &doc);
+        Ok(doc)
+    }
+
+    fn x_report(&mut self) -> Result<(), Refuse> {
+        self.require_no_receipt()?;
+        self.require_paper()?;
+        self.state.document_number = self.state.document_number.wrapping_add(1);
+        let lines = self.totals_lines("ОТЧЁТ БЕЗ ГАШЕНИЯ (X)");
+        self.tape.document(&lines);
+        Ok(())
+    }
+
+    fn z_report(&mut self) -> Result<StoredDocument, Refuse> {
+        self.require_no_receipt()?;
+        if !self.state.shift_open {
+            return Err(Refuse(0x3D)); // shift not open
+        }
+        self.require_paper()?;
+        let lines = self.totals_lines("ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ (Z)");
+        self.state.shift_open = false;
+        self.state.shift_opened_at = None;
+        self.state.forming = 0;
+        let doc = self.add_document(document_type::SHIFT_CLOSE, 0, u64::from(self.state.shift_number));
+        self.tape.document(&lines);
+        self.tape.fiscal_footer(&self.state.fn_number, &doc);
+        Ok(doc)
+    }
+
+    fn totals_lines(&self, title: &str) -> Vec<String> {
+        let s = &self.state;
+        vec![
+            title.to_owned(),
+            format!("СМЕНА {}  ЧЕКОВ {}", s.shift_number, s.receipts_in_shift),
+            format!("ПРИХОД          ={}", rub(s.registers[4])),
+            format!("ВОЗВРАТ ПРИХОДА ={}", rub(s.registers[6])),
+            format!("ВНЕСЕНИЯ        ={}", rub(s.registers[1])),
+            format!("ВЫПЛАТЫ         ={}", rub(s.registers[2])),
+            format!("НАЛИЧНОСТЬ В КАССЕ ={}", rub(s.cash)),
+        ]
+    }
+
+    fn cash_move(&mut self, cash_in: bool, sum: u64) -> Result<u16, Refuse> {
+        self.require_no_receipt()?;
+        self.require_shift(false)?;
+        self.require_paper()?;
+        if sum == 0 {
+            return Err(Refuse(code::BAD_PARAMETERS));
+        }
+        if cash_in {
+            self.state.cash += sum;
+            self.state.registers[1] += sum;
+        } else {
+            if sum > self.state.cash {
+                return Err(Refuse(code::NOT_ENOUGH_CASH));
+            }
+            self.state.cash -= sum;
+            self.state.registers[2] += sum;
+        }
+        self.state.document_number = self.state.document_number.wrapping_add(1);
+        let title = if cash_in { "ВНЕСЕНИЕ" } else { "ВЫПЛАТА" };
+        self.tape.document(&[
+            format!("{title:<20}={}", rub(sum)),
+            format!("НАЛИЧНОСТЬ В КАССЕ ={}", rub(self.state.cash)),
+        ]);
+        Ok(self.state.document_number)
+    }
+
+    fn open_receipt(&mut self, sign: u8, operator: u8, fn_code: bool) -> Result<(), Refuse> {
+        if let Some(receipt) = &self.state.receipt {
+            if receipt.sign == sign {
+                return Ok(());
+            }
+            return Err(Refuse(if fn_code {
+                code::FN_WRONG_STATE
+            } else {
+                code::WRONG_OPERATION
+            }));
+        }
+        self.require_shift(fn_code)?;
+        self.require_paper()?;
+        self.state.receipt = Some(OpenReceipt {
+            sign,
+            operator,
+            items: Vec::new(),
+            tlv_bytes: 0,
+        });
+        Ok(())
+    }
+
+    fn add_item(&mut self, item: Item) -> Result<(), Refuse> {
+        let receipt = self.state.receipt.as_mut().ok_or(Refuse(code::WRONG_MODE))?;
+        if receipt.items.len() >= 1000 {
+            return Err(Refuse(0x94));
+        }
+        receipt.items.push(item);
+        Ok(())
+    }
+
+    fn legacy_operation(&mut self, sign: u8, operator: u8, r: &mut Reader<'_>) -> Result<(), Refuse> {
+        let qty_milli = r.uint(5)?;
+        let price = r.uint(5)?;
+        let department = r.u8()?;
+        let taxes = r.take(4)?;
+        let name = r.text_rest(LINE_WIDTH);
+        if qty_milli == 0 || department > 16 {
+            return Err(Refuse(code::BAD_PARAMETERS));
+        }
+        let sum = mul_round(qty_milli, price, 1_000).ok_or(Refuse(0x60))?;
+        self.open_receipt(sign, operator, false)?;
+        self.add_item(Item {
+            name,
+            qty_micro: qty_milli * 1_000,
+            price,
+            sum,
+            tax: taxes[0],
+            method: 4,
+            subject: 1,
+            marking: None,
+        })
+    }
+
+    fn operation_v2(&mut self, op: OperationV2, operator: u8) -> Result<(), Refuse> {
+        if !(1..=4).contains(&op.kind) || op.qty_micro == 0 || op.department > 16 {
+            return Err(Refuse(code::BAD_PARAMETERS));
+        }
+        if !(1..=7).contains(&op.method) || !(1..=33).contains(&op.subject) || op.tax == 0 {
+            return Err(Refuse(code::BAD_PARAMETERS));
+        }
+        let computed = mul_round(op.qty_micro, op.price, 1_000_000).ok_or(Refuse(0x60))?;
+        let sum = match op.sum {
+            None => computed,
+            // The sum may differ from price × quantity by less than a kopeck
+            // a unit (a discounted price rounded to the kopeck).
+            Some(sum) => {
+                let units = op.qty_micro.div_ceil(1_000_000).max(1);
+                if sum.abs_diff(computed) > units {
+                    return Err(Refuse(code::BAD_PARAMETERS));
+                }
+                sum
+            }
+        };
+        self.open_receipt(op.kind, operator, true)?;
+        self.add_item(Item {
+            name: op.name,
+            qty_micro: op.qty_micro,
+            price: op.price,
+            sum,
+            tax: op.tax,
+            method: op.method,
+            subject: op.subject,
+            marking: None,
+        })
+    }
+
+    fn close_receipt(&mut self, sums: &[u64; 16], fn_code: bool) -> Result<(u64, StoredDocument), Refuse> {
+        let receipt = self.state.receipt.clone().ok_or(Refuse(if fn_code {
+            code::FN_WRONG_STATE
+        } else {
+            code::WRONG_MODE
+        }))?;
+        let total = receipt.total();
+        if total == 0 {
+            return Err(Refuse(code::ZERO_TOTAL));
+        }
+        let cash = sums[0];
+        let non_cash: u64 = sums[1..].iter().sum();
+        if non_cash > total {
+            return Err(Refuse(0x4D));
+        }
+        if cash + non_cash < total {
+            return Err(Refuse(code::UNDERPAID));
+        }
+        let change = cash + non_cash - total;
+        let cash_net = cash - change;
+        let inflow = matches!(receipt.sign, 1 | 4);
+        if !inflow && cash_net > self.state.cash {
+            return Err(Refuse(code::NOT_ENOUGH_CASH));
+        }
+        self.require_paper()?;
+        if inflow {
+            self.state.cash += cash_net;
+        } else {
+            self.state.cash -= cash_net;
+        }
+        // Registers 245 sales, 246 purchases, 247 sale returns, 248 purchase
+        // returns; 244 (never zeroed) grows with sales.
+        let register = match receipt.sign {
+            1 => 4,
+            3 => 5,
+            2 => 6,
+            _ => 7,
+        };
+        self.state.registers[register] += total;
+        if receipt.sign == 1 {
+            self.state.registers[3] += total;
+        }
+        self.state.receipts_in_shift += 1;
+        self.state.receipt = None;
+        let doc = self.add_document(document_type::RECEIPT, receipt.sign, total);
+        let mut lines = vec![
+            format!("КАССОВЫЙ ЧЕК {}", sign_title(receipt.sign)),
+            format!(
+                "СМЕНА {}  ЧЕК {}",
+                self.state.shift_number, self.state.receipts_in_shift
+            ),
+        ];
+        for item in &receipt.items {
+            lines.push(item.name.clone());
+            lines.push(format!(
+                "  {} x {} ={}  {}",
+                qty_text(item.qty_micro),
+                rub(item.price),
+                rub(item.sum),
+                tax_title(item.tax)
+            ));
+            if let Some(marking) = &item.marking {
+                lines.push(format!("  [М+] {}", marking.replace('\u{1d}', "")));
+            }
+        }
+        lines.push(format!("ИТОГ ={}", rub(total)));
+        if cash > 0 {
+            lines.push(format!("НАЛИЧНЫМИ ={}", rub(cash)));
+        }
+        if sums[1] > 0 {
+            lines.push(format!("БЕЗНАЛИЧНЫМИ ={}", rub(sums[1])));
+        }
+        if sums[13] > 0 {
+            lines.push(format!("ПРЕДВАРИТЕЛЬНАЯ ОПЛАТА (АВАНС) ={}", rub(sums[13])));
+        }
+        if change > 0 {
+            lines.push(format!("СДАЧА ={}", rub(change)));
+        }
+        self.tape.document(&lines);
+        self.tape.fiscal_footer(&self.state.fn_number, &doc);
+        Ok((change, doc))
+    }
+
+    fn marking_check(&mut self, r: &mut Reader<'_>) -> Answer {
+        let _planned_status = r.u8()?;
+        let _mode = r.u8()?;
+        let len = usize::from(r.u8()?);
+        let code_bytes = r.take(len)?;
+        if len == 0 {
+            return Err(Refuse(code::BAD_PARAMETERS));
+        }
+        // The FN checks the crypto tail locally: a code needs AI 91 and 92,
+        // or AI 93, after its serial (or be a short tobacco code).
+        let text = String::from_utf8_lossy(code_bytes);
+        let well_formed = text.starts_with("01") && (text.contains("\u{1d}91") || text.contains("\u{1d}93"))
+            || (text.len() == 29 && text.is_ascii());
+        let mut w = Writer::default();
+        // Local check: bit 0 checked, bit 1 valid; error 3 = AI 91/92 missing or malformed.
+        w.u8(if well_formed { 0x03 } else { 0x01 })
+            .u8(if well_formed { 0 } else { 3 })
+            .u8(if well_formed { 0x0F } else { 0x01 });
+        Ok(w.0)
+    }
+}
+
+/// The operator a password belongs to: cashiers 1–28 use their number as
+/// password by default, the administrator (30) uses 30.
+fn operator_of(password: u32) -> Option<u8> {
+    match password {
+        1..=28 => Some(password as u8),
+        29 | 30 => Some(password as u8),
+        _ => None,
+    }
+}
+
+fn check_tlv(tlv: &[u8]) -> Result<(), Refuse> {
+    if tlv.len() > 250 {
+        return Err(Refuse(code::FN_TLV_TOO_LARGE));
+    }
+    // Tag (2), length (2), value: lengths must add up.
+    let mut r = Reader::new(tlv);
+    while r.remaining() > 0 {
+        let _tag = r.uint(2).map_err(|_| Refuse(code::FN_UNKNOWN_COMMAND))?;
+        let len = r.uint(2).map_err(|_| Refuse(code::FN_UNKNOWN_COMMAND))? as usize;
+        r.take(len).map_err(|_| Refuse(code::FN_UNKNOWN_COMMAND))?;
+    }
+    Ok(())
+}
+
+/// qty × price / scale, rounded half up; `None` on overflow past 5 bytes.
+fn mul_round(qty: u64, price: u64, scale: u64) -> Option<u64> {
+    let product = u128::from(qty) * u128::from(price);
+    let scale = u128::from(scale);
+    let sum = (product + scale / 2) / scale;
+    if sum >= 1 << 40 {
+        return None;
+    }
+    u64::try_from(sum).ok()
+}
+
+/// The fiscal sign of a document: a keyed digest of its number, time and
+/// value, as the FN's crypto would give (not the real algorithm).
+fn fiscal_sign(fn_number: &str, number: u32, at: NaiveDateTime, value: u64) -> u32 {
+    // FNV-1a over the document's fields.
+    let mut hash: u32 = 0x811C_9DC5;
+    let stamp = at.and_utc().timestamp();
+    for byte in fn_number
+        .bytes()
+        .chain(number.to_le_bytes())
+        .chain(stamp.to_le_bytes())
+        .chain(value.to_le_bytes())
+    {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+fn rub(kopecks: u64) -> String {
+    format!("{}.{:02}", kopecks / 100, kopecks % 100)
+}
+
+fn qty_text(micro: u64) -> String {
+    let milli = micro / 1_000;
+    if milli.is_multiple_of(1_000) {
+        format!("{}", milli / 1_000)
+    } else {
+        format!("{}.{:03}", milli / 1_000, milli % 1_000)
+    }
+}
+
+fn sign_title(sign: u8) -> &'static str {
+    match sign {
+        1 => "ПРИХОД",
+        2 => "ВОЗВРАТ ПРИХОДА",
+        3 => "РАСХОД",
+        _ => "ВОЗВРАТ РАСХОДА",
+    }
+}
+
+fn tax_title(tax: u8) -> &'static str {
+    use crate::shtrih::command::tax_bits as t;
+    match tax {
+        t::STANDARD => "НДС 22%",
+        t::VAT10 => "НДС 10%",
+        t::VAT0 => "НДС 0%",
+        t::NO_VAT => "БЕЗ НДС",
+        t::STANDARD_CALCULATED => "НДС 22/122",
+        t::VAT10_CALCULATED => "НДС 10/110",
+        t::VAT5 => "НДС 5%",
+        t::VAT7 => "НДС 7%",
+        _ => "",
+    }
+}
