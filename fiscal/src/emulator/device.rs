@@ -386,8 +386,8 @@ impl Device {
             codes::FN_STATUS => Ok(self.fn_status().encode()),
             codes::FN_VALIDITY => {
                 let mut w = Writer::default();
-                // Valid for 36 months from registration; reregistrations left.
-                w.u8(29).u8(12).u8(31).u8(12).u8(0);
+                // Valid until (YY MM DD); reregistrations left and done.
+                w.u8(29).u8(12).u8(31).u8(11).u8(1);
                 Ok(w.0)
             }
             codes::FIND_DOCUMENT => {
@@ -469,14 +469,18 @@ impl Device {
                     change,
                     number: doc.number,
                     fiscal_sign: doc.fiscal_sign,
-                    at: doc.at,
+                    at: Some(doc.at),
                 }
                 .encode())
             }
             codes::MARKING_CHECK => self.marking_check(&mut r),
             codes::MARKING_ACCEPT => {
-                let _accept = r.u8()?;
-                Ok(vec![])
+                let decision = r.u8()?;
+                if decision > 2 {
+                    return Err(Refuse(code::FN_UNKNOWN_COMMAND));
+                }
+                // Tag 2106: code and item status checked and valid.
+                Ok(vec![if decision == 1 { 0x0F } else { 0x00 }])
             }
             codes::MARKING_BIND => {
                 let len = usize::from(r.u8()?);
@@ -489,8 +493,8 @@ impl Device {
                     .and_then(|receipt| receipt.items.last_mut())
                     .ok_or(Refuse(code::FN_WRONG_STATE))?;
                 item.marking = Some(marking);
-                // Local check result (tag 2106 bits): checked and valid.
-                Ok(vec![0x0F])
+                // Recognised code type (2 bytes), Data Matrix type: КМ44.
+                Ok(vec![0x05, 0x00, 0x03])
             }
             _ if code > 0xFF => Err(Refuse(code::FN_UNKNOWN_COMMAND)),
             _ => Err(Refuse(code::NOT_SUPPORTED)),
@@ -499,8 +503,8 @@ impl Device {
 
     fn device_type(&self) -> Answer {
         let mut w = Writer::default();
-        // Type 0 (fiscal register), subtype 0, protocol 1.0, model 0x13, Russian.
-        w.u8(0).u8(0).u8(1).u8(0).u8(0x13).u8(0);
+        // Type 0 (fiscal register), subtype 0, protocol 1.14, model 250, Russian.
+        w.u8(0).u8(0).u8(1).u8(14).u8(250).u8(0);
         w.bytes(&crate::shtrih::command::encode_text("ШТРИХ-М-01Ф"));
         Ok(w.0)
     }
@@ -545,7 +549,7 @@ impl Device {
         let now = self.now();
         let mut w = Writer::default();
         w.u8(operator)
-            .bytes(b"C.")
+            .bytes(b"C1")
             .uint(0x0A29, 2)
             .date(chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap_or_default())
             .u8(1) // number in hall
@@ -554,7 +558,7 @@ impl Device {
             .u8(self.mode())
             .u8(if self.state.paper { 0 } else { 1 })
             .u8(0) // port
-            .bytes(b"C.")
+            .bytes(b"C1")
             .uint(0x0A29, 2)
             .date(chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap_or_default())
             .date(now.date())
@@ -782,7 +786,8 @@ impl Device {
         if !(1..=4).contains(&op.kind) || op.qty_micro == 0 || op.department > 16 {
             return Err(Refuse(code::BAD_PARAMETERS));
         }
-        if !(1..=7).contains(&op.method) || !(1..=33).contains(&op.subject) || op.tax == 0 {
+        let known_tax = crate::shtrih::command::tax_bits::percent(op.tax).is_some();
+        if !(1..=7).contains(&op.method) || !(1..=33).contains(&op.subject) || !known_tax {
             return Err(Refuse(code::BAD_PARAMETERS));
         }
         let computed = mul_round(op.qty_micro, op.price, 1_000_000).ok_or(Refuse(0x60))?;
@@ -895,12 +900,14 @@ impl Device {
     }
 
     fn marking_check(&mut self, r: &mut Reader<'_>) -> Answer {
-        let _planned_status = r.u8()?;
+        let planned_status = r.u8()?;
         let _mode = r.u8()?;
         let len = usize::from(r.u8()?);
+        let tlv_len = usize::from(r.u8()?);
         let code_bytes = r.take(len)?;
-        if len == 0 {
-            return Err(Refuse(code::BAD_PARAMETERS));
+        r.take(tlv_len)?;
+        if len == 0 || !matches!(planned_status, 1..=4 | 255) {
+            return Err(Refuse(code::FN_UNKNOWN_COMMAND));
         }
         // The FN checks the crypto tail locally: a code needs AI 91 and 92,
         // or AI 93, after its serial (or be a short tobacco code).
@@ -908,10 +915,13 @@ impl Device {
         let well_formed = text.starts_with("01") && (text.contains("\u{1d}91") || text.contains("\u{1d}93"))
             || (text.len() == 29 && text.is_ascii());
         let mut w = Writer::default();
-        // Local check: bit 0 checked, bit 1 valid; error 3 = AI 91/92 missing or malformed.
-        w.u8(if well_formed { 0x03 } else { 0x01 })
+        // Tag 2004 (bit 0 checked, bit 1 valid); why not checked (3: AI
+        // 91/92 missing or malformed); code type (tag 2100); no server
+        // data follows (autonomous mode).
+        w.u8(if well_formed { 0x03 } else { 0x00 })
             .u8(if well_formed { 0 } else { 3 })
-            .u8(if well_formed { 0x0F } else { 0x01 });
+            .u8(if well_formed { 3 } else { 0 })
+            .u8(0);
         Ok(w.0)
     }
 }
@@ -992,16 +1002,7 @@ fn sign_title(sign: u8) -> &'static str {
 }
 
 fn tax_title(tax: u8) -> &'static str {
-    use crate::shtrih::command::tax_bits as t;
-    match tax {
-        t::STANDARD => "НДС 22%",
-        t::VAT10 => "НДС 10%",
-        t::VAT0 => "НДС 0%",
-        t::NO_VAT => "БЕЗ НДС",
-        t::STANDARD_CALCULATED => "НДС 22/122",
-        t::VAT10_CALCULATED => "НДС 10/110",
-        t::VAT5 => "НДС 5%",
-        t::VAT7 => "НДС 7%",
-        _ => "",
-    }
+    crate::shtrih::command::tax_bits::percent(tax)
+        .map(|(_, title)| title)
+        .unwrap_or("")
 }

@@ -256,19 +256,40 @@ pub fn split_answer(payload: &[u8]) -> Result<(Code, u8, &[u8]), Malformed> {
     Ok((code, error, reader.rest()))
 }
 
-/// The tax byte of 0xFF46: one bit per rate of the register's tax table.
-/// Firmware of 2026 keeps bit 1 for the standard rate (22 %, 20 % before),
-/// adds 5 % and 7 % and their calculated variants above the classic bits.
+/// The tax byte of 0xFF46. The classic codes are one bit per tax of the
+/// register's table (tax 1 = 20 %); firmware of 2026 adds codes for 5 %,
+/// 7 % and 22 % (the official driver sends 0xCB for 22 % on desktop models,
+/// 0x90 on ШТРИХ-NANO-Ф: the driver's setting chooses).
 pub mod tax_bits {
     #![allow(missing_docs)]
-    pub const STANDARD: u8 = 0x01;
+    pub const VAT20: u8 = 0x01;
     pub const VAT10: u8 = 0x02;
     pub const VAT0: u8 = 0x04;
     pub const NO_VAT: u8 = 0x08;
-    pub const STANDARD_CALCULATED: u8 = 0x10;
-    pub const VAT10_CALCULATED: u8 = 0x20;
-    pub const VAT5: u8 = 0x40;
-    pub const VAT7: u8 = 0x80;
+    pub const VAT20_120: u8 = 0x10;
+    pub const VAT10_110: u8 = 0x20;
+    pub const VAT5: u8 = 0x81;
+    pub const VAT7: u8 = 0x82;
+    pub const VAT5_105: u8 = 0x84;
+    pub const VAT7_107: u8 = 0x88;
+    pub const VAT22: u8 = 0xCB;
+    pub const VAT22_122: u8 = 0xCC;
+    pub const VAT22_NANO: u8 = 0x90;
+    pub const VAT22_122_NANO: u8 = 0xA0;
+
+    /// The rate a tax code stands for, in percent (`None`: no such code).
+    pub fn percent(code: u8) -> Option<(u8, &'static str)> {
+        Some(match code {
+            VAT20 | VAT20_120 => (20, "НДС 20%"),
+            VAT10 | VAT10_110 => (10, "НДС 10%"),
+            VAT0 => (0, "НДС 0%"),
+            NO_VAT => (0, "БЕЗ НДС"),
+            VAT5 | VAT5_105 => (5, "НДС 5%"),
+            VAT7 | VAT7_107 => (7, "НДС 7%"),
+            VAT22 | VAT22_122 | VAT22_NANO | VAT22_122_NANO => (22, "НДС 22%"),
+            _ => return None,
+        })
+    }
 }
 
 /// 0xFF46 "operation v2": one line of an FFD 1.05+ receipt.
@@ -407,8 +428,8 @@ pub struct ReceiptClosed {
     pub number: u32,
     /// Fiscal sign.
     pub fiscal_sign: u32,
-    /// When.
-    pub at: NaiveDateTime,
+    /// When; only registers set to give extended answers send it.
+    pub at: Option<NaiveDateTime>,
 }
 
 impl ReceiptClosed {
@@ -417,8 +438,10 @@ impl ReceiptClosed {
         let mut w = Writer::default();
         w.uint(self.change, 5)
             .uint(u64::from(self.number), 4)
-            .uint(u64::from(self.fiscal_sign), 4)
-            .fn_datetime(self.at);
+            .uint(u64::from(self.fiscal_sign), 4);
+        if let Some(at) = self.at {
+            w.fn_datetime(at);
+        }
         w.0
     }
 
@@ -429,7 +452,7 @@ impl ReceiptClosed {
             change: r.uint(5)?,
             number: r.uint(4)? as u32,
             fiscal_sign: r.uint(4)? as u32,
-            at: r.fn_datetime()?,
+            at: if r.remaining() >= 5 { Some(r.fn_datetime()?) } else { None },
         })
     }
 }
@@ -690,7 +713,7 @@ mod tests {
 
     #[test]
     fn operation_v2_bytes() {
-        // 1.5 kg at 123.45, sum sent explicitly, VAT 22 % (standard bit),
+        // 1.5 kg at 123.45, sum sent explicitly, VAT 22 %,
         // department 0, full payment, goods, name "Сыр".
         let op = OperationV2 {
             kind: 1,
@@ -698,7 +721,7 @@ mod tests {
             price: 12_345,
             sum: Some(18_518),
             tax_sum: None,
-            tax: tax_bits::STANDARD,
+            tax: tax_bits::VAT22,
             department: 0,
             method: 4,
             subject: 1,
@@ -714,7 +737,7 @@ mod tests {
                 0x39, 0x30, 0x00, 0x00, 0x00, // 12 345
                 0x56, 0x48, 0x00, 0x00, 0x00, // 18 518
                 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, // tax sum: device computes
-                0x01, 0x00, 0x04, 0x01, // tax, department, 1214, 1212
+                0xCB, 0x00, 0x04, 0x01, // tax (22 %), department, 1214, 1212
                 0xD1, 0xFB, 0xF0, // "Сыр" in CP1251
             ]
         );

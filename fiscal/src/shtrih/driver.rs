@@ -22,6 +22,10 @@ pub struct Settings {
     pub password: u32,
     /// Department (отдел) of every line, 0–16.
     pub department: u8,
+    /// The tax code this register's firmware takes for 22 % (0xCB on
+    /// desktop models, 0x90 on ШТРИХ-NANO-Ф; 0x01 where tax 1 of the
+    /// register's table was set to 22 %).
+    pub vat22_code: u8,
     /// Timeouts and retries.
     pub timeouts: Timeouts,
 }
@@ -31,6 +35,7 @@ impl Default for Settings {
         Settings {
             password: 30,
             department: 1,
+            vat22_code: tax_bits::VAT22,
             timeouts: Timeouts::default(),
         }
     }
@@ -161,7 +166,7 @@ impl<P: Port> ShtrihM<P> {
             price,
             sum: Some(line.sum),
             tax_sum: None,
-            tax: tax_byte(line.vat),
+            tax: tax_byte(line.vat, self.settings.vat22_code),
             department: self.settings.department,
             method: line.method,
             subject: line.subject,
@@ -191,11 +196,10 @@ fn malformed(code: Code) -> FiscalError {
 }
 
 /// The register's tax byte for a VAT rate.
-pub fn tax_byte(vat: VatRate) -> u8 {
+pub fn tax_byte(vat: VatRate, vat22_code: u8) -> u8 {
     match vat {
-        // The register's first tax is the standard rate: 22 % since 2026
-        // (20 % on firmware set up before), as its tax table says.
-        VatRate::Vat22 | VatRate::Vat20 => tax_bits::STANDARD,
+        VatRate::Vat22 => vat22_code,
+        VatRate::Vat20 => tax_bits::VAT20,
         VatRate::Vat10 => tax_bits::VAT10,
         VatRate::Vat0 => tax_bits::VAT0,
         VatRate::NoVat => tax_bits::NO_VAT,
@@ -298,15 +302,19 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
             Err(error) => return Err(error),
         };
         let closed = ReceiptClosed::decode(&data).map_err(|_| malformed(codes::CLOSE_RECEIPT_V2))?;
-        Ok(FiscalDocument {
-            number: closed.number,
-            fiscal_sign: closed.fiscal_sign,
-            kind: DocumentKind::Receipt {
-                sign: receipt.sign,
-                total: receipt.total(),
-            },
-            at: closed.at,
-        })
+        match closed.at {
+            Some(at) => Ok(FiscalDocument {
+                number: closed.number,
+                fiscal_sign: closed.fiscal_sign,
+                kind: DocumentKind::Receipt {
+                    sign: receipt.sign,
+                    total: receipt.total(),
+                },
+                at,
+            }),
+            // A short answer has no time: read the document back.
+            None => self.document(closed.number),
+        }
     }
 
     fn cancel_receipt(&mut self) -> Result<(), FiscalError> {
@@ -339,16 +347,16 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
             (_, true) => 4,
         };
         let mut w = self.request(codes::MARKING_CHECK);
-        w.u8(planned).u8(0).u8(len).bytes(bytes);
+        w.u8(planned).u8(0).u8(len).u8(0).bytes(bytes);
         let data = self.call(&w.0)?;
-        let (local, _reason, result) = match data.as_slice() {
-            [local, reason, result, ..] => (*local, *reason, *result),
+        // Tag 2004: bit 0 checked, bit 1 the crypto tail is valid.
+        let valid = match data.as_slice() {
+            [local, ..] => local & 0x02 != 0,
             _ => return Err(malformed(codes::MARKING_CHECK)),
         };
-        let valid = local & 0x02 != 0;
         let mut w = self.request(codes::MARKING_ACCEPT);
         w.u8(u8::from(valid));
-        self.call(&w.0)?;
+        let result = self.call(&w.0)?.first().copied().unwrap_or(0);
         Ok(MarkingCheck { valid, result })
     }
 

@@ -12,7 +12,7 @@ use crate::port::Port;
 /// Timeouts and retries of the exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
-    /// Longest silence between two bytes of one frame (protocol: 50 ms).
+    /// Longest silence between two bytes of one frame.
     pub byte: Duration,
     /// How long to wait for the answer to ENQ or for the ACK of a frame.
     pub ack: Duration,
@@ -25,9 +25,12 @@ pub struct Timeouts {
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
-            byte: Duration::from_millis(50),
+            // The protocol texts say 50 ms and 100 ms; the official driver
+            // uses 100.
+            byte: Duration::from_millis(100),
             ack: Duration::from_millis(500),
-            answer: Duration::from_secs(10),
+            // Reports may print for a while.
+            answer: Duration::from_secs(30),
             retries: 5,
         }
     }
