@@ -124,6 +124,18 @@ pub enum Error {
     /// The period is locked against edits.
     #[error("the period up to {0} is closed; editing it needs the right to edit a closed period")]
     PeriodLocked(String),
+    /// A marked product needs its marking code scanned.
+    #[error("{0} is marked (Честный ЗНАК): scan the Data Matrix code on the pack")]
+    MarkingRequired(String),
+    /// A scan that is not a valid barcode.
+    #[error("{0}")]
+    Barcode(#[from] crate::catalog::barcode::BarcodeError),
+    /// The fiscal register refused or could not be reached.
+    #[error("{0}")]
+    Fiscal(#[from] kassa_fiscal::FiscalError),
+    /// The fiscal register's shift is over 24 hours old.
+    #[error("the fiscal register's shift is over 24 hours old: close the shift (Z report) and open a new one")]
+    FiscalShiftExpired,
     /// The database failed.
     #[error("storage: {0}")]
     Storage(#[from] rusqlite::Error),

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod fiscal;
 pub mod journal;
 pub mod money;
 pub mod promo;

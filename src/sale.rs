@@ -247,6 +247,8 @@ pub struct CartLine {
     pub qty: Qty,
     /// Discount of the whole line, in money.
     pub discount: Money,
+    /// The marking code (Честный ЗНАК) of a marked unit: one per line.
+    pub marking: Option<String>,
 }
 
 impl CartLine {
@@ -294,6 +296,9 @@ impl Cart {
     /// weighed goods get a line per weighing. Returns the line's index.
     pub fn add(&mut self, product: Product, qty: Qty) -> Result<usize> {
         product.check_qty(qty)?;
+        if product.marked {
+            return Err(Error::MarkingRequired(product.name));
+        }
         if product.unit == crate::catalog::Unit::Pcs {
             if let Some(index) = self
                 .lines
@@ -310,8 +315,33 @@ impl Cart {
             product,
             qty,
             discount: Money::ZERO,
+            marking: None,
         });
         Ok(self.lines.len() - 1)
+    }
+
+    /// Adds one marked unit with its marking code (a line of its own; the
+    /// same code twice is refused).
+    pub fn add_marked(&mut self, product: Product, code: String) -> Result<usize> {
+        if self.lines.iter().any(|line| line.marking.as_deref() == Some(code.as_str())) {
+            return Err(Error::invalid(format!("marking code of {} is already in the cart", product.name)));
+        }
+        self.lines.push(CartLine {
+            product,
+            qty: Qty::ONE,
+            discount: Money::ZERO,
+            marking: Some(code),
+        });
+        Ok(self.lines.len() - 1)
+    }
+
+    /// Marking codes of the lines, by line index.
+    pub fn markings(&self) -> Vec<(usize, String)> {
+        self.lines
+            .iter()
+            .enumerate()
+            .filter_map(|(index, line)| line.marking.clone().map(|code| (index, code)))
+            .collect()
     }
 
     fn line_mut(&mut self, index: usize) -> Result<&mut CartLine> {

@@ -6,7 +6,9 @@
 
 use chrono::NaiveDate;
 
+use crate::catalog::barcode::{self, Scan, WeightLayout};
 use crate::catalog::{Product, Store};
+use crate::fiscal::{FiscalError, FiscalRegister, FiscalState};
 use crate::clock::{At, Clock};
 use crate::db::report::Period;
 use crate::db::{Db, Event, Ledger};
@@ -78,12 +80,17 @@ pub struct ReturnLine {
     pub qty: Qty,
 }
 
-/// A till of a store, on its own database.
+/// A till of a store, on its own database, with its fiscal register.
 pub struct Till {
     db: Db,
     store: String,
     till: String,
     clock: Box<dyn Clock>,
+    register: Option<Box<dyn FiscalRegister>>,
+    /// What the register last said went wrong (the sale itself is kept).
+    fiscal_error: Option<String>,
+    /// Layout of weighed-goods labels.
+    weight_layout: WeightLayout,
 }
 
 impl std::fmt::Debug for Till {
@@ -112,7 +119,194 @@ impl Till {
             store: store.to_owned(),
             till: till.to_owned(),
             clock,
+            register: None,
+            fiscal_error: None,
+            weight_layout: WeightLayout::default(),
         })
+    }
+
+    /// Attaches the fiscal register and reconciles with it at once: from
+    /// now on every sale and return this till books goes through it.
+    /// Returns how many waiting receipts were registered; the register
+    /// stays attached even when reconciling fails (it is retried later).
+    pub fn attach_register(&mut self, register: Box<dyn FiscalRegister>) -> Result<usize> {
+        self.register = Some(register);
+        self.fiscalize_pending()
+    }
+
+    /// Detaches the fiscal register (receipts booked meanwhile wait).
+    pub fn detach_register(&mut self) -> Option<Box<dyn FiscalRegister>> {
+        self.register.take()
+    }
+
+    /// Sets the layout of weighed-goods labels (prefixes, code and weight lengths).
+    pub fn set_weight_layout(&mut self, layout: WeightLayout) {
+        self.weight_layout = layout;
+    }
+
+    /// What the register said went wrong in the last action, if anything
+    /// (the receipt is kept and waits: see [`Till::fiscalize_pending`]).
+    pub fn fiscal_error(&self) -> Option<&str> {
+        self.fiscal_error.as_deref()
+    }
+
+    /// Where a receipt stands with the register.
+    pub fn fiscal_state(&self, receipt: &str) -> Result<FiscalState> {
+        Ok(match self.db.fiscal_entry(receipt)? {
+            None => FiscalState::NotQueued,
+            Some(entry) => match (entry.fd_number, entry.fiscal_sign, entry.fiscal_at) {
+                (Some(number), Some(sign), Some(at)) => FiscalState::Registered { number, sign, at },
+                _ => FiscalState::Pending {
+                    last_error: entry.last_error,
+                },
+            },
+        })
+    }
+
+    /// Reconciles with the register and registers every waiting receipt,
+    /// oldest first, exactly once (see [`crate::fiscal`]); then brings the
+    /// register's shift in line with the till's. Returns how many receipts
+    /// were registered. Run at start, after any device error, and by the
+    /// cashier's "retry".
+    pub fn fiscalize_pending(&mut self) -> Result<usize> {
+        let result = self.reconcile();
+        self.fiscal_error = result.as_ref().err().map(ToString::to_string);
+        result
+    }
+
+    fn reconcile(&mut self) -> Result<usize> {
+        let Some(register) = self.register.as_mut() else {
+            return Ok(0);
+        };
+        let mut status = register.status()?;
+        if status.receipt_open {
+            // A receipt cut short (a crash, a pulled cable): take it back;
+            // its entry is still pending and goes again below.
+            register.cancel_receipt()?;
+            status.receipt_open = false;
+        }
+        let store = self.db.store(&self.store)?.ok_or_else(|| Error::NotFound {
+            what: "store",
+            id: self.store.clone(),
+        })?;
+        let mut registered = 0;
+        let mut first_error = None;
+        for entry in self.db.fiscal_pending(&self.store, &self.till)? {
+            let receipt = self.db.receipt(&entry.receipt)?.ok_or_else(|| Error::NotFound {
+                what: "receipt",
+                id: entry.receipt.clone(),
+            })?;
+            let mut products = Vec::with_capacity(receipt.draft().lines.len());
+            for line in &receipt.draft().lines {
+                products.push(self.db.product(&line.sku)?.ok_or_else(|| Error::NotFound {
+                    what: "product",
+                    id: line.sku.clone(),
+                })?);
+            }
+            let cashier = self
+                .db
+                .employee(&entry.cashier)?
+                .map(|employee| employee.name)
+                .unwrap_or_else(|| entry.cashier.clone());
+            let markings = self.db.receipt_markings(&entry.receipt)?;
+            let fiscal = crate::fiscal::fiscal_receipt(&receipt, &products, &markings, &store, &cashier)?;
+            // Sent before? Then a receipt document after the number stored
+            // before sending, with this sign and total, is this one.
+            if let Some(before) = entry.fd_before.filter(|before| status.last_document > *before) {
+                let mut found = None;
+                for number in before + 1..=status.last_document {
+                    let document = register.document(number)?;
+                    if crate::fiscal::is_this_receipt(&document, &fiscal) {
+                        found = Some(document);
+                        break;
+                    }
+                }
+                if let Some(document) = found {
+                    self.db.fiscal_registered(
+                        &entry.receipt,
+                        document.number,
+                        document.fiscal_sign,
+                        &document.at.to_string(),
+                    )?;
+                    registered += 1;
+                    continue;
+                }
+            }
+            if status.shift_expired {
+                return Err(Error::FiscalShiftExpired);
+            }
+            if !status.shift_open {
+                let opened = register.open_shift(&cashier)?;
+                status.shift_open = true;
+                status.last_document = opened.number;
+            }
+            self.db.fiscal_sending(&entry.receipt, status.last_document)?;
+            match register.register(&fiscal) {
+                Ok(document) => {
+                    self.db.fiscal_registered(
+                        &entry.receipt,
+                        document.number,
+                        document.fiscal_sign,
+                        &document.at.to_string(),
+                    )?;
+                    status.last_document = document.number;
+                    registered += 1;
+                }
+                // The register refused this receipt (and took it back):
+                // note why, go on with the next.
+                Err(FiscalError::Device(error)) => {
+                    self.db.fiscal_failed(&entry.receipt, &error.to_string())?;
+                    first_error.get_or_insert(Error::Fiscal(FiscalError::Device(error)));
+                }
+                Err(error) => {
+                    self.db.fiscal_failed(&entry.receipt, &error.to_string())?;
+                    return Err(error.into());
+                }
+            }
+        }
+        if let Some(error) = first_error {
+            return Err(error);
+        }
+        // The register's shift follows the till's: a Z report left undone
+        // (or a shift over 24 hours) is closed, an open till shift opens
+        // the register's.
+        let till_open = self.db.open_shift(&self.store, &self.till)?.is_some();
+        if status.shift_open && (!till_open || status.shift_expired) {
+            register.close_shift("")?;
+            status.shift_open = false;
+        }
+        if till_open && !status.shift_open {
+            register.open_shift("")?;
+        }
+        Ok(registered)
+    }
+
+    /// After an action committed: reconcile with the register, keeping any
+    /// error for the cashier (the action itself stands).
+    fn sync_register(&mut self) {
+        let _ = self.fiscalize_pending();
+    }
+
+    /// Runs a register command after its action committed; an error is
+    /// kept for the cashier (the action itself stands).
+    fn on_register(&mut self, command: impl FnOnce(&mut dyn FiscalRegister) -> std::result::Result<(), FiscalError>) {
+        if let Some(register) = self.register.as_mut() {
+            self.fiscal_error = command(register.as_mut()).err().map(|error| error.to_string());
+        }
+    }
+
+    /// Before a sale or return: a register whose shift is over 24 hours
+    /// cannot take it, so the cashier is told before anything is booked.
+    fn fiscal_preflight(&mut self) -> Result<()> {
+        if let Some(register) = self.register.as_mut() {
+            // An unreachable register does not stop the sale: it waits.
+            if let Ok(status) = register.status() {
+                if status.shift_expired {
+                    return Err(Error::FiscalShiftExpired);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The database, for reads.
@@ -254,6 +448,7 @@ impl Till {
                 Ok(id)
             },
         )
+        .inspect(|_| self.sync_register())
     }
 
     /// Puts cash into the drawer (внесение), e.g. the float at opening.
@@ -296,6 +491,14 @@ impl Till {
             }))?;
             Ok(String::new())
         })?;
+        let kopecks = u64::try_from(amount.kopecks()).unwrap_or(0);
+        self.on_register(|register| {
+            match out_reason {
+                None => register.cash_in(kopecks)?,
+                Some(_) => register.cash_out(kopecks)?,
+            };
+            Ok(())
+        });
         Ok(())
     }
 
@@ -307,7 +510,9 @@ impl Till {
     /// X report: the open shift's totals, nothing closed.
     pub fn x_report(&mut self, session: &Session) -> Result<ShiftTotals> {
         self.check(session, Permission::OpenCloseShift)?;
-        self.db.shift_totals(&self.require_shift()?)
+        let totals = self.db.shift_totals(&self.require_shift()?)?;
+        self.on_register(|register| register.x_report());
+        Ok(totals)
     }
 
     /// Closes the shift; returns its Z report.
@@ -329,6 +534,8 @@ impl Till {
                 Ok(shift.clone())
             },
         )?;
+        // Waiting receipts go first, then the register's Z report.
+        self.sync_register();
         self.db.shift_totals(&closed)
     }
 
@@ -342,12 +549,57 @@ impl Till {
     /// goods sold by weight, quantity 1 of the unit until it is set.
     pub fn scan(&mut self, session: &Session, cart: &mut Cart, barcode: &str) -> Result<usize> {
         self.check(session, Permission::Sell)?;
-        let code = barcode.trim();
-        let product = self.db.product_by_barcode(code)?.ok_or_else(|| Error::NotFound {
+        let not_found = |code: &str| Error::NotFound {
             what: "barcode",
             id: code.to_owned(),
-        })?;
-        cart.add(product, Qty::ONE)
+        };
+        match barcode::classify(barcode, &self.weight_layout)? {
+            Scan::Ean13(code) | Scan::Ean8(code) | Scan::UpcA(code) | Scan::Other(code) => {
+                let product = self.db.product_by_barcode(&code)?.ok_or_else(|| not_found(&code))?;
+                cart.add(product, Qty::ONE)
+            }
+            // A weighed label: the product by its label code (as a barcode
+            // of prefix and code, or as its sku), the weight in grams.
+            Scan::Weighted(label) => {
+                let short = format!("{:02}{}", label.prefix, label.product_code);
+                let sku = label.product_code.trim_start_matches('0');
+                let product = match self.db.product_by_barcode(&short)? {
+                    Some(product) => product,
+                    None => self.db.product(sku)?.ok_or_else(|| not_found(&short))?,
+                };
+                let qty = Qty::from_milli(i64::from(label.grams))
+                    .ok_or_else(|| Error::invalid(format!("weight {} g is out of range", label.grams)))?;
+                cart.add(product, qty)
+            }
+            // A marking code: the product by its GTIN (EAN-13 inside), the
+            // code checked by the register's fiscal storage when attached.
+            Scan::Marking(marking) => {
+                let ean = marking.gtin.strip_prefix('0').unwrap_or(&marking.gtin).to_owned();
+                let product = match self.db.product_by_barcode(&ean)? {
+                    Some(product) => product,
+                    None => self
+                        .db
+                        .product_by_barcode(&marking.gtin)?
+                        .ok_or_else(|| not_found(&marking.gtin))?,
+                };
+                if !product.marked {
+                    return cart.add(product, Qty::ONE);
+                }
+                if self.db.marking_sold(&marking.raw)? {
+                    return Err(Error::invalid(format!("this {} has been sold already (its marking code is used)", product.name)));
+                }
+                if let Some(register) = self.register.as_mut() {
+                    let check = register.check_marking(&marking.raw, crate::fiscal::CalculationSign::Sale, 1_000)?;
+                    if !check.valid {
+                        return Err(Error::invalid(format!(
+                            "the fiscal storage rejected the marking code of {}: scan it again or put the item aside",
+                            product.name
+                        )));
+                    }
+                }
+                cart.add_marked(product, marking.raw)
+            }
+        }
     }
 
     /// Adds a product by sku with a quantity (a weighed amount for goods
@@ -398,13 +650,21 @@ impl Till {
             return Err(Error::invalid("the cart is empty"));
         }
         let shift = self.require_shift()?;
+        self.fiscal_preflight()?;
+        let fiscal = self.register.is_some();
+        let markings = cart.markings();
         let id = self.act(
             session,
             action,
             Permission::Sell,
-            |ledger, employee, rights, now, _, _| {
+            |ledger, employee, rights, now, store, till| {
                 let lines = cart_lines(cart, employee, rights)?;
-                book_receipt(
+                for (_, code) in &markings {
+                    if ledger.marking_sold(code)? {
+                        return Err(Error::invalid(format!("marking code {code} has been sold already")));
+                    }
+                }
+                let id = book_receipt(
                     ledger,
                     &shift,
                     now,
@@ -413,9 +673,14 @@ impl Till {
                     lines,
                     payments.to_vec(),
                     None,
-                )
+                )?;
+                if fiscal {
+                    ledger.queue_fiscal(&id, store, till, &employee.id, &markings)?;
+                }
+                Ok(id)
             },
         )?;
+        self.sync_register();
         self.booked_receipt(id)
     }
 
@@ -436,7 +701,10 @@ impl Till {
             return Err(Error::invalid("choose at least one line to return"));
         }
         let shift = self.require_shift()?;
-        let id = self.act(session, action, Permission::Return, |ledger, employee, _, now, _, _| {
+        self.fiscal_preflight()?;
+        let fiscal = self.register.is_some();
+        let sale_markings = self.db.receipt_markings(sale)?;
+        let id = self.act(session, action, Permission::Return, |ledger, employee, _, now, store, till| {
             let original = ledger.receipt(sale)?.ok_or_else(|| Error::NotFound {
                 what: "sale receipt",
                 id: sale.to_owned(),
@@ -470,8 +738,24 @@ impl Till {
                 payments,
                 Some(sale.to_owned()),
             )?;
+            if fiscal {
+                // A marked unit goes back with its code from the sale.
+                let mut markings = Vec::new();
+                for (index, line) in lines.iter().enumerate() {
+                    for (line_no, code) in &sale_markings {
+                        let same_product = original.draft().lines.get(*line_no).is_some_and(|l| l.sku == line.sku);
+                        let taken = markings.iter().any(|(_, c): &(usize, String)| c == code);
+                        if same_product && !taken && ledger.marking_sold(code)? {
+                            markings.push((index, code.clone()));
+                            break;
+                        }
+                    }
+                }
+                ledger.queue_fiscal(&id, store, till, &employee.id, &markings)?;
+            }
             Ok(id)
         })?;
+        self.sync_register();
         self.booked_receipt(id)
     }
 
@@ -491,11 +775,14 @@ impl Till {
             return Err(Error::invalid("the cart is empty"));
         }
         let shift = self.require_shift()?;
+        self.fiscal_preflight()?;
+        let fiscal = self.register.is_some();
+        let markings = cart.markings();
         let id = self.act(
             session,
             action,
             Permission::ReturnWithoutReceipt,
-            |ledger, employee, rights, now, _, _| {
+            |ledger, employee, rights, now, store, till| {
                 let lines = cart_lines(cart, employee, rights)?;
                 let total = Money::sum(lines.iter().map(ReceiptLine::amount));
                 let payments = if total.is_positive() {
@@ -503,7 +790,7 @@ impl Till {
                 } else {
                     vec![]
                 };
-                book_receipt(
+                let id = book_receipt(
                     ledger,
                     &shift,
                     now,
@@ -512,9 +799,14 @@ impl Till {
                     lines,
                     payments,
                     None,
-                )
+                )?;
+                if fiscal {
+                    ledger.queue_fiscal(&id, store, till, &employee.id, &markings)?;
+                }
+                Ok(id)
             },
         )?;
+        self.sync_register();
         self.booked_receipt(id)
     }
 

@@ -179,6 +179,11 @@ impl<'c> Ledger<'c> {
         Ok(product)
     }
 
+    /// The open transaction, for the storage module's other writers.
+    pub(super) fn tx(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+
     /// The result an action with this id committed before, if it did.
     pub fn action_result(&self, action: &str) -> Result<Option<String>> {
         Ok(self

@@ -6,6 +6,7 @@
 //! transaction per user action.
 
 mod export;
+mod fiscal;
 mod ledger;
 mod read;
 pub mod report;
@@ -14,6 +15,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+pub use fiscal::{DeviceSettings, FiscalEntry};
 pub use ledger::{Applied, Ledger};
 pub use read::{EmployeeAuth, Event};
 
@@ -21,7 +23,10 @@ use crate::error::{Error, Result};
 use crate::staff::{Rights, Role};
 
 /// The schema steps, in order; step N brings the database to version N.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../../migrations/0001_init.sql")),
+    ("0002_fiscal", include_str!("../../migrations/0002_fiscal.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
