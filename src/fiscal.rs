@@ -146,3 +146,31 @@ pub fn is_this_receipt(document: &FiscalDocument, receipt: &FiscalReceipt) -> bo
             total: receipt.total(),
         }
 }
+
+/// The port name that means "the emulator built into this program".
+pub const BUILT_IN_EMULATOR: &str = "emulator";
+
+/// Connects to a till's fiscal register: a Shtrih-M register on a serial
+/// port, or with the port `emulator`, the built-in emulator whose state
+/// lives in `emulator_state` (the demo's register: no hardware needed).
+pub fn connect(
+    device: &crate::db::DeviceSettings,
+    emulator_state: &std::path::Path,
+) -> Result<Box<dyn FiscalRegister>> {
+    let settings = kassa_fiscal::Settings {
+        password: device.password,
+        vat22_code: device.vat22_code,
+        ..kassa_fiscal::Settings::default()
+    };
+    let unreachable = |error: std::io::Error| {
+        Error::Fiscal(FiscalError::Transport(kassa_fiscal::TransportError::Io(
+            std::io::Error::new(error.kind(), format!("{}: {error}", device.port)),
+        )))
+    };
+    if device.port == BUILT_IN_EMULATOR {
+        let port = kassa_fiscal::emulator::spawn_in_memory(emulator_state.to_path_buf()).map_err(unreachable)?;
+        return Ok(Box::new(kassa_fiscal::ShtrihM::new(port, settings)));
+    }
+    let port = kassa_fiscal::port::open_serial(&device.port, device.baud).map_err(unreachable)?;
+    Ok(Box::new(kassa_fiscal::ShtrihM::new(port, settings)))
+}

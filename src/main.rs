@@ -60,13 +60,125 @@ enum Command {
     },
     /// Run a report, or list them with --list.
     Report(ReportArgs),
+    /// A virtual Shtrih-M fiscal register on a pseudo-terminal; PATH becomes
+    /// a link to it, usable as the till's serial port.
+    FiscalEmulator {
+        /// The link to create (e.g. /tmp/kkt).
+        #[arg(long)]
+        port: PathBuf,
+        /// The register's memory (default: PATH.json beside the link).
+        #[arg(long)]
+        state: Option<PathBuf>,
+    },
+    /// Show or set a till's fiscal register (its serial port).
+    FiscalDevice(DeviceArgs),
+    /// Work a till from the command line: open a shift, sell, close.
+    Till(TillArgs),
     /// Sell random demo carts in a loop until stopped (load and crash tests).
     #[command(hide = true)]
     SimulateSales {
         /// Stop after this many sales (default: never).
         #[arg(long)]
         count: Option<u64>,
+        /// Sell through the till's fiscal register (as set by fiscal-device).
+        #[arg(long)]
+        fiscal: bool,
     },
+}
+
+#[derive(clap::Args)]
+struct DeviceArgs {
+    /// Store.
+    #[arg(long, default_value = "S1")]
+    store: String,
+    /// Till.
+    #[arg(long, default_value = "T1")]
+    till: String,
+    /// Serial port of the register (/dev/ttyUSB0, /dev/ttyACM0, a
+    /// fiscal-emulator link), or `emulator` for the built-in one, or `none`.
+    #[arg(long)]
+    port: Option<String>,
+    /// Baud rate.
+    #[arg(long, default_value_t = 115_200)]
+    baud: u32,
+    /// Operator password (cashier 1–28, administrator 30).
+    #[arg(long, default_value_t = 30)]
+    password: u32,
+    /// The firmware's tax code for 22 % VAT (0xCB desktop models, 0x90 ШТРИХ-NANO-Ф, 1 if tax 1 is set to 22 %).
+    #[arg(long, default_value = "0xCB", value_parser = parse_byte)]
+    vat22_code: u8,
+}
+
+#[derive(clap::Args)]
+struct TillArgs {
+    /// Store.
+    #[arg(long, default_value = "S1")]
+    store: String,
+    /// Till.
+    #[arg(long, default_value = "T1")]
+    till: String,
+    /// Employee id.
+    #[arg(long)]
+    employee: String,
+    /// PIN (or $KASSA_PIN).
+    #[arg(long, env = "KASSA_PIN", hide_env_values = true)]
+    pin: String,
+    #[command(subcommand)]
+    action: TillAction,
+}
+
+#[derive(Subcommand)]
+enum TillAction {
+    /// Open a shift, putting the float into the drawer.
+    Open {
+        /// Float (внесение), e.g. 5000.00.
+        #[arg(long)]
+        float: Option<String>,
+    },
+    /// Sell: each ITEM is a scan (barcode, weighed label, marking code) or SKU:QTY.
+    Sell {
+        /// What to sell.
+        #[arg(required = true)]
+        items: Vec<String>,
+        /// Cash tendered (change is given); without it the sale is paid by card.
+        #[arg(long)]
+        cash: Option<String>,
+    },
+    /// Return goods against a sale receipt: each ITEM is SKU:QTY.
+    Return {
+        /// The sale receipt.
+        receipt: String,
+        /// What comes back.
+        #[arg(required = true)]
+        items: Vec<String>,
+    },
+    /// Cash in (внесение).
+    CashIn {
+        /// Amount.
+        amount: String,
+    },
+    /// Cash out (выплата; collection = инкассация).
+    CashOut {
+        /// Amount.
+        amount: String,
+        /// Why.
+        #[arg(long, default_value = "collection")]
+        reason: String,
+    },
+    /// X report of the open shift.
+    XReport,
+    /// Close the shift (Z report).
+    Close,
+    /// Register receipts still waiting for the fiscal register.
+    Fiscalize,
+}
+
+fn parse_byte(text: &str) -> Result<u8, String> {
+    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u8::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    parsed.map_err(|_| format!("`{text}` is not a byte (0–255 or 0x00–0xFF)"))
 }
 
 #[derive(clap::Args)]
@@ -208,6 +320,17 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut db = open(&path)?;
             if demo {
                 let summary = kassa::demo::load(&mut db).map_err(|e| e.to_string())?;
+                // The demo till sells through the built-in register emulator.
+                if db.fiscal_device("S1", "T1").map_err(|e| e.to_string())?.is_none() {
+                    let emulator = kassa::db::DeviceSettings {
+                        port: kassa::fiscal::BUILT_IN_EMULATOR.to_owned(),
+                        baud: 115_200,
+                        password: 30,
+                        vat22_code: kassa_fiscal::shtrih::command::tax_bits::VAT22,
+                    };
+                    db.set_fiscal_device("S1", "T1", Some(&emulator))
+                        .map_err(|e| e.to_string())?;
+                }
                 eprintln!(
                     "demo store loaded into {} ({} records, {} new)",
                     path.display(),
@@ -265,7 +388,10 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Report(args) => run_report(&path, args),
-        Command::SimulateSales { count } => simulate_sales(&path, count),
+        Command::SimulateSales { count, fiscal } => simulate_sales(&path, count, fiscal),
+        Command::FiscalEmulator { port, state } => fiscal_emulator(&port, state),
+        Command::FiscalDevice(args) => fiscal_device(&path, args),
+        Command::Till(args) => till_command(&path, args),
     }
 }
 
@@ -328,10 +454,13 @@ fn run_report(path: &Path, args: ReportArgs) -> Result<(), String> {
 
 /// Sells small carts from the demo catalogue on till T9 of store S1 as the
 /// demo cashier, each sale its own action, until killed or `count` is done.
-fn simulate_sales(path: &Path, count: Option<u64>) -> Result<(), String> {
+fn simulate_sales(path: &Path, count: Option<u64>, fiscal: bool) -> Result<(), String> {
     let mut db = open(path)?;
     kassa::demo::load(&mut db).map_err(|e| e.to_string())?;
     let mut till = Till::new(db, "S1", "T9", Box::new(SystemClock)).map_err(|e| e.to_string())?;
+    if fiscal {
+        attach_register(&mut till, path)?;
+    }
     let session = till.login("E1", "1111").map_err(|e| e.to_string())?;
     if till.current_shift().map_err(|e| e.to_string())?.is_none() {
         till.open_shift(&session, &ActionId::new()).map_err(|e| e.to_string())?;
@@ -360,5 +489,191 @@ fn simulate_sales(path: &Path, count: Option<u64>) -> Result<(), String> {
         n += 1;
     }
     eprintln!("sold {n} receipts");
+    Ok(())
+}
+
+/// The emulator's memory for the built-in register: beside the database.
+fn emulator_state(db: &Path) -> PathBuf {
+    let mut state = db.as_os_str().to_owned();
+    state.push(".fiscal-emulator.json");
+    PathBuf::from(state)
+}
+
+/// Connects the till to its fiscal register, if one is set, and reconciles.
+fn attach_register(till: &mut Till, db_path: &Path) -> Result<bool, String> {
+    let device = till
+        .db()
+        .fiscal_device(&till.store().map_err(|e| e.to_string())?.id, till.till_id())
+        .map_err(|e| e.to_string())?;
+    let Some(device) = device else {
+        return Ok(false);
+    };
+    let register = kassa::fiscal::connect(&device, &emulator_state(db_path)).map_err(|e| e.to_string())?;
+    match till.attach_register(register) {
+        Ok(0) => {}
+        Ok(n) => eprintln!("{n} waiting receipts registered"),
+        Err(e) => eprintln!("fiscal register: {e}"),
+    }
+    Ok(true)
+}
+
+fn fiscal_emulator(port: &Path, state: Option<PathBuf>) -> Result<(), String> {
+    let state = state.unwrap_or_else(|| {
+        let mut state = port.as_os_str().to_owned();
+        state.push(".json");
+        PathBuf::from(state)
+    });
+    let clock = kassa_fiscal::emulator::local_clock();
+    let device = kassa_fiscal::emulator::Device::open(state.clone(), clock).map_err(|e| e.to_string())?;
+    let device = std::sync::Mutex::new(device);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    eprintln!(
+        "fiscal register emulator (ШТРИХ-М-01Ф, Shtrih-M protocol) on {}; memory {}, tape {}.tape; Ctrl+C stops",
+        port.display(),
+        state.display(),
+        state.display()
+    );
+    kassa_fiscal::emulator::run_on_pty(port, &device, &stop).map_err(|e| format!("{}: {e}", port.display()))
+}
+
+fn fiscal_device(path: &Path, args: DeviceArgs) -> Result<(), String> {
+    let db = open_existing(path)?;
+    if db.store(&args.store).map_err(|e| e.to_string())?.is_none() {
+        return Err(format!("unknown store `{}`", args.store));
+    }
+    if let Some(port) = &args.port {
+        let device = (port != "none").then(|| kassa::db::DeviceSettings {
+            port: port.clone(),
+            baud: args.baud,
+            password: args.password,
+            vat22_code: args.vat22_code,
+        });
+        db.set_fiscal_device(&args.store, &args.till, device.as_ref())
+            .map_err(|e| e.to_string())?;
+    }
+    match db.fiscal_device(&args.store, &args.till).map_err(|e| e.to_string())? {
+        Some(d) => println!(
+            "{}/{}: {} at {} baud, operator password {}, 22 % VAT code {:#04X}",
+            args.store, args.till, d.port, d.baud, d.password, d.vat22_code
+        ),
+        None => println!("{}/{}: no fiscal register", args.store, args.till),
+    }
+    Ok(())
+}
+
+fn money_arg(text: &str) -> Result<Money, String> {
+    Money::parse_positive(text).map_err(|e| format!("{text}: {e}"))
+}
+
+fn till_command(path: &Path, args: TillArgs) -> Result<(), String> {
+    let db = open_existing(path)?;
+    let mut till = Till::new(db, &args.store, &args.till, Box::new(SystemClock)).map_err(|e| e.to_string())?;
+    attach_register(&mut till, path)?;
+    let session = till.login(&args.employee, &args.pin).map_err(|e| e.to_string())?;
+    let e = |e: kassa::error::Error| e.to_string();
+    match args.action {
+        TillAction::Open { float } => {
+            let shift = till.open_shift(&session, &ActionId::new()).map_err(e)?;
+            if let Some(float) = float {
+                till.cash_in(&session, &ActionId::new(), money_arg(&float)?)
+                    .map_err(e)?;
+            }
+            println!(
+                "shift {shift} open; cash in the drawer {}",
+                till.cash_in_drawer().map_err(e)?
+            );
+        }
+        TillAction::Sell { items, cash } => {
+            let mut cart = Cart::new();
+            for item in &items {
+                match item.split_once(':') {
+                    Some((sku, qty)) => {
+                        let qty = Qty::parse(qty).map_err(|err| format!("{item}: {err}"))?;
+                        till.add_product(&session, &mut cart, sku, qty).map_err(e)?
+                    }
+                    None => till.scan(&session, &mut cart, item).map_err(e)?,
+                };
+            }
+            let payment = match cash {
+                Some(cash) => Payment::cash(money_arg(&cash)?),
+                None => Payment::card(cart.total()),
+            };
+            let receipt = till.pay(&session, &ActionId::new(), &cart, &[payment]).map_err(e)?;
+            print_receipt(&till, &receipt)?;
+        }
+        TillAction::Return { receipt, items } => {
+            let mut lines = Vec::new();
+            for item in &items {
+                let (sku, qty) = item
+                    .split_once(':')
+                    .ok_or_else(|| format!("{item}: expected SKU:QTY"))?;
+                let qty = Qty::parse(qty).map_err(|err| format!("{item}: {err}"))?;
+                lines.push(kassa::till::ReturnLine {
+                    sku: sku.to_owned(),
+                    qty,
+                });
+            }
+            let refund = till
+                .return_sale(&session, &ActionId::new(), &receipt, &lines)
+                .map_err(e)?;
+            print_receipt(&till, &refund)?;
+        }
+        TillAction::CashIn { amount } => {
+            till.cash_in(&session, &ActionId::new(), money_arg(&amount)?)
+                .map_err(e)?;
+            println!("cash in the drawer {}", till.cash_in_drawer().map_err(e)?);
+        }
+        TillAction::CashOut { amount, reason } => {
+            let reason = kassa::shift::CashOutReason::from_code(&reason)
+                .ok_or_else(|| format!("--reason {reason}: expected collection, expense or other"))?;
+            till.cash_out(&session, &ActionId::new(), money_arg(&amount)?, reason)
+                .map_err(e)?;
+            println!("cash in the drawer {}", till.cash_in_drawer().map_err(e)?);
+        }
+        TillAction::XReport => print_totals("X", &till.x_report(&session).map_err(e)?),
+        TillAction::Close => print_totals("Z", &till.close_shift(&session, &ActionId::new()).map_err(e)?),
+        TillAction::Fiscalize => {
+            let n = till.fiscalize_pending().map_err(e)?;
+            println!("{n} receipts registered");
+        }
+    }
+    if let Some(error) = till.fiscal_error() {
+        eprintln!("fiscal register: {error}");
+    }
+    Ok(())
+}
+
+fn print_totals(kind: &str, t: &kassa::shift::ShiftTotals) {
+    println!(
+        "{kind} report, shift {}: sales {} ({}), returns {} ({}), cash in {}, cash out {}, cash in the drawer {}",
+        t.shift,
+        t.sales,
+        t.sales_count,
+        t.returns,
+        t.returns_count,
+        t.cash_in,
+        t.cash_out,
+        t.cash_in_drawer()
+    );
+}
+
+fn print_receipt(till: &Till, receipt: &kassa::sale::Receipt) -> Result<(), String> {
+    let fiscal = till.fiscal_state(receipt.id()).map_err(|e| e.to_string())?;
+    let fiscal = match fiscal {
+        kassa::fiscal::FiscalState::Registered { number, sign, at } => {
+            serde_json::json!({"state": "registered", "fd": number, "fp": sign, "at": at})
+        }
+        kassa::fiscal::FiscalState::Pending { last_error } => {
+            serde_json::json!({"state": "pending", "error": last_error})
+        }
+        kassa::fiscal::FiscalState::NotQueued => serde_json::json!({"state": "none"}),
+    };
+    let out = serde_json::json!({
+        "receipt": receipt.id(),
+        "total": receipt.total().to_string(),
+        "change": receipt.change().to_string(),
+        "fiscal": fiscal,
+    });
+    println!("{out}");
     Ok(())
 }

@@ -323,8 +323,15 @@ impl Cart {
     /// Adds one marked unit with its marking code (a line of its own; the
     /// same code twice is refused).
     pub fn add_marked(&mut self, product: Product, code: String) -> Result<usize> {
-        if self.lines.iter().any(|line| line.marking.as_deref() == Some(code.as_str())) {
-            return Err(Error::invalid(format!("marking code of {} is already in the cart", product.name)));
+        if self
+            .lines
+            .iter()
+            .any(|line| line.marking.as_deref() == Some(code.as_str()))
+        {
+            return Err(Error::invalid(format!(
+                "marking code of {} is already in the cart",
+                product.name
+            )));
         }
         self.lines.push(CartLine {
             product,

@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 
 use crate::catalog::barcode::{self, Scan, WeightLayout};
 use crate::catalog::{Product, Store};
-use crate::fiscal::{FiscalError, FiscalRegister, FiscalState};
 use crate::clock::{At, Clock};
 use crate::db::report::Period;
 use crate::db::{Db, Event, Ledger};
 use crate::error::{Error, Result};
+use crate::fiscal::{FiscalError, FiscalRegister, FiscalState};
 use crate::journal::Record;
 use crate::money::{Money, Percent, Qty};
 use crate::promo::Promotion;
@@ -586,7 +586,10 @@ impl Till {
                     return cart.add(product, Qty::ONE);
                 }
                 if self.db.marking_sold(&marking.raw)? {
-                    return Err(Error::invalid(format!("this {} has been sold already (its marking code is used)", product.name)));
+                    return Err(Error::invalid(format!(
+                        "this {} has been sold already (its marking code is used)",
+                        product.name
+                    )));
                 }
                 if let Some(register) = self.register.as_mut() {
                     let check = register.check_marking(&marking.raw, crate::fiscal::CalculationSign::Sale, 1_000)?;
@@ -704,57 +707,62 @@ impl Till {
         self.fiscal_preflight()?;
         let fiscal = self.register.is_some();
         let sale_markings = self.db.receipt_markings(sale)?;
-        let id = self.act(session, action, Permission::Return, |ledger, employee, _, now, store, till| {
-            let original = ledger.receipt(sale)?.ok_or_else(|| Error::NotFound {
-                what: "sale receipt",
-                id: sale.to_owned(),
-            })?;
-            if original.draft().kind != ReceiptKind::Sale {
-                return Err(Error::invalid(format!("{sale} is not a sale receipt")));
-            }
-            let earlier = ledger.returns_of(sale)?;
-            let mut receipt_lines = Vec::with_capacity(lines.len());
-            for line in lines {
-                receipt_lines.push(priced_return_line(&original, &earlier, line)?);
-            }
-            let total = Money::sum(receipt_lines.iter().map(ReceiptLine::amount));
-            let mut payments = Vec::new();
-            let mut left = total;
-            for method in [PaymentMethod::Card, PaymentMethod::Other, PaymentMethod::Cash] {
-                let (paid, refunded) = ledger.refundable(sale, method)?;
-                let part = left.min(paid - refunded);
-                if part.is_positive() {
-                    payments.push(Payment { method, amount: part });
-                    left -= part;
+        let id = self.act(
+            session,
+            action,
+            Permission::Return,
+            |ledger, employee, _, now, store, till| {
+                let original = ledger.receipt(sale)?.ok_or_else(|| Error::NotFound {
+                    what: "sale receipt",
+                    id: sale.to_owned(),
+                })?;
+                if original.draft().kind != ReceiptKind::Sale {
+                    return Err(Error::invalid(format!("{sale} is not a sale receipt")));
                 }
-            }
-            let id = book_receipt(
-                ledger,
-                &shift,
-                now,
-                &employee.id,
-                ReceiptKind::Return,
-                receipt_lines,
-                payments,
-                Some(sale.to_owned()),
-            )?;
-            if fiscal {
-                // A marked unit goes back with its code from the sale.
-                let mut markings = Vec::new();
-                for (index, line) in lines.iter().enumerate() {
-                    for (line_no, code) in &sale_markings {
-                        let same_product = original.draft().lines.get(*line_no).is_some_and(|l| l.sku == line.sku);
-                        let taken = markings.iter().any(|(_, c): &(usize, String)| c == code);
-                        if same_product && !taken && ledger.marking_sold(code)? {
-                            markings.push((index, code.clone()));
-                            break;
-                        }
+                let earlier = ledger.returns_of(sale)?;
+                let mut receipt_lines = Vec::with_capacity(lines.len());
+                for line in lines {
+                    receipt_lines.push(priced_return_line(&original, &earlier, line)?);
+                }
+                let total = Money::sum(receipt_lines.iter().map(ReceiptLine::amount));
+                let mut payments = Vec::new();
+                let mut left = total;
+                for method in [PaymentMethod::Card, PaymentMethod::Other, PaymentMethod::Cash] {
+                    let (paid, refunded) = ledger.refundable(sale, method)?;
+                    let part = left.min(paid - refunded);
+                    if part.is_positive() {
+                        payments.push(Payment { method, amount: part });
+                        left -= part;
                     }
                 }
-                ledger.queue_fiscal(&id, store, till, &employee.id, &markings)?;
-            }
-            Ok(id)
-        })?;
+                let id = book_receipt(
+                    ledger,
+                    &shift,
+                    now,
+                    &employee.id,
+                    ReceiptKind::Return,
+                    receipt_lines,
+                    payments,
+                    Some(sale.to_owned()),
+                )?;
+                if fiscal {
+                    // A marked unit goes back with its code from the sale.
+                    let mut markings = Vec::new();
+                    for (index, line) in lines.iter().enumerate() {
+                        for (line_no, code) in &sale_markings {
+                            let same_product = original.draft().lines.get(*line_no).is_some_and(|l| l.sku == line.sku);
+                            let taken = markings.iter().any(|(_, c): &(usize, String)| c == code);
+                            if same_product && !taken && ledger.marking_sold(code)? {
+                                markings.push((index, code.clone()));
+                                break;
+                            }
+                        }
+                    }
+                    ledger.queue_fiscal(&id, store, till, &employee.id, &markings)?;
+                }
+                Ok(id)
+            },
+        )?;
         self.sync_register();
         self.booked_receipt(id)
     }

@@ -29,7 +29,6 @@
 //! as on tobacco packs). In [`classify`], `]E0`–`]E9` in front of an all-digit
 //! EAN/UPC code is stripped as well.
 
-
 use std::error::Error;
 use std::fmt;
 
@@ -544,23 +543,18 @@ pub fn validate_gtin(code: &str) -> Result<(), BarcodeError> {
         return Err(BarcodeError::Empty);
     }
     if !all_digits(code) {
-        return Err(BarcodeError::NotDigits {
-            code: code.to_string(),
-        });
+        return Err(BarcodeError::NotDigits { code: code.to_string() });
     }
-    let symbology =
-        Symbology::from_digit_count(code.len()).ok_or_else(|| BarcodeError::InvalidLength {
-            code: code.to_string(),
-            len: code.len(),
-        })?;
+    let symbology = Symbology::from_digit_count(code.len()).ok_or_else(|| BarcodeError::InvalidLength {
+        code: code.to_string(),
+        len: code.len(),
+    })?;
     verify_check_digit(code, symbology)
 }
 
 /// `code` must already be known to be all digits.
 fn verify_check_digit(code: &str, symbology: Symbology) -> Result<(), BarcodeError> {
-    let not_digits = || BarcodeError::NotDigits {
-        code: code.to_string(),
-    };
+    let not_digits = || BarcodeError::NotDigits { code: code.to_string() };
     let split = code.len().checked_sub(1).ok_or(BarcodeError::Empty)?;
     let data = code.get(..split).ok_or_else(not_digits)?;
     let actual = code
@@ -595,15 +589,11 @@ fn looks_gs1(s: &str) -> bool {
 }
 
 fn looks_like_marking(code: &str) -> bool {
-    AIM_GS1
-        .iter()
-        .chain(AIM_PLAIN.iter())
-        .any(|aim| code.starts_with(aim))
+    AIM_GS1.iter().chain(AIM_PLAIN.iter()).any(|aim| code.starts_with(aim))
         || code.starts_with(GS)
         || code.starts_with(CARET_GS)
         || looks_gs1(code)
-        || (code.chars().count() == TOBACCO_PACK_LEN
-            && code.get(..GTIN14_LEN).is_some_and(all_digits))
+        || (code.chars().count() == TOBACCO_PACK_LEN && code.get(..GTIN14_LEN).is_some_and(all_digits))
 }
 
 /// Strips an AIM identifier `]E0`..`]E9` (EAN/UPC) if the rest is all digits.
@@ -679,10 +669,7 @@ fn parse_u32(digits: &str) -> Option<u32> {
 /// `code` is 13 ASCII digits.
 fn classify_ean13(code: &str, layout: &WeightLayout) -> Result<Scan, BarcodeError> {
     verify_check_digit(code, Symbology::Ean13)?;
-    let prefix = code
-        .get(..2)
-        .and_then(parse_u32)
-        .and_then(|p| u8::try_from(p).ok());
+    let prefix = code.get(..2).and_then(parse_u32).and_then(|p| u8::try_from(p).ok());
     let prefix = match prefix {
         Some(p) if layout.is_weighted_prefix(p) => p,
         _ => return Ok(Scan::Ean13(code.to_string())),
@@ -696,9 +683,7 @@ fn classify_ean13(code: &str, layout: &WeightLayout) -> Result<Scan, BarcodeErro
     let weight = code.get(code_end..12).ok_or_else(layout_error)?;
     let grams = parse_u32(weight).ok_or_else(layout_error)?;
     if grams == 0 {
-        return Err(BarcodeError::ZeroWeight {
-            code: code.to_string(),
-        });
+        return Err(BarcodeError::ZeroWeight { code: code.to_string() });
     }
     Ok(Scan::Weighted(WeightedCode {
         prefix,
@@ -747,10 +732,7 @@ fn normalise_marking(raw: &str) -> Result<Normalised, BarcodeError> {
     let text = replaced.trim_matches(GS);
     for (i, ch) in text.chars().enumerate() {
         if ch != GS && !is_gs1_char(ch) {
-            return Err(BarcodeError::InvalidCharacter {
-                ch,
-                position: i + 1,
-            });
+            return Err(BarcodeError::InvalidCharacter { ch, position: i + 1 });
         }
     }
     if text.is_empty() {
@@ -826,10 +808,7 @@ fn parse_gs1(s: &str) -> Result<MarkingCode, BarcodeError> {
         .and_then(|rest| rest.strip_prefix("21"))
         .ok_or(BarcodeError::MissingSerial)?;
     let (serial, tail) = match body.find(GS) {
-        Some(g) => (
-            body.get(..g).unwrap_or(""),
-            Some(body.get(g + 1..).unwrap_or("")),
-        ),
+        Some(g) => (body.get(..g).unwrap_or(""), Some(body.get(g + 1..).unwrap_or(""))),
         None => (body, None),
     };
     let (serial, crypto) = if let Some(tail) = tail {
@@ -876,15 +855,12 @@ fn parse_tail(t: &str) -> Result<CryptoFields, BarcodeError> {
             pos += 1;
             continue;
         }
-        let field = rest
-            .get(..rest.find(GS).unwrap_or(rest.len()))
-            .unwrap_or(rest);
+        let field = rest.get(..rest.find(GS).unwrap_or(rest.len())).unwrap_or(rest);
         let value = field.get(2..).unwrap_or("");
         let duplicate = |ai: &str| BarcodeError::DuplicateAi { ai: ai.to_string() };
         match field.get(..2) {
             Some("91") => {
-                let key = take_fixed(value, KEY_ID_LEN)
-                    .ok_or(BarcodeError::InvalidKeyId { len: value.len() })?;
+                let key = take_fixed(value, KEY_ID_LEN).ok_or(BarcodeError::InvalidKeyId { len: value.len() })?;
                 if c.key_id.is_some() {
                     return Err(duplicate("91"));
                 }
@@ -892,8 +868,8 @@ fn parse_tail(t: &str) -> Result<CryptoFields, BarcodeError> {
                 pos += 2 + KEY_ID_LEN;
             }
             Some("93") => {
-                let tail = take_fixed(value, CRYPTO_TAIL_LEN)
-                    .ok_or(BarcodeError::InvalidCryptoTail { len: value.len() })?;
+                let tail =
+                    take_fixed(value, CRYPTO_TAIL_LEN).ok_or(BarcodeError::InvalidCryptoTail { len: value.len() })?;
                 if c.crypto_tail.is_some() {
                     return Err(duplicate("93"));
                 }
@@ -912,9 +888,7 @@ fn parse_tail(t: &str) -> Result<CryptoFields, BarcodeError> {
                 } else {
                     return Err(BarcodeError::InvalidSignature { len: n });
                 };
-                let sig = value
-                    .get(..sig_len)
-                    .ok_or(BarcodeError::InvalidSignature { len: n })?;
+                let sig = value.get(..sig_len).ok_or(BarcodeError::InvalidSignature { len: n })?;
                 if c.signature.is_some() {
                     return Err(duplicate("92"));
                 }
@@ -940,17 +914,12 @@ fn split_without_gs(body: &str) -> Result<(&str, CryptoFields), BarcodeError> {
     let n = body.len();
     let serial_fits = |len: &usize| (1..=MAX_SERIAL_LEN).contains(len);
     for sig_len in [88usize, 44] {
-        let Some(serial_len) = n
-            .checked_sub(2 + KEY_ID_LEN + 2 + sig_len)
-            .filter(serial_fits)
-        else {
+        let Some(serial_len) = n.checked_sub(2 + KEY_ID_LEN + 2 + sig_len).filter(serial_fits) else {
             continue;
         };
         let key_at = serial_len + 2;
         let sig_at = key_at + KEY_ID_LEN + 2;
-        if body.get(serial_len..key_at) != Some("91")
-            || body.get(key_at + KEY_ID_LEN..sig_at) != Some("92")
-        {
+        if body.get(serial_len..key_at) != Some("91") || body.get(key_at + KEY_ID_LEN..sig_at) != Some("92") {
             continue;
         }
         if let (Some(serial), Some(key), Some(sig)) = (
@@ -968,8 +937,7 @@ fn split_without_gs(body: &str) -> Result<(&str, CryptoFields), BarcodeError> {
     }
     if let Some(serial_len) = n.checked_sub(2 + CRYPTO_TAIL_LEN).filter(serial_fits) {
         if body.get(serial_len..serial_len + 2) == Some("93") {
-            if let (Some(serial), Some(tail)) = (body.get(..serial_len), body.get(serial_len + 2..))
-            {
+            if let (Some(serial), Some(tail)) = (body.get(..serial_len), body.get(serial_len + 2..)) {
                 if looks_like_carton_serial(serial) {
                     return Err(BarcodeError::UnknownAi {
                         found: "8005".to_string(),
@@ -1143,26 +1111,11 @@ mod tests {
         // only if every length weighs the digit next to the check digit by 3.
         let upca = "03600029145";
         let ean8 = "9638507";
-        assert_eq!(
-            upca_check_digit(upca),
-            ean13_check_digit(&format!("0{upca}"))
-        );
-        assert_eq!(
-            upca_check_digit(upca),
-            gtin14_check_digit(&format!("00{upca}"))
-        );
-        assert_eq!(
-            ean8_check_digit(ean8),
-            ean13_check_digit(&format!("00000{ean8}"))
-        );
-        assert_eq!(
-            ean8_check_digit(ean8),
-            gs1_check_digit(&format!("0000000000{ean8}"))
-        );
-        assert_eq!(
-            ean13_check_digit("400638133393"),
-            gtin14_check_digit("0400638133393")
-        );
+        assert_eq!(upca_check_digit(upca), ean13_check_digit(&format!("0{upca}")));
+        assert_eq!(upca_check_digit(upca), gtin14_check_digit(&format!("00{upca}")));
+        assert_eq!(ean8_check_digit(ean8), ean13_check_digit(&format!("00000{ean8}")));
+        assert_eq!(ean8_check_digit(ean8), gs1_check_digit(&format!("0000000000{ean8}")));
+        assert_eq!(ean13_check_digit("400638133393"), gtin14_check_digit("0400638133393"));
         // Direct weight check: a single 1 next to the check digit weighs 3.
         assert_eq!(ean13_check_digit("000000000001"), Some(7));
         assert_eq!(ean8_check_digit("0000001"), Some(7));
@@ -1260,26 +1213,11 @@ mod tests {
         let l = layout();
         assert_eq!(classify("96385074", &l), Ok(Scan::Ean8("96385074".into())));
         assert_eq!(classify("46009333", &l), Ok(Scan::Ean8("46009333".into())));
-        assert_eq!(
-            classify("036000291452", &l),
-            Ok(Scan::UpcA("036000291452".into()))
-        );
-        assert_eq!(
-            classify("012345678905", &l),
-            Ok(Scan::UpcA("012345678905".into()))
-        );
-        assert_eq!(
-            classify("4006381333931", &l),
-            Ok(Scan::Ean13("4006381333931".into()))
-        );
-        assert_eq!(
-            classify("4601234567893", &l),
-            Ok(Scan::Ean13("4601234567893".into()))
-        );
-        assert_eq!(
-            classify("5901234123457", &l),
-            Ok(Scan::Ean13("5901234123457".into()))
-        );
+        assert_eq!(classify("036000291452", &l), Ok(Scan::UpcA("036000291452".into())));
+        assert_eq!(classify("012345678905", &l), Ok(Scan::UpcA("012345678905".into())));
+        assert_eq!(classify("4006381333931", &l), Ok(Scan::Ean13("4006381333931".into())));
+        assert_eq!(classify("4601234567893", &l), Ok(Scan::Ean13("4601234567893".into())));
+        assert_eq!(classify("5901234123457", &l), Ok(Scan::Ean13("5901234123457".into())));
     }
 
     #[test]
@@ -1289,10 +1227,7 @@ mod tests {
             classify("  4006381333931\r\n", &l),
             Ok(Scan::Ean13("4006381333931".into()))
         );
-        assert_eq!(
-            classify("\t96385074\n", &l),
-            Ok(Scan::Ean8("96385074".into()))
-        );
+        assert_eq!(classify("\t96385074\n", &l), Ok(Scan::Ean8("96385074".into())));
         assert_eq!(classify(" \r\n\t", &l), Err(BarcodeError::Empty));
         assert_eq!(classify("", &l), Err(BarcodeError::Empty));
     }
@@ -1338,19 +1273,10 @@ mod tests {
     fn classify_gtin14() {
         let l = layout();
         // Indicator 0: the EAN-13 inside.
-        assert_eq!(
-            classify("04006381333931", &l),
-            Ok(Scan::Ean13("4006381333931".into()))
-        );
-        assert_eq!(
-            classify("00012345600012", &l),
-            Ok(Scan::Ean13("0012345600012".into()))
-        );
+        assert_eq!(classify("04006381333931", &l), Ok(Scan::Ean13("4006381333931".into())));
+        assert_eq!(classify("00012345600012", &l), Ok(Scan::Ean13("0012345600012".into())));
         // Outer case (indicator 1): valid but not a retail item.
-        assert_eq!(
-            classify("10012345600019", &l),
-            Ok(Scan::Other("10012345600019".into()))
-        );
+        assert_eq!(classify("10012345600019", &l), Ok(Scan::Other("10012345600019".into())));
         // Zero-padded weighed label is still weighed.
         assert_eq!(
             classify("02000123012346", &l),
@@ -1369,10 +1295,7 @@ mod tests {
             classify("]E04006381333931", &l),
             Ok(Scan::Ean13("4006381333931".into()))
         );
-        assert_eq!(
-            classify("]E496385074", &l),
-            Ok(Scan::Ean8("96385074".into()))
-        );
+        assert_eq!(classify("]E496385074", &l), Ok(Scan::Ean8("96385074".into())));
         assert_eq!(classify("]E0ABC", &l), Ok(Scan::Other("]E0ABC".into())));
     }
 
@@ -1380,17 +1303,11 @@ mod tests {
     fn classify_other_codes() {
         let l = layout();
         assert_eq!(classify("12345", &l), Ok(Scan::Other("12345".into())));
-        assert_eq!(
-            classify("123456789", &l),
-            Ok(Scan::Other("123456789".into()))
-        );
+        assert_eq!(classify("123456789", &l), Ok(Scan::Other("123456789".into())));
         assert_eq!(classify("ABC-123", &l), Ok(Scan::Other("ABC-123".into())));
         assert_eq!(classify(" SKU 42 ", &l), Ok(Scan::Other("SKU 42".into())));
         assert_eq!(classify("Молоко", &l), Ok(Scan::Other("Молоко".into())));
-        assert_eq!(
-            classify("Привет мир", &l),
-            Ok(Scan::Other("Привет мир".into()))
-        );
+        assert_eq!(classify("Привет мир", &l), Ok(Scan::Other("Привет мир".into())));
         // Full-width digits are not ASCII digits.
         assert_eq!(
             classify("４００６３８１３", &l),
@@ -1470,10 +1387,7 @@ mod tests {
             }))
         );
         // Prefix 20 is not weighed goods in this layout.
-        assert_eq!(
-            classify("2000123012346", &l),
-            Ok(Scan::Ean13("2000123012346".into()))
-        );
+        assert_eq!(classify("2000123012346", &l), Ok(Scan::Ean13("2000123012346".into())));
         // The same 21… label under the default layout splits 5/5.
         assert_eq!(
             classify("2112345607504", &layout()),
@@ -1598,10 +1512,7 @@ mod tests {
         assert_eq!(m.serial, serial);
         assert_eq!(m.key_id.as_deref(), Some("EE07"));
         assert_eq!(m.signature.as_deref(), Some(SIG44));
-        assert_eq!(
-            m.raw,
-            format!("01{GTIN}21{serial}{GSS}91EE07{GSS}92{SIG44}")
-        );
+        assert_eq!(m.raw, format!("01{GTIN}21{serial}{GSS}91EE07{GSS}92{SIG44}"));
     }
 
     #[test]
@@ -1685,10 +1596,7 @@ mod tests {
         let raw = format!("01{GTIN_DAIRY}215hD'k9\\x1d93dGVz");
         assert_eq!(
             parse_marking(&raw),
-            Err(BarcodeError::InvalidCharacter {
-                ch: '\\',
-                position: 25
-            })
+            Err(BarcodeError::InvalidCharacter { ch: '\\', position: 25 })
         );
         // `<GS>` is legal data and stays part of the serial.
         let raw = format!("01{GTIN}21ab<GS>cd");
@@ -1750,18 +1658,9 @@ mod tests {
             parse_marking("0104601234"),
             Err(BarcodeError::MarkingTooShort { len: 10 })
         );
-        assert_eq!(
-            parse_marking("0"),
-            Err(BarcodeError::MarkingTooShort { len: 1 })
-        );
-        assert_eq!(
-            parse_marking(&format!("01{GTIN}")),
-            Err(BarcodeError::MissingSerial)
-        );
-        assert_eq!(
-            parse_marking(&format!("01{GTIN}21")),
-            Err(BarcodeError::MissingSerial)
-        );
+        assert_eq!(parse_marking("0"), Err(BarcodeError::MarkingTooShort { len: 1 }));
+        assert_eq!(parse_marking(&format!("01{GTIN}")), Err(BarcodeError::MissingSerial));
+        assert_eq!(parse_marking(&format!("01{GTIN}21")), Err(BarcodeError::MissingSerial));
         assert_eq!(
             parse_marking(&format!("01{GTIN}10ABC")),
             Err(BarcodeError::MissingSerial)
@@ -1774,14 +1673,8 @@ mod tests {
             classify(&format!("]d201{GTIN}21"), &layout()),
             Err(BarcodeError::MissingSerial)
         );
-        assert_eq!(
-            parse_marking("0204601234567893"),
-            Err(BarcodeError::MissingGtin)
-        );
-        assert_eq!(
-            parse_marking("01046012345678AB21xyz"),
-            Err(BarcodeError::MissingGtin)
-        );
+        assert_eq!(parse_marking("0204601234567893"), Err(BarcodeError::MissingGtin));
+        assert_eq!(parse_marking("01046012345678AB21xyz"), Err(BarcodeError::MissingGtin));
         assert_eq!(parse_marking("  "), Err(BarcodeError::Empty));
         assert_eq!(parse_marking(GSS), Err(BarcodeError::Empty));
         assert_eq!(parse_marking("]d2"), Err(BarcodeError::Empty));
@@ -1832,9 +1725,7 @@ mod tests {
         );
         assert_eq!(
             parse_marking(&format!("{base}10LOT42")),
-            Err(BarcodeError::UnknownAi {
-                found: "10LO".into()
-            })
+            Err(BarcodeError::UnknownAi { found: "10LO".into() })
         );
     }
 
@@ -1853,9 +1744,7 @@ mod tests {
         let raw = format!("01{GTIN}21{SERIAL13}91EE0792{}", &SIG44[1..]);
         assert_eq!(
             parse_marking(&raw),
-            Err(BarcodeError::SerialTooLong {
-                len: 13 + 6 + 2 + 43
-            })
+            Err(BarcodeError::SerialTooLong { len: 13 + 6 + 2 + 43 })
         );
     }
 
@@ -1863,17 +1752,11 @@ mod tests {
     fn marking_invalid_character() {
         assert_eq!(
             parse_marking(&format!("01{GTIN}21AB CD")),
-            Err(BarcodeError::InvalidCharacter {
-                ch: ' ',
-                position: 21
-            })
+            Err(BarcodeError::InvalidCharacter { ch: ' ', position: 21 })
         );
         assert_eq!(
             parse_marking(&format!("01{GTIN}21AB#CD")),
-            Err(BarcodeError::InvalidCharacter {
-                ch: '#',
-                position: 21
-            })
+            Err(BarcodeError::InvalidCharacter { ch: '#', position: 21 })
         );
     }
 
@@ -1883,16 +1766,12 @@ mod tests {
         let with_gs = format!("01{GTIN_TOBACCO}21Aj8Z>Ki{GSS}8005012345{GSS}93p2Fz");
         assert_eq!(
             parse_marking(&with_gs),
-            Err(BarcodeError::UnknownAi {
-                found: "8005".into()
-            })
+            Err(BarcodeError::UnknownAi { found: "8005".into() })
         );
         let dropped = format!("01{GTIN_TOBACCO}21Aj8Z>Ki800501234593p2Fz");
         assert_eq!(
             parse_marking(&dropped),
-            Err(BarcodeError::UnknownAi {
-                found: "8005".into()
-            })
+            Err(BarcodeError::UnknownAi { found: "8005".into() })
         );
     }
 
@@ -1936,9 +1815,7 @@ mod tests {
             BarcodeError::InvalidSignature { len: 43 },
             BarcodeError::InvalidCryptoTail { len: 3 },
             BarcodeError::IncompleteCrypto,
-            BarcodeError::UnknownAi {
-                found: "8005".into(),
-            },
+            BarcodeError::UnknownAi { found: "8005".into() },
             BarcodeError::DuplicateAi { ai: "93".into() },
         ];
         for e in errors {
@@ -2095,10 +1972,7 @@ mod tests {
         let full = full_9192();
         // Cutting inside the signature leaves an unrecognisable tail.
         let cut = &full[..full.len() - 1];
-        assert_eq!(
-            parse_marking(cut),
-            Err(BarcodeError::InvalidSignature { len: 43 })
-        );
+        assert_eq!(parse_marking(cut), Err(BarcodeError::InvalidSignature { len: 43 }));
         // Cutting right after the serial leaves a valid code without crypto.
         let serial_end = 2 + 14 + 2 + SERIAL13.len();
         assert!(!marking(&full[..serial_end]).has_crypto());
@@ -2122,21 +1996,15 @@ mod tests {
     #[test]
     fn random_inputs_never_panic() {
         let layouts = layouts();
-        let alphabet: Vec<char> =
-            "0123456789012345678901239192930121AZaz!%'<>?_^]d2Q3C1E0 \r\n\t\u{1d}\u{0}#\\~Жяÿ€😀"
-                .chars()
-                .collect();
+        let alphabet: Vec<char> = "0123456789012345678901239192930121AZaz!%'<>?_^]d2Q3C1E0 \r\n\t\u{1d}\u{0}#\\~Жяÿ€😀"
+            .chars()
+            .collect();
         let mut rng = Lcg(0x5EED_1234_ABCD_0001);
         let mut ok_markings = 0usize;
         for _ in 0..20_000 {
             let len = rng.below(130);
             let s: String = (0..len)
-                .map(|_| {
-                    alphabet
-                        .get(rng.below(alphabet.len()))
-                        .copied()
-                        .unwrap_or('0')
-                })
+                .map(|_| alphabet.get(rng.below(alphabet.len())).copied().unwrap_or('0'))
                 .collect();
             if parse_marking(&s).is_ok() {
                 ok_markings += 1;
@@ -2158,10 +2026,7 @@ mod tests {
                 .unwrap_or_default();
             let mut chars = base;
             let at = rng.below(chars.len() + 1);
-            let ch = alphabet
-                .get(rng.below(alphabet.len()))
-                .copied()
-                .unwrap_or('0');
+            let ch = alphabet.get(rng.below(alphabet.len())).copied().unwrap_or('0');
             match rng.below(3) {
                 0 if at < chars.len() => {
                     if let Some(c) = chars.get_mut(at) {

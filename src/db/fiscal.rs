@@ -50,7 +50,8 @@ fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<FiscalEntry> {
     })
 }
 
-const ENTRY: &str = "SELECT receipt, cashier, fd_before, fd_number, fiscal_sign, fiscal_at, last_error FROM fiscal_queue";
+const ENTRY: &str =
+    "SELECT receipt, cashier, fd_before, fd_number, fiscal_sign, fiscal_at, last_error FROM fiscal_queue";
 
 impl Ledger<'_> {
     /// Queues a receipt this till booked for the register, with the marking
@@ -185,9 +186,10 @@ impl Db {
                  ON CONFLICT (store, till) DO UPDATE SET port = ?3, baud = ?4, password = ?5, vat22 = ?6",
                 params![store, till, d.port, d.baud, d.password, d.vat22_code],
             )?,
-            None => self
-                .conn
-                .execute("DELETE FROM fiscal_devices WHERE store = ?1 AND till = ?2", params![store, till])?,
+            None => self.conn.execute(
+                "DELETE FROM fiscal_devices WHERE store = ?1 AND till = ?2",
+                params![store, till],
+            )?,
         };
         Ok(())
     }

@@ -9,5 +9,5 @@ mod tape;
 pub use device::{
     local_clock, money_register, Device, DeviceClock, Item, OpenReceipt, State, StoredDocument, LINE_WIDTH,
 };
-pub use serve::{run_on_pty, serve};
+pub use serve::{run_on_pty, serve, spawn_in_memory};
 pub use tape::Tape;

@@ -91,3 +91,20 @@ pub fn run_on_pty(link: &Path, device: &Mutex<Device>, stop: &AtomicBool) -> io:
     let _ = std::fs::remove_file(link);
     Ok(())
 }
+
+/// Starts a register in this process, serving an in-memory link on a
+/// thread of its own; returns the host end. Its state lives in `state`
+/// (created if missing), so every start finds the register as it was.
+pub fn spawn_in_memory(state: std::path::PathBuf) -> io::Result<crate::port::MemoryPort> {
+    let device = Device::open(state, super::local_clock())?;
+    let (host, mut port) = crate::port::memory_pair(crate::port::Fuse::intact());
+    std::thread::Builder::new()
+        .name("fiscal-emulator".into())
+        .spawn(move || {
+            let device = Mutex::new(device);
+            let stop = AtomicBool::new(false);
+            // Ends when the host end is dropped.
+            let _ = serve(&mut port, &device, &stop);
+        })?;
+    Ok(host)
+}

@@ -78,7 +78,8 @@ impl Tape {
             ));
             lines.push("САЙТ ФНС: www.nalog.gov.ru".into());
         }
-        self.document(&lines);
+        // Not cut at the tape width: the QR payload is printed as a code.
+        self.print(lines);
         self.cut();
     }
 

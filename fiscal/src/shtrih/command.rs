@@ -452,7 +452,11 @@ impl ReceiptClosed {
             change: r.uint(5)?,
             number: r.uint(4)? as u32,
             fiscal_sign: r.uint(4)? as u32,
-            at: if r.remaining() >= 5 { Some(r.fn_datetime()?) } else { None },
+            at: if r.remaining() >= 5 {
+                Some(r.fn_datetime()?)
+            } else {
+                None
+            },
         })
     }
 }
