@@ -479,7 +479,7 @@ fn simulate_sales(path: &Path, count: Option<u64>, fiscal: bool) -> Result<(), S
             till.add_product(&session, &mut cart, sku, qty)
                 .map_err(|e| e.to_string())?;
         }
-        let payment = if n % 2 == 0 {
+        let payment = if n.is_multiple_of(2) {
             Payment::card(cart.total())
         } else {
             Payment::cash(cart.total() + Money::from_kopecks(1_000))

@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod crash;
+mod fiscal;
 mod journal_errors;
 mod rights;
 mod scenario;

@@ -165,6 +165,13 @@ impl Fuse {
         }
     }
 
+    /// Cuts the link once `limit` bytes have crossed in all (`None`: never).
+    pub fn set_limit(&self, limit: Option<u64>) {
+        if let Ok(mut state) = self.state.lock() {
+            state.1 = limit;
+        }
+    }
+
     /// Bytes that crossed so far.
     pub fn crossed(&self) -> u64 {
         self.state.lock().map(|state| state.0).unwrap_or(0)

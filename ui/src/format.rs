@@ -19,7 +19,7 @@ pub enum Lang {
 fn group(digits: &str, separator: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * separator.len());
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push_str(separator);
         }
         grouped.push(digit);
