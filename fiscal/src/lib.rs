@@ -21,4 +21,6 @@ pub use register::{
 pub use shtrih::driver::{Settings, ShtrihM};
 
 #[cfg(test)]
+mod bytes_tests;
+#[cfg(test)]
 mod tests;
