@@ -584,6 +584,11 @@ fn till_command(path: &Path, args: TillArgs) -> Result<(), String> {
             );
         }
         TillAction::Sell { items, cash } => {
+            // The first sale of the day opens the shift, as at the till.
+            if till.current_shift().map_err(e)?.is_none() {
+                let shift = till.open_shift(&session, &ActionId::new()).map_err(e)?;
+                eprintln!("shift {shift} opened");
+            }
             let mut cart = Cart::new();
             for item in &items {
                 match item.split_once(':') {

@@ -149,10 +149,21 @@ fn every_command_answers_with_the_documented_bytes() {
     // Z report (FD 4), then the FN closes nothing more: shift not open.
     check(
         &mut device,
-        &[("FF 42 1E 00 00 00", "FF 42 00"), ("41 1E 00 00 00", "41 00 1E"), ("41 1E 00 00 00", "41 3D")],
+        &[
+            ("FF 42 1E 00 00 00", "FF 42 00"),
+            ("41 1E 00 00 00", "41 00 1E"),
+            ("41 1E 00 00 00", "41 3D"),
+        ],
     );
     // Truncated requests are refused, never a panic.
-    check(&mut device, &[("50 1E 00 00 00 10", "50 33"), ("FF 46 1E", "FF 46 01"), ("11", "11 33")]);
+    check(
+        &mut device,
+        &[
+            ("50 1E 00 00 00 10", "50 33"),
+            ("FF 46 1E", "FF 46 01"),
+            ("11", "11 33"),
+        ],
+    );
 }
 
 /// A port that answers each host write with scripted bytes.
@@ -164,7 +175,10 @@ struct Scripted {
 
 impl Port for Scripted {
     fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.sent.lock().map_err(|_| io::Error::other("poisoned"))?.extend_from_slice(bytes);
+        self.sent
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .extend_from_slice(bytes);
         if let Some(reply) = self.replies.pop_front() {
             self.incoming.extend(reply);
         }
@@ -262,6 +276,9 @@ fn frames_of_the_documented_captures_decode() {
     let tokens = decoder.push_all(&hex("05 02 05 11 1E 00 00 00 0A"));
     assert_eq!(
         tokens,
-        vec![frame::Token::Control(frame::ENQ), frame::Token::Frame(hex("11 1E 00 00 00"))]
+        vec![
+            frame::Token::Control(frame::ENQ),
+            frame::Token::Frame(hex("11 1E 00 00 00"))
+        ]
     );
 }

@@ -67,6 +67,15 @@ pub fn open_serial(path: &str, baud: u32) -> io::Result<Serial<serialport::TTYPo
     Ok(Serial::new(port))
 }
 
+/// A new pseudo-terminal: the device end (as a port) and the path of the
+/// client end, which any serial client can open.
+pub fn pty_pair() -> io::Result<(Serial<serialport::TTYPort>, String)> {
+    let (master, slave) = serialport::TTYPort::pair().map_err(io::Error::from)?;
+    let path =
+        serialport::SerialPort::name(&slave).ok_or_else(|| io::Error::other("the pseudo-terminal has no name"))?;
+    Ok((Serial::new(master), path))
+}
+
 impl<S: serialport::SerialPort> Port for Serial<S> {
     fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.port.write_all(bytes)?;
