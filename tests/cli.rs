@@ -98,7 +98,7 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
         .status
         .success());
     let exported = std::fs::read(&journal).expect("read");
-    assert_eq!(exported.iter().filter(|b| **b == b'\n').count(), 36);
+    assert_eq!(exported.iter().filter(|b| **b == b'\n').count(), 37);
 
     let import = kassa(&second, &["import", journal.to_str().expect("path")]);
     assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
@@ -114,9 +114,9 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
         .expect("spawn");
     std::io::Write::write_all(&mut piped.stdin.take().expect("stdin"), &exported).expect("pipe");
     let piped = piped.wait_with_output().expect("wait");
-    assert!(String::from_utf8_lossy(&piped.stderr).contains("(0 new, 36 already there)"));
+    assert!(String::from_utf8_lossy(&piped.stderr).contains("(0 new, 37 already there)"));
     let again = kassa(&second, &["import", journal.to_str().expect("path")]);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 36 already there)"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 37 already there)"));
     assert_eq!(kassa(&second, &["export"]).stdout, exported, "nothing doubled");
 
     // A period: the demo day only, then a day with nothing dated in it.
