@@ -7,6 +7,9 @@
 //!
 //! `cargo bench --bench fiscal`; KASSA_BENCH_RECEIPTS sets the count.
 
+// Timings are shown in milliseconds and ratios: floats for durations, never money.
+#![allow(clippy::float_arithmetic)]
+
 use std::io;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
