@@ -11,8 +11,8 @@ use chrono::NaiveDateTime;
 use super::tape::Tape;
 use crate::error::code;
 use crate::shtrih::command::{
-    codes, document_type, mode, split_request, CloseReceiptV2, Code, FnStatus, FoundDocument, Malformed, OperationV2,
-    Reader, ReceiptClosed, ShiftParameters, ShiftReport, ShortStatus, Writer,
+    codes, document_type, mode, mul_div_round, split_request, CloseReceiptV2, Code, FnStatus, FoundDocument, Malformed,
+    OperationV2, Reader, ReceiptClosed, ShiftParameters, ShiftReport, ShortStatus, Writer,
 };
 
 /// The emulator's clock: the register's own date and time.
@@ -950,15 +950,9 @@ fn check_tlv(tlv: &[u8]) -> Result<(), Refuse> {
     Ok(())
 }
 
-/// qty × price / scale, rounded half up; `None` on overflow past 5 bytes.
+/// qty × price / scale, rounded half up; `None` past the 5 bytes of a sum.
 fn mul_round(qty: u64, price: u64, scale: u64) -> Option<u64> {
-    let product = u128::from(qty) * u128::from(price);
-    let scale = u128::from(scale);
-    let sum = (product + scale / 2) / scale;
-    if sum >= 1 << 40 {
-        return None;
-    }
-    u64::try_from(sum).ok()
+    mul_div_round(qty, price, scale).filter(|sum| *sum < 1 << 40)
 }
 
 /// The fiscal sign of a document: a keyed digest of its number, time and

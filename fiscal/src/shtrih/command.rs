@@ -184,6 +184,17 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `a × b / c` rounded half up (a quantity times a price over the
+/// quantity's scale, or back); `None` when `c` is 0 or the result does not
+/// fit in 64 bits.
+pub fn mul_div_round(a: u64, b: u64, c: u64) -> Option<u64> {
+    let c = u128::from(c);
+    if c == 0 {
+        return None;
+    }
+    u64::try_from((u128::from(a) * u128::from(b) + c / 2) / c).ok()
+}
+
 /// Command codes.
 pub mod codes {
     #![allow(missing_docs)]

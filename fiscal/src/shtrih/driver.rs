@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use super::command::{
-    codes, document_type, mode, split_answer, tax_bits, CloseReceiptV2, Code, FnStatus, FoundDocument, OperationV2,
-    ReceiptClosed, ShiftParameters, ShortStatus, Writer,
+    codes, document_type, mode, mul_div_round, split_answer, tax_bits, CloseReceiptV2, Code, FnStatus, FoundDocument,
+    OperationV2, Reader, ReceiptClosed, ShiftParameters, ShortStatus, Writer,
 };
 use super::link::{Link, Timeouts};
 use crate::error::{code, DeviceError, FiscalError, TransportError};
@@ -70,6 +70,16 @@ impl<P: Port> ShtrihM<P> {
     /// Sends a request, returns the answer data after the error byte (and,
     /// for one-byte commands, after the operator's number).
     pub fn call(&mut self, request: &[u8]) -> Result<Vec<u8>, FiscalError> {
+        let (code, mut data) = self.exchange(request)?;
+        if code <= 0xFF && code != codes::DEVICE_TYPE && !data.is_empty() {
+            data.remove(0);
+        }
+        Ok(data)
+    }
+
+    /// Sends a request, returns its code and the answer data after the
+    /// error byte, operator's number included.
+    fn exchange(&mut self, request: &[u8]) -> Result<(Code, Vec<u8>), FiscalError> {
         let code = match request {
             [0xFF, second, ..] => 0xFF00 | Code::from(*second),
             [first, ..] => Code::from(*first),
@@ -96,8 +106,7 @@ impl<P: Port> ShtrihM<P> {
                 }
                 .into());
             }
-            let skip = usize::from(code <= 0xFF && code != codes::DEVICE_TYPE);
-            return Ok(data.get(skip..).unwrap_or_default().to_vec());
+            return Ok((code, data.to_vec()));
         }
     }
 
@@ -108,16 +117,8 @@ impl<P: Port> ShtrihM<P> {
 
     fn short_status(&mut self) -> Result<ShortStatus, FiscalError> {
         let request = self.request(codes::SHORT_STATUS).0;
-        let data = self.call_raw(&request)?;
+        let (_, data) = self.exchange(&request)?;
         ShortStatus::decode(&data).map_err(|_| malformed(codes::SHORT_STATUS))
-    }
-
-    /// Like [`ShtrihM::call`] but keeps the operator byte.
-    fn call_raw(&mut self, request: &[u8]) -> Result<Vec<u8>, FiscalError> {
-        let data = self.call(request)?;
-        let mut with_operator = vec![0];
-        with_operator.extend(data);
-        Ok(with_operator)
     }
 
     fn fn_status(&mut self) -> Result<FnStatus, FiscalError> {
@@ -132,11 +133,13 @@ impl<P: Port> ShtrihM<P> {
 
     /// The register's serial number, from the full status (0x11).
     pub fn serial_number(&mut self) -> Result<u32, FiscalError> {
-        let data = self.call_raw(&self.request(codes::FULL_STATUS).0)?;
-        // Operator (1), versions and dates (22), date and time (6), FP flags (1), then serial (4).
-        data.get(30..34)
-            .map(|bytes| bytes.iter().rev().fold(0u32, |acc, byte| (acc << 8) | u32::from(*byte)))
-            .ok_or_else(|| malformed(codes::FULL_STATUS))
+        let data = self.call(&self.request(codes::FULL_STATUS).0)?;
+        // Versions and dates (22), date and time (6), FP flags (1), then serial (4).
+        let mut r = Reader::new(&data);
+        r.take(29)
+            .and_then(|_| r.uint(4))
+            .map(|serial| serial as u32)
+            .map_err(|_| malformed(codes::FULL_STATUS))
     }
 
     fn cash_move(&mut self, code: Code, amount: u64) -> Result<u16, FiscalError> {
@@ -155,10 +158,11 @@ impl<P: Port> ShtrihM<P> {
         }
         // The unit price the register prints: the discounted price rounded
         // to the kopeck; the exact sum goes alongside.
-        let price = if line.sum == mul_div(line.qty_milli, line.price, 1_000) {
+        let price = if Some(line.sum) == mul_div_round(line.qty_milli, line.price, 1_000) {
             line.price
         } else {
-            mul_div(line.sum, 1_000, line.qty_milli)
+            mul_div_round(line.sum, 1_000, line.qty_milli)
+                .ok_or_else(|| FiscalError::Invalid(format!("{}: price out of range", line.name)))?
         };
         let op = OperationV2 {
             kind: sign.code(),
@@ -183,12 +187,6 @@ impl<P: Port> ShtrihM<P> {
         }
         Ok(())
     }
-}
-
-/// `a × b / c` rounded half up (c > 0).
-fn mul_div(a: u64, b: u64, c: u64) -> u64 {
-    let c = u128::from(c.max(1));
-    ((u128::from(a) * u128::from(b) + c / 2) / c) as u64
 }
 
 fn malformed(code: Code) -> FiscalError {
@@ -364,10 +362,7 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
         let mut w = self.request(codes::MONEY_REGISTER);
         w.u8(crate::emulator::money_register::CASH_IN_DRAWER);
         let data = self.call(&w.0)?;
-        match data.get(..6) {
-            Some(bytes) => Ok(bytes.iter().rev().fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte))),
-            None => Err(malformed(codes::MONEY_REGISTER)),
-        }
+        Reader::new(&data).uint(6).map_err(|_| malformed(codes::MONEY_REGISTER))
     }
 
     fn open_drawer(&mut self) -> Result<(), FiscalError> {
