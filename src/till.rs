@@ -12,7 +12,7 @@ use crate::clock::{At, Clock};
 use crate::db::report::Period;
 use crate::db::{Db, Event, Ledger};
 use crate::error::{Error, Result};
-use crate::fiscal::{FiscalError, FiscalRegister, FiscalState};
+use crate::fiscal::{FiscalError, FiscalRegister, FiscalState, RegisterStatus};
 use crate::journal::Record;
 use crate::money::{Money, Percent, Qty};
 use crate::promo::Promotion;
@@ -169,16 +169,24 @@ impl Till {
     /// were registered. Run at start, after any device error, and by the
     /// cashier's "retry".
     pub fn fiscalize_pending(&mut self) -> Result<usize> {
-        let result = self.reconcile();
+        self.fiscalize_from(None)
+    }
+
+    /// [`Till::fiscalize_pending`] from a status just read (`None`: read it).
+    fn fiscalize_from(&mut self, known: Option<RegisterStatus>) -> Result<usize> {
+        let result = self.reconcile(known);
         self.fiscal_error = result.as_ref().err().map(ToString::to_string);
         result
     }
 
-    fn reconcile(&mut self) -> Result<usize> {
+    fn reconcile(&mut self, known: Option<RegisterStatus>) -> Result<usize> {
         let Some(register) = self.register.as_mut() else {
             return Ok(0);
         };
-        let mut status = register.status()?;
+        let mut status = match known {
+            Some(status) => status,
+            None => register.status()?,
+        };
         if status.receipt_open {
             // A receipt cut short (a crash, a pulled cable): take it back;
             // its entry is still pending and goes again below.
@@ -222,12 +230,7 @@ impl Till {
                     }
                 }
                 if let Some(document) = found {
-                    self.db.fiscal_registered(
-                        &entry.receipt,
-                        document.number,
-                        document.fiscal_sign,
-                        &document.at.to_string(),
-                    )?;
+                    self.db.fiscal_registered(&entry.receipt, &document)?;
                     registered += 1;
                     continue;
                 }
@@ -243,12 +246,7 @@ impl Till {
             self.db.fiscal_sending(&entry.receipt, status.last_document)?;
             match register.register(&fiscal) {
                 Ok(document) => {
-                    self.db.fiscal_registered(
-                        &entry.receipt,
-                        document.number,
-                        document.fiscal_sign,
-                        &document.at.to_string(),
-                    )?;
+                    self.db.fiscal_registered(&entry.receipt, &document)?;
                     status.last_document = document.number;
                     registered += 1;
                 }
@@ -284,7 +282,13 @@ impl Till {
     /// After an action committed: reconcile with the register, keeping any
     /// error for the cashier (the action itself stands).
     fn sync_register(&mut self) {
-        let _ = self.fiscalize_pending();
+        self.sync_register_from(None);
+    }
+
+    /// [`Till::sync_register`] from the status the preflight read: nothing
+    /// but the books changed since, so it is not read twice.
+    fn sync_register_from(&mut self, known: Option<RegisterStatus>) {
+        let _ = self.fiscalize_from(known);
     }
 
     /// Runs a register command after its action committed; an error is
@@ -297,16 +301,17 @@ impl Till {
 
     /// Before a sale or return: a register whose shift is over 24 hours
     /// cannot take it, so the cashier is told before anything is booked.
-    fn fiscal_preflight(&mut self) -> Result<()> {
-        if let Some(register) = self.register.as_mut() {
-            // An unreachable register does not stop the sale: it waits.
-            if let Ok(status) = register.status() {
-                if status.shift_expired {
-                    return Err(Error::FiscalShiftExpired);
-                }
-            }
+    /// Returns the status it read, for reconciling after the booking.
+    fn fiscal_preflight(&mut self) -> Result<Option<RegisterStatus>> {
+        let Some(register) = self.register.as_mut() else {
+            return Ok(None);
+        };
+        // An unreachable register does not stop the sale: it waits.
+        match register.status() {
+            Ok(status) if status.shift_expired => Err(Error::FiscalShiftExpired),
+            Ok(status) => Ok(Some(status)),
+            Err(_) => Ok(None),
         }
-        Ok(())
     }
 
     /// The database, for reads.
@@ -653,7 +658,7 @@ impl Till {
             return Err(Error::invalid("the cart is empty"));
         }
         let shift = self.require_shift()?;
-        self.fiscal_preflight()?;
+        let register_status = self.fiscal_preflight()?;
         let fiscal = self.register.is_some();
         let markings = cart.markings();
         let id = self.act(
@@ -683,7 +688,7 @@ impl Till {
                 Ok(id)
             },
         )?;
-        self.sync_register();
+        self.sync_register_from(register_status);
         self.booked_receipt(id)
     }
 
@@ -704,7 +709,7 @@ impl Till {
             return Err(Error::invalid("choose at least one line to return"));
         }
         let shift = self.require_shift()?;
-        self.fiscal_preflight()?;
+        let register_status = self.fiscal_preflight()?;
         let fiscal = self.register.is_some();
         let sale_markings = self.db.receipt_markings(sale)?;
         let id = self.act(
@@ -763,7 +768,7 @@ impl Till {
                 Ok(id)
             },
         )?;
-        self.sync_register();
+        self.sync_register_from(register_status);
         self.booked_receipt(id)
     }
 
@@ -783,7 +788,7 @@ impl Till {
             return Err(Error::invalid("the cart is empty"));
         }
         let shift = self.require_shift()?;
-        self.fiscal_preflight()?;
+        let register_status = self.fiscal_preflight()?;
         let fiscal = self.register.is_some();
         let markings = cart.markings();
         let id = self.act(
@@ -814,7 +819,7 @@ impl Till {
                 Ok(id)
             },
         )?;
-        self.sync_register();
+        self.sync_register_from(register_status);
         self.booked_receipt(id)
     }
 

@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{Db, Ledger};
 use crate::error::Result;
+use crate::fiscal::FiscalDocument;
 
 /// A receipt in the fiscal queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,13 +131,18 @@ impl Db {
     }
 
     /// Records the fiscal document the register made of a receipt.
-    pub fn fiscal_registered(&self, receipt: &str, number: u32, sign: u32, at: &str) -> Result<()> {
+    pub fn fiscal_registered(&self, receipt: &str, document: &FiscalDocument) -> Result<()> {
         self.conn
             .prepare_cached(
                 "UPDATE fiscal_queue SET fd_number = ?2, fiscal_sign = ?3, fiscal_at = ?4, last_error = NULL
                  WHERE receipt = ?1",
             )?
-            .execute(params![receipt, number, sign, at])?;
+            .execute(params![
+                receipt,
+                document.number,
+                document.fiscal_sign,
+                document.at.to_string()
+            ])?;
         Ok(())
     }
 
