@@ -11,8 +11,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use kassa::fiscal::{DocumentKind, FiscalRegister, FiscalState};
 use kassa::sale::{Cart, Payment};
-use kassa::till::{ActionId, Till};
-use kassa_fiscal::emulator::{serve, Device};
+use kassa::till::{ActionId, Session, Till};
+use kassa_fiscal::emulator::{serve, Device, DeviceClock};
 use kassa_fiscal::port::{memory_pair, Fuse};
 use kassa_fiscal::shtrih::link::Timeouts;
 use kassa_fiscal::{Settings, ShtrihM};
@@ -43,6 +43,18 @@ fn plug(device: &Arc<Mutex<Device>>, fuse: &Fuse) -> Box<dyn FiscalRegister> {
     Box::new(ShtrihM::new(host, settings()))
 }
 
+/// Till T2 on the demo books, E1 logged in, attached to an emulated
+/// register on `clock`, with a shift open on both.
+fn open_on_emulator(dir: &Path, clock: DeviceClock) -> (Till, Session, Arc<Mutex<Device>>) {
+    let path = demo_db(dir);
+    let (mut till, _clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
+    let device = Arc::new(Mutex::new(Device::new(clock)));
+    let session = till.login("E1", "1111").expect("login");
+    till.attach_register(plug(&device, &Fuse::intact())).expect("attach");
+    till.open_shift(&session, &ActionId::new()).expect("open");
+    (till, session, device)
+}
+
 /// Receipt documents in the fiscal storage: (number, sign, total).
 fn receipt_documents(device: &Arc<Mutex<Device>>) -> Vec<(u32, u8, u64)> {
     let device = device.lock().expect("device");
@@ -58,12 +70,7 @@ fn receipt_documents(device: &Arc<Mutex<Device>>) -> Vec<(u32, u8, u64)> {
 #[test]
 fn a_link_cut_at_every_byte_of_a_sale_loses_and_doubles_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = demo_db(dir.path());
-    let (mut till, _clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
-    let device = Arc::new(Mutex::new(Device::new(kassa_fiscal::emulator::local_clock())));
-    let session = till.login("E1", "1111").expect("login");
-    till.attach_register(plug(&device, &Fuse::intact())).expect("attach");
-    till.open_shift(&session, &ActionId::new()).expect("open");
+    let (mut till, session, device) = open_on_emulator(dir.path(), kassa_fiscal::emulator::local_clock());
     till.cash_in(&session, &ActionId::new(), m("3000.00")).expect("float");
     assert_eq!(till.fiscal_error(), None);
 
@@ -143,12 +150,7 @@ fn a_link_cut_at_every_byte_of_a_sale_loses_and_doubles_nothing() {
 #[test]
 fn the_register_refusing_keeps_the_sale_pending_until_it_can() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = demo_db(dir.path());
-    let (mut till, _clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
-    let device = Arc::new(Mutex::new(Device::new(kassa_fiscal::emulator::local_clock())));
-    let session = till.login("E1", "1111").expect("login");
-    till.attach_register(plug(&device, &Fuse::intact())).expect("attach");
-    till.open_shift(&session, &ActionId::new()).expect("open");
+    let (mut till, session, device) = open_on_emulator(dir.path(), kassa_fiscal::emulator::local_clock());
     device.lock().expect("device").state_mut().paper = false;
     let mut cart = Cart::new();
     till.add_product(&session, &mut cart, "1003", q("1")).expect("milk");
@@ -277,20 +279,13 @@ fn killing_the_till_process_at_random_instants_loses_and_doubles_nothing() {
 #[test]
 fn a_closed_register_shift_expires_after_24_hours() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = demo_db(dir.path());
-    let (mut till, _clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
     let now = Arc::new(Mutex::new(
         chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
             .and_then(|d| d.and_hms_opt(10, 0, 0))
             .expect("time"),
     ));
     let clock_now = Arc::clone(&now);
-    let device = Arc::new(Mutex::new(Device::new(Arc::new(move || {
-        *clock_now.lock().expect("clock")
-    }))));
-    let session = till.login("E1", "1111").expect("login");
-    till.attach_register(plug(&device, &Fuse::intact())).expect("attach");
-    till.open_shift(&session, &ActionId::new()).expect("open");
+    let (mut till, session, device) = open_on_emulator(dir.path(), Arc::new(move || *clock_now.lock().expect("clock")));
     *now.lock().expect("clock") += chrono::Duration::hours(25);
     let mut cart = Cart::new();
     till.add_product(&session, &mut cart, "1003", q("1")).expect("milk");
