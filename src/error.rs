@@ -127,6 +127,13 @@ pub enum Error {
     /// A marked product needs its marking code scanned.
     #[error("{0} is marked (Честный ЗНАК): scan the Data Matrix code on the pack")]
     MarkingRequired(String),
+    /// The cart's promotions no longer hold (one started, ended or changed
+    /// since it was priced): it is priced again and must be checked.
+    #[error("prices have changed since the cart was priced (a promotion started, ended or changed): the total is now {total}; check it and take payment again")]
+    PricesChanged {
+        /// The new total.
+        total: Money,
+    },
     /// A scan that is not a valid barcode.
     #[error("{0}")]
     Barcode(#[from] crate::catalog::barcode::BarcodeError),

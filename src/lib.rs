@@ -13,6 +13,7 @@ pub mod fiscal;
 pub mod journal;
 pub mod money;
 pub mod promo;
+pub mod quote;
 pub mod report;
 pub mod sale;
 pub mod shift;

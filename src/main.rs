@@ -60,6 +60,17 @@ enum Command {
     },
     /// Run a report, or list them with --list.
     Report(ReportArgs),
+    /// Price a basket with the promotions in force; prints JSON.
+    Price {
+        /// The basket: {"lines": [{"sku": "...", "qty": "..."}]} (`-` for standard input).
+        basket: PathBuf,
+        /// Store.
+        #[arg(long)]
+        store: String,
+        /// The moment, RFC 3339 with the store's offset (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// A virtual Shtrih-M fiscal register on a pseudo-terminal; PATH becomes
     /// a link to it, usable as the till's serial port.
     FiscalEmulator {
@@ -388,6 +399,23 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Report(args) => run_report(&path, args),
+        Command::Price { basket, store, at } => {
+            let text = if basket.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read the basket: {e}"))?
+            } else {
+                std::fs::read_to_string(&basket).map_err(|e| format!("cannot read {}: {e}", basket.display()))?
+            };
+            let at = match at {
+                Some(at) => kassa::clock::At::parse(&at).map_err(|e| format!("--at: {e}"))?,
+                None => kassa::clock::Clock::now(&SystemClock),
+            };
+            let db = open_existing(&path)?;
+            let quote = kassa::quote::quote(&db, &text, &store, at).map_err(|e| e.to_string())?;
+            write_output(None, |out| {
+                serde_json::to_writer(&mut *out, &quote).map_err(|e| e.to_string())?;
+                writeln!(out).map_err(|e| e.to_string())
+            })
+        }
         Command::SimulateSales { count, fiscal } => simulate_sales(&path, count, fiscal),
         Command::FiscalEmulator { port, state } => fiscal_emulator(&port, state),
         Command::FiscalDevice(args) => fiscal_device(&path, args),

@@ -487,3 +487,19 @@ mod tests {
         assert_eq!(money("1.00").percent_of(Money::ZERO), None);
     }
 }
+
+/// Parsers for unit tests' literals.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Money, Qty};
+
+    /// Money from a literal.
+    pub(crate) fn m(s: &str) -> Money {
+        Money::parse(s).expect("money")
+    }
+
+    /// A quantity from a literal.
+    pub(crate) fn q(s: &str) -> Qty {
+        Qty::parse(s).expect("qty")
+    }
+}

@@ -10,6 +10,7 @@ use crate::catalog::{journal_codes, require_text, Product};
 use crate::clock::At;
 use crate::error::{Error, Result};
 use crate::money::{Money, Qty};
+use crate::promo::{BasketLine, Gift, LinePricing, PromoShare};
 
 journal_codes! {
     /// Sale (приход) or return of a sale (возврат прихода).
@@ -69,11 +70,30 @@ pub struct ReceiptLine {
     pub qty: Qty,
     /// Unit price before discount.
     pub price: Money,
-    /// Total discount of the line, in money.
+    /// Total discount of the line, in money: the cashier's and the
+    /// promotions'.
     pub discount: Money,
+    /// What each promotion took off (part of `discount`); a gift line
+    /// names the promotion that gave it, with 0.00. Kept by the till's
+    /// database for reports, not part of the journal line.
+    pub promotions: Vec<PromoShare>,
+    /// A unit given away at price 0 by a promotion.
+    pub gift: bool,
 }
 
 impl ReceiptLine {
+    /// A plain line with no promotions.
+    pub fn new(sku: String, qty: Qty, price: Money, discount: Money) -> ReceiptLine {
+        ReceiptLine {
+            sku,
+            qty,
+            price,
+            discount,
+            promotions: Vec::new(),
+            gift: false,
+        }
+    }
+
     /// round_half_up(qty × price, 2).
     pub fn gross(&self) -> Money {
         self.qty.times(self.price)
@@ -140,6 +160,14 @@ impl Receipt {
                     draft.id,
                     line.discount,
                     line.gross()
+                )));
+            }
+            let by_promotions = Money::sum(line.promotions.iter().map(|p| p.discount));
+            let gift_ok = !line.gift || (line.price.is_zero() && line.promotions.len() == 1);
+            if by_promotions > line.discount || line.promotions.iter().any(|p| p.discount.is_negative()) || !gift_ok {
+                return Err(Error::invalid(format!(
+                    "receipt {}: lines[{n}]: promotions' discounts do not add up",
+                    draft.id
                 )));
             }
         }
@@ -245,10 +273,12 @@ pub struct CartLine {
     pub product: Product,
     /// Quantity.
     pub qty: Qty,
-    /// Discount of the whole line, in money.
+    /// The cashier's discount of the whole line, in money.
     pub discount: Money,
     /// The marking code (Честный ЗНАК) of a marked unit: one per line.
     pub marking: Option<String>,
+    /// What the promotions took off, as last priced.
+    pub promo: LinePricing,
 }
 
 impl CartLine {
@@ -258,27 +288,79 @@ impl CartLine {
             sku: self.product.sku.clone(),
             qty: self.qty,
             price: self.product.price,
-            discount: self.discount,
+            discount: self.discount + self.promo.discount,
+            promotions: self.promo.promotions.clone(),
+            gift: false,
         }
     }
 
-    /// Amount after discount.
+    /// Amount after the cashier's and the promotions' discounts.
     pub fn amount(&self) -> Money {
-        self.to_receipt_line().amount()
+        self.qty.times(self.product.price) - self.discount - self.promo.discount
+    }
+
+    fn basket_line(&self) -> BasketLine<'_> {
+        BasketLine::of(&self.product, self.qty, self.discount)
+    }
+}
+
+/// A unit a promotion gives away, with its product card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartGift {
+    /// The product.
+    pub product: Product,
+    /// How much.
+    pub qty: Qty,
+    /// The promotion that gives it.
+    pub promotion: String,
+}
+
+impl CartGift {
+    /// The receipt line this becomes: price 0.
+    pub fn to_receipt_line(&self) -> ReceiptLine {
+        ReceiptLine {
+            sku: self.product.sku.clone(),
+            qty: self.qty,
+            price: Money::ZERO,
+            discount: Money::ZERO,
+            promotions: vec![PromoShare {
+                promotion: self.promotion.clone(),
+                discount: Money::ZERO,
+            }],
+            gift: true,
+        }
     }
 }
 
 /// What the cashier has rung up so far (чек в работе). Pure data: the till
-/// checks rights when lines change and again when the receipt is paid.
+/// checks rights and reprices it with the promotions on every change, and
+/// checks again when the receipt is paid.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cart {
     lines: Vec<CartLine>,
+    gifts: Vec<CartGift>,
+    returning: bool,
 }
 
 impl Cart {
-    /// An empty cart.
+    /// An empty cart for a sale.
     pub fn new() -> Cart {
         Cart::default()
+    }
+
+    /// An empty cart for goods coming back with no sale receipt: priced at
+    /// the shelf price less the cashier's discounts, no promotions (they
+    /// reward buying, not bringing back).
+    pub fn for_return() -> Cart {
+        Cart {
+            returning: true,
+            ..Cart::default()
+        }
+    }
+
+    /// A cart of goods coming back.
+    pub fn is_return(&self) -> bool {
+        self.returning
     }
 
     /// The lines, in the order rung up.
@@ -286,9 +368,53 @@ impl Cart {
         &self.lines
     }
 
+    /// Gifts the promotions give, as last priced.
+    pub fn gifts(&self) -> &[CartGift] {
+        &self.gifts
+    }
+
     /// No lines.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
+    }
+
+    /// The lines as the pricing engine takes them.
+    pub fn basket(&self) -> Vec<BasketLine<'_>> {
+        self.lines.iter().map(CartLine::basket_line).collect()
+    }
+
+    /// Stores what the engine worked out for [`Cart::basket`]: each line's
+    /// promotions (by index) and the gifts, with their product cards.
+    pub fn set_pricing(&mut self, lines: Vec<LinePricing>, gifts: Vec<CartGift>) -> Result<()> {
+        if lines.len() != self.lines.len() {
+            return Err(Error::invalid("the pricing is for another cart"));
+        }
+        for (line, promo) in self.lines.iter_mut().zip(lines) {
+            line.promo = promo;
+        }
+        self.gifts = gifts;
+        Ok(())
+    }
+
+    /// Whether the cart carries exactly this pricing.
+    pub fn priced_as(&self, lines: &[LinePricing], gifts: &[Gift]) -> bool {
+        self.lines.len() == lines.len()
+            && self.lines.iter().zip(lines).all(|(line, promo)| line.promo == *promo)
+            && self.gifts.len() == gifts.len()
+            && self
+                .gifts
+                .iter()
+                .zip(gifts)
+                .all(|(a, b)| a.product.sku == b.sku && a.promotion == b.promotion && a.qty == b.qty)
+    }
+
+    /// Every receipt line: the rung-up lines, then the gifts.
+    pub fn receipt_lines(&self) -> Vec<ReceiptLine> {
+        self.lines
+            .iter()
+            .map(CartLine::to_receipt_line)
+            .chain(self.gifts.iter().map(CartGift::to_receipt_line))
+            .collect()
     }
 
     /// Adds a product. A piece product already in the cart without a
@@ -299,11 +425,12 @@ impl Cart {
         if product.marked {
             return Err(Error::MarkingRequired(product.name));
         }
+        self.unprice();
         if product.unit == crate::catalog::Unit::Pcs {
             if let Some(index) = self
                 .lines
                 .iter()
-                .position(|l| l.product == product && l.discount.is_zero())
+                .position(|l| l.product == product && l.discount.is_zero() && l.marking.is_none())
             {
                 let line = &mut self.lines[index];
                 line.qty = Qty::parse(&(line.qty.as_decimal() + qty.as_decimal()).to_string())
@@ -316,6 +443,7 @@ impl Cart {
             qty,
             discount: Money::ZERO,
             marking: None,
+            promo: LinePricing::default(),
         });
         Ok(self.lines.len() - 1)
     }
@@ -333,11 +461,13 @@ impl Cart {
                 product.name
             )));
         }
+        self.unprice();
         self.lines.push(CartLine {
             product,
             qty: Qty::ONE,
             discount: Money::ZERO,
             marking: Some(code),
+            promo: LinePricing::default(),
         });
         Ok(self.lines.len() - 1)
     }
@@ -351,8 +481,22 @@ impl Cart {
             .collect()
     }
 
+    /// A line about to change: the promotions' result no longer holds
+    /// until the till prices the cart again.
     fn line_mut(&mut self, index: usize) -> Result<&mut CartLine> {
+        if index >= self.lines.len() {
+            return Err(no_line(index));
+        }
+        self.unprice();
         self.lines.get_mut(index).ok_or_else(|| no_line(index))
+    }
+
+    /// Drops the promotions' result (stale after any change).
+    fn unprice(&mut self) {
+        for line in &mut self.lines {
+            line.promo = LinePricing::default();
+        }
+        self.gifts.clear();
     }
 
     /// A line's gross amount, round_half_up(qty × price, 2), before discount.
@@ -364,12 +508,18 @@ impl Cart {
     /// Changes a line's quantity; a discount larger than the new gross is
     /// refused.
     pub fn set_qty(&mut self, index: usize, qty: Qty) -> Result<()> {
-        let line = self.line_mut(index)?;
+        let line = self.lines.get(index).ok_or_else(|| no_line(index))?;
         line.product.check_qty(qty)?;
+        if line.marking.is_some() && qty != Qty::ONE {
+            return Err(Error::invalid(format!(
+                "{} is marked: each unit is scanned with its own code",
+                line.product.name
+            )));
+        }
         if qty.times(line.product.price) < line.discount {
             return Err(Error::invalid("the line's discount would exceed its amount"));
         }
-        line.qty = qty;
+        self.line_mut(index)?.qty = qty;
         Ok(())
     }
 
@@ -399,20 +549,14 @@ impl Cart {
     /// Empties the cart.
     pub fn clear(&mut self) {
         self.lines.clear();
+        self.gifts.clear();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(s: &str) -> Money {
-        Money::parse(s).expect("money")
-    }
-
-    fn q(s: &str) -> Qty {
-        Qty::parse(s).expect("qty")
-    }
+    use crate::money::testing::{m, q};
 
     fn draft(lines: Vec<ReceiptLine>, payments: Vec<Payment>) -> ReceiptDraft {
         ReceiptDraft {
@@ -428,12 +572,7 @@ mod tests {
     }
 
     fn line(sku: &str, qty: &str, price: &str, discount: &str) -> ReceiptLine {
-        ReceiptLine {
-            sku: sku.into(),
-            qty: q(qty),
-            price: m(price),
-            discount: m(discount),
-        }
+        ReceiptLine::new(sku.into(), q(qty), m(price), m(discount))
     }
 
     #[test]

@@ -15,9 +15,9 @@ use crate::error::{Error, Result};
 use crate::fiscal::{FiscalError, FiscalRegister, FiscalState, RegisterStatus};
 use crate::journal::Record;
 use crate::money::{Money, Percent, Qty};
-use crate::promo::Promotion;
+use crate::promo::{self, Promotion, PromotionCard};
 use crate::report::Table;
-use crate::sale::{Cart, Payment, PaymentMethod, Receipt, ReceiptDraft, ReceiptKind, ReceiptLine};
+use crate::sale::{Cart, CartGift, Payment, PaymentMethod, Receipt, ReceiptDraft, ReceiptKind, ReceiptLine};
 use crate::shift::{CashMove, CashOutReason, ShiftOpen, ShiftTotals};
 use crate::staff::{pin_lockout, verify_pin, Employee, Permission, Rights, Role, MAX_PIN_ATTEMPTS};
 use crate::stock::StockDoc;
@@ -91,6 +91,9 @@ pub struct Till {
     fiscal_error: Option<String>,
     /// Layout of weighed-goods labels.
     weight_layout: WeightLayout,
+    /// Enabled promotions as last read, with the database's data version
+    /// then; `None` after this till commits anything.
+    promotions: Option<(i64, Vec<Promotion>)>,
 }
 
 impl std::fmt::Debug for Till {
@@ -122,6 +125,7 @@ impl Till {
             register: None,
             fiscal_error: None,
             weight_layout: WeightLayout::default(),
+            promotions: None,
         })
     }
 
@@ -357,6 +361,9 @@ impl Till {
         let result = body(&mut ledger, &employee, &rights, now, &self.store, &self.till)?;
         ledger.remember_action(action.as_str(), &result)?;
         ledger.commit()?;
+        // Another connection's commit shows in `data_version`; our own
+        // does not, so any action may have changed the promotions.
+        self.promotions = None;
         Ok(result)
     }
 
@@ -550,10 +557,17 @@ impl Till {
         self.db.search_products(prefix, limit)
     }
 
-    /// Adds the product with this barcode to the cart: one piece, or for
-    /// goods sold by weight, quantity 1 of the unit until it is set.
+    /// Adds the product with this barcode to the cart (one piece; a
+    /// weighed label's weight; a marked unit by its code) and prices the
+    /// cart again. Returns the line's index.
     pub fn scan(&mut self, session: &Session, cart: &mut Cart, barcode: &str) -> Result<usize> {
         self.check(session, Permission::Sell)?;
+        let line = self.ring_up(cart, barcode)?;
+        self.reprice(cart)?;
+        Ok(line)
+    }
+
+    fn ring_up(&mut self, cart: &mut Cart, barcode: &str) -> Result<usize> {
         let not_found = |code: &str| Error::NotFound {
             what: "barcode",
             id: code.to_owned(),
@@ -618,7 +632,73 @@ impl Till {
             what: "product",
             id: sku.to_owned(),
         })?;
-        cart.add(product, qty)
+        let line = cart.add(product, qty)?;
+        self.reprice(cart)?;
+        Ok(line)
+    }
+
+    /// Changes a line's quantity (a weighed amount for goods sold by
+    /// weight) and prices the cart again.
+    pub fn set_qty(&mut self, session: &Session, cart: &mut Cart, line: usize, qty: Qty) -> Result<()> {
+        self.check(session, Permission::Sell)?;
+        cart.set_qty(line, qty)?;
+        self.reprice(cart)
+    }
+
+    /// Removes a line (сторно позиции) and prices the cart again.
+    pub fn remove_line(&mut self, session: &Session, cart: &mut Cart, line: usize) -> Result<()> {
+        self.check(session, Permission::Sell)?;
+        cart.remove(line)?;
+        self.reprice(cart)
+    }
+
+    /// Prices the cart with the promotions in force now: each line's
+    /// promotion discounts and the gifts (a return cart gets none). The
+    /// till does this on every change; call it too when time may have
+    /// moved past a promotion's start or end (the GUI's clock tick).
+    pub fn reprice(&mut self, cart: &mut Cart) -> Result<()> {
+        let now = self.clock.now();
+        let pricing = self.pricing(cart, now)?;
+        let mut gifts = Vec::with_capacity(pricing.gifts.len());
+        for gift in pricing.gifts {
+            let product = self.db.product(&gift.sku)?.ok_or_else(|| Error::NotFound {
+                what: "product",
+                id: gift.sku.clone(),
+            })?;
+            gifts.push(CartGift {
+                product,
+                qty: gift.qty,
+                promotion: gift.promotion,
+            });
+        }
+        cart.set_pricing(pricing.lines, gifts)
+    }
+
+    /// What the engine makes of the cart at `now`.
+    fn pricing(&mut self, cart: &Cart, now: At) -> Result<promo::Pricing> {
+        if cart.is_return() {
+            return Ok(promo::Pricing {
+                lines: vec![promo::LinePricing::default(); cart.lines().len()],
+                ..promo::Pricing::default()
+            });
+        }
+        let store = self.store.clone();
+        let promotions = self.promotions_in_force()?;
+        Ok(promo::price(
+            &cart.basket(),
+            promotions,
+            &store,
+            now.time().naive_local(),
+        ))
+    }
+
+    /// The enabled promotions, read again only when the database changed.
+    fn promotions_in_force(&mut self) -> Result<&[Promotion]> {
+        let version = self.db.data_version()?;
+        if self.promotions.as_ref().is_none_or(|(seen, _)| *seen != version) {
+            self.promotions = Some((version, self.db.enabled_promotions()?));
+        }
+        Ok(self.promotions.as_ref().map_or(&[], |(_, list)| list.as_slice()))
     }
 
     /// Gives a line discount in money, within the actor's limit.
@@ -632,7 +712,8 @@ impl Till {
         let (employee, rights) = self.check(session, Permission::Discount)?;
         let gross = cart.line_gross(line)?;
         check_discount(&employee, &rights, gross, discount)?;
-        cart.set_discount(line, discount)
+        cart.set_discount(line, discount)?;
+        self.reprice(cart)
     }
 
     /// Gives a line discount in percent of the line, within the actor's
@@ -648,8 +729,11 @@ impl Till {
         self.set_line_discount(session, cart, line, pct.of(gross))
     }
 
-    /// Takes payment for the cart and books the sale receipt. Cash may
-    /// exceed what is due (the receipt's `change()` is given back).
+    /// Takes payment for the cart and books the sale receipt, with the
+    /// promotions it was priced with. Cash may exceed what is due (the
+    /// receipt's `change()` is given back). If the promotions in force no
+    /// longer give the cart's prices, nothing is booked:
+    /// [`Error::PricesChanged`] (reprice, show, take payment again).
     pub fn pay(&mut self, session: &Session, action: &ActionId, cart: &Cart, payments: &[Payment]) -> Result<Receipt> {
         if let Some(id) = self.db.action_result(action.as_str())? {
             return self.booked_receipt(id);
@@ -657,15 +741,32 @@ impl Till {
         if cart.is_empty() {
             return Err(Error::invalid("the cart is empty"));
         }
+        if cart.is_return() {
+            return Err(Error::invalid("this cart is for a return, not a sale"));
+        }
         let shift = self.require_shift()?;
         let register_status = self.fiscal_preflight()?;
         let fiscal = self.register.is_some();
         let markings = cart.markings();
+        self.promotions_in_force()?;
+        let promotions = self
+            .promotions
+            .as_ref()
+            .map(|(_, list)| list.clone())
+            .unwrap_or_default();
         let id = self.act(
             session,
             action,
             Permission::Sell,
             |ledger, employee, rights, now, store, till| {
+                // Priced at the moment it is booked, as the cart shows it.
+                let pricing = promo::price(&cart.basket(), &promotions, store, now.time().naive_local());
+                if !cart.priced_as(&pricing.lines, &pricing.gifts) {
+                    let undiscounted = Money::sum(cart.lines().iter().map(|l| l.amount() + l.promo.discount));
+                    return Err(Error::PricesChanged {
+                        total: undiscounted - pricing.discount(),
+                    });
+                }
                 let lines = cart_lines(cart, employee, rights)?;
                 for (_, code) in &markings {
                     if ledger.marking_sold(code)? {
@@ -773,7 +874,8 @@ impl Till {
     }
 
     /// Returns goods with no sale receipt (a separate right), refunded by
-    /// the chosen method at the cart's prices.
+    /// the chosen method at the prices of a return cart
+    /// ([`Cart::for_return`]: shelf prices less the cashier's discounts).
     pub fn return_without_receipt(
         &mut self,
         session: &Session,
@@ -786,6 +888,9 @@ impl Till {
         }
         if cart.is_empty() {
             return Err(Error::invalid("the cart is empty"));
+        }
+        if !cart.is_return() {
+            return Err(Error::invalid("ring up the goods coming back in a return cart"));
         }
         let shift = self.require_shift()?;
         let register_status = self.fiscal_preflight()?;
@@ -858,6 +963,28 @@ impl Till {
         self.save(session, action, Permission::EditCatalog, Record::Promotion(promotion))
     }
 
+    /// Every promotion, in force or not, by id (the owner's list of акции).
+    pub fn promotions(&mut self, session: &Session) -> Result<Vec<PromotionCard>> {
+        self.check(session, Permission::EditCatalog)?;
+        self.db.promotions()
+    }
+
+    /// Switches a promotion on or off; its rule is kept. The next pricing
+    /// of any cart follows.
+    pub fn set_promotion_enabled(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        id: &str,
+        enabled: bool,
+    ) -> Result<()> {
+        self.act(session, action, Permission::EditCatalog, |ledger, _, _, _, _, _| {
+            ledger.set_promotion_enabled(id, enabled)?;
+            Ok(String::new())
+        })?;
+        Ok(())
+    }
+
     /// Creates or changes an employee, optionally setting a new PIN.
     pub fn save_employee(
         &mut self,
@@ -922,13 +1049,13 @@ impl Till {
     }
 }
 
-/// The cart's lines as receipt lines, each discount within the actor's rights.
+/// The cart's lines and gifts as receipt lines, each cashier's discount
+/// within the actor's rights (promotions are the owner's, not counted).
 fn cart_lines(cart: &Cart, employee: &Employee, rights: &Rights) -> Result<Vec<ReceiptLine>> {
-    let lines: Vec<ReceiptLine> = cart.lines().iter().map(|l| l.to_receipt_line()).collect();
-    for line in &lines {
-        check_discount(employee, rights, line.gross(), line.discount)?;
+    for line in cart.lines() {
+        check_discount(employee, rights, line.qty.times(line.product.price), line.discount)?;
     }
-    Ok(lines)
+    Ok(cart.receipt_lines())
 }
 
 /// Numbers and books a receipt of this till's shift; returns its id.
@@ -1042,12 +1169,7 @@ fn priced_return_line(sale: &Receipt, earlier: &[Receipt], line: &ReturnLine) ->
             line.sku
         )));
     }
-    Ok(ReceiptLine {
-        sku: line.sku.clone(),
-        qty: line.qty,
-        price,
-        discount,
-    })
+    Ok(ReceiptLine::new(line.sku.clone(), line.qty, price, discount))
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ const ACTIONS: &[Action] = &[
         needs: Permission::ReturnWithoutReceipt,
         needs_open_shift: true,
         run: |t, s, _| {
-            let mut cart = Cart::new();
+            let mut cart = Cart::for_return();
             cart.add(t.db().product("1001")?.expect("bread"), q("1"))?;
             t.return_without_receipt(s, &ActionId::new(), &cart, PaymentMethod::Cash)
                 .map(drop)

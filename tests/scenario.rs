@@ -1,6 +1,7 @@
 //! A whole shift worked out by hand to the kopeck: float 5,000.00, twelve
-//! sales (weighed goods, discounts, mixed payments with change), two returns
-//! (one partial), an expense, a collection, close. Every Z figure asserted.
+//! sales (weighed goods, discounts, the demo's 2-for-1 promotion, mixed
+//! payments with change), two returns (one partial), an expense, a
+//! collection, close. Every Z figure asserted.
 //!
 //! Prices (demo catalogue): 1001 хлеб 45.50, 1003 молоко 89.90,
 //! 1005 сыр 899.00/kg, 1006 яблоки 129.90/kg, 1008 кофе 449.00,
@@ -9,6 +10,7 @@
 use chrono::Duration;
 use kassa::error::Error;
 use kassa::money::Money;
+use kassa::promo::PromoShare;
 use kassa::sale::{Cart, Payment, PaymentMethod};
 use kassa::shift::CashOutReason;
 use kassa::till::{ActionId, ReturnLine, Session, Till};
@@ -84,14 +86,27 @@ fn a_day_at_the_till_to_the_kopeck() {
         "3.06",
     );
     tick();
-    // 4. 3 × 119.00 = 357.00 − 17.85 (5 %) = 339.15, exact cash
-    sell(
+    // 4. 3 × 119.00 = 357.00 − 17.85 (5 % by hand) = 339.15; then P1 "2 по
+    //    цене 1" frees one unit of the three: 339.15 / 3 = 113.05 → 226.10,
+    //    exact cash
+    let sale4 = sell(
         &mut till,
         &anna,
         &[("1010", "3", "17.85")],
-        &[cash(m("339.15"))],
-        "339.15",
+        &[cash(m("226.10"))],
+        "226.10",
         "0.00",
+    );
+    // The receipt keeps why: 130.90 off, of which 113.05 by P1.
+    let booked = till.db().receipt(&sale4).expect("read").expect("sale 4");
+    let chocolate = &booked.draft().lines[0];
+    assert_eq!(chocolate.discount, m("130.90"));
+    assert_eq!(
+        chocolate.promotions,
+        [PromoShare {
+            promotion: "P1".into(),
+            discount: m("113.05")
+        }]
     );
     tick();
     // 5. 2 × 139.00 = 278.00 by card
@@ -222,15 +237,15 @@ fn a_day_at_the_till_to_the_kopeck() {
     );
     tick();
 
-    // Drawer: 5000.00 + 2589.96 cash net of change − 269.70 refunded = 7320.26.
-    assert_eq!(till.cash_in_drawer().expect("drawer"), m("7320.26"));
+    // Drawer: 5000.00 + 2476.91 cash net of change − 269.70 refunded = 7207.21.
+    assert_eq!(till.cash_in_drawer().expect("drawer"), m("7207.21"));
     till.cash_out(&anna, &ActionId::new(), m("150.00"), CashOutReason::Expense)
         .expect("expense");
     tick();
-    // 7170.26 in the drawer: collecting a kopeck more is refused and changes nothing.
-    let too_much = till.cash_out(&anna, &ActionId::new(), m("7170.27"), CashOutReason::Collection);
+    // 7057.21 in the drawer: collecting a kopeck more is refused and changes nothing.
+    let too_much = till.cash_out(&anna, &ActionId::new(), m("7057.22"), CashOutReason::Collection);
     assert!(
-        matches!(too_much, Err(Error::Invalid(ref text)) if text.contains("exceeds the 7170.26 in the drawer")),
+        matches!(too_much, Err(Error::Invalid(ref text)) if text.contains("exceeds the 7057.21 in the drawer")),
         "{too_much:?}"
     );
     till.cash_out(&anna, &ActionId::new(), m("7000.00"), CashOutReason::Collection)
@@ -242,12 +257,12 @@ fn a_day_at_the_till_to_the_kopeck() {
     let z = till.close_shift(&anna, &ActionId::new()).expect("close");
     assert!(z.closed_at.is_some());
     assert_eq!(z.sales_count, 12);
-    assert_eq!(z.sales, m("4862.09"));
+    assert_eq!(z.sales, m("4749.04"));
     assert_eq!(z.returns_count, 2);
     assert_eq!(z.returns, m("408.70"));
-    assert_eq!(z.cash.sales, m("2589.96"));
+    assert_eq!(z.cash.sales, m("2476.91"));
     assert_eq!(z.cash.returns, m("269.70"));
-    assert_eq!(z.cash.net(), m("2320.26"));
+    assert_eq!(z.cash.net(), m("2207.21"));
     assert_eq!(z.card.sales, m("2272.13"));
     assert_eq!(z.card.returns, m("139.00"));
     assert_eq!(z.card.net(), m("2133.13"));
@@ -255,8 +270,8 @@ fn a_day_at_the_till_to_the_kopeck() {
     assert_eq!(z.cash_in, m("5000.00"));
     assert_eq!(z.cash_out, m("7150.00"));
     assert_eq!(z.collections, m("7000.00"));
-    assert_eq!(z.net_revenue(), m("4453.39"));
-    assert_eq!(z.cash_in_drawer(), m("170.26"));
+    assert_eq!(z.net_revenue(), m("4340.34"));
+    assert_eq!(z.cash_in_drawer(), m("57.21"));
     // The X report taken before closing saw the same sales.
     assert_eq!((x.sales, x.cash_in_drawer()), (z.sales, z.cash_in_drawer()));
 

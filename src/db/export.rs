@@ -12,7 +12,8 @@ impl Db {
     /// every version where it happened, so that what refers to a card finds
     /// it as it was; dated records are filtered by the local day they belong
     /// to (a shift's records by the day it opened, so a shift is never cut
-    /// in two).
+    /// in two). A disabled promotion is left out: the journal has no field
+    /// for "disabled", and imported elsewhere it must not come back in force.
     pub fn export_lines(
         &self,
         from: Option<NaiveDate>,
@@ -22,7 +23,8 @@ impl Db {
         let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
         let mut stmt = self.conn().prepare(
             "SELECT payload FROM events
-              WHERE type IN ('store', 'employee', 'product', 'promotion')
+              WHERE type IN ('store', 'employee', 'product')
+                 OR (type = 'promotion' AND entity NOT IN (SELECT id FROM promotions WHERE enabled = 0))
                  OR (type IN ('supply', 'write_off', 'supplier_return', 'shift_open', 'cash_in', 'cash_out',
                               'receipt', 'shift_close')
                      AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2))

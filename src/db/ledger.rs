@@ -544,7 +544,24 @@ impl<'c> Ledger<'c> {
         // References are checked for news only: a journal imported again
         // must not fail on a category renamed since.
         for (field, sku) in promotion.rule.skus() {
-            self.require_product(sku).map_err(|e| ctx(in_field(&field, e)))?;
+            let product = self.require_product(sku).map_err(|e| ctx(in_field(&field, e)))?;
+            let counted_in_units = matches!(
+                promotion.rule,
+                crate::promo::Rule::NForM { .. } | crate::promo::Rule::Bundle { .. }
+            );
+            if counted_in_units && product.unit != crate::catalog::Unit::Pcs {
+                return Err(ctx(Error::invalid(format!(
+                    "{field}: {} is sold by {}, and this rule counts whole units",
+                    product.name,
+                    product.unit.code()
+                ))));
+            }
+            if matches!(promotion.rule, crate::promo::Rule::Gift { .. }) && product.marked {
+                return Err(ctx(Error::invalid(format!(
+                    "{field}: {} is marked; a gift cannot scan its code",
+                    product.name
+                ))));
+            }
         }
         if let crate::promo::Rule::NForM {
             target: Target::Category(c),
@@ -585,6 +602,37 @@ impl<'c> Ledger<'c> {
         )?;
         self.append("promotion", &promotion.id, None, Some(&key), &line, &self.now)?;
         Ok(Applied::Written)
+    }
+
+    /// Puts a promotion in force or takes it out (the rule is kept).
+    pub fn set_promotion_enabled(&mut self, id: &str, enabled: bool) -> Result<()> {
+        let changed = self.tx.execute(
+            "UPDATE promotions SET enabled = ?2 WHERE id = ?1 AND enabled <> ?2",
+            params![id, enabled],
+        )?;
+        if changed == 0 {
+            let known: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM promotions WHERE id = ?1)",
+                params![id],
+                |r| r.get(0),
+            )?;
+            if !known {
+                return Err(Error::NotFound {
+                    what: "promotion",
+                    id: id.to_owned(),
+                });
+            }
+            return Ok(());
+        }
+        self.note(
+            if enabled {
+                "promotion_enabled"
+            } else {
+                "promotion_disabled"
+            },
+            id,
+            &serde_json::json!({ "promotion": id }),
+        )
     }
 
     fn require_product(&self, sku: &str) -> Result<Rc<Product>> {
@@ -989,6 +1037,21 @@ impl<'c> Ledger<'c> {
                     line.amount().kopecks(),
                     unit_cost.normalize().to_string()
                 ])?;
+            for (k, share) in line.promotions.iter().enumerate() {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO receipt_line_promotions (receipt, line_no, n, promotion, discount, gift)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        id,
+                        n as i64,
+                        k as i64,
+                        share.promotion,
+                        share.discount.kopecks(),
+                        line.gift
+                    ])?;
+            }
         }
         let mut insert = self
             .tx

@@ -26,6 +26,7 @@ use crate::staff::{Rights, Role};
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/0001_init.sql")),
     ("0002_fiscal", include_str!("../../migrations/0002_fiscal.sql")),
+    ("0003_promotions", include_str!("../../migrations/0003_promotions.sql")),
 ];
 
 /// The schema version this build writes.

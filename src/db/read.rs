@@ -9,6 +9,7 @@ use crate::clock::At;
 use crate::error::{Error, Result};
 use crate::journal::{parse_line, Record};
 use crate::money::{Money, Percent, VatRate};
+use crate::promo::{PromoShare, PromotionCard};
 use crate::sale::{PaymentMethod, Receipt};
 use crate::shift::{MethodTotals, ShiftTotals};
 use crate::staff::{Employee, Permission, Rights, Role};
@@ -370,17 +371,61 @@ pub(crate) fn shift_totals(conn: &Connection, id: &str) -> Result<ShiftTotals> {
     Ok(totals)
 }
 
-/// The receipt as it was recorded (from its journal line).
+/// The receipt as it was recorded (from its journal line), with the
+/// promotions behind its lines.
 pub(crate) fn receipt(conn: &Connection, id: &str) -> Result<Option<Receipt>> {
     let payload: Option<String> = conn
         .prepare_cached("SELECT payload FROM events WHERE key = ?1")?
         .query_row(params![format!("receipt:{id}")], |r| r.get(0))
         .optional()?;
-    match payload.as_deref().map(parse_line).transpose()? {
-        Some(Record::Receipt(r)) => Ok(Some(r)),
-        Some(_) => Err(corrupt("receipt event", id)),
-        None => Ok(None),
+    let receipt = match payload.as_deref().map(parse_line).transpose()? {
+        Some(Record::Receipt(r)) => r,
+        Some(_) => return Err(corrupt("receipt event", id)),
+        None => return Ok(None),
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT line_no, promotion, discount, gift FROM receipt_line_promotions
+          WHERE receipt = ?1 ORDER BY line_no, n",
+    )?;
+    let mut rows = stmt.query(params![id])?;
+    let mut draft = receipt.draft().clone();
+    let mut any = false;
+    while let Some(row) = rows.next()? {
+        let line_no: i64 = row.get(0)?;
+        let line = usize::try_from(line_no)
+            .ok()
+            .and_then(|n| draft.lines.get_mut(n))
+            .ok_or_else(|| corrupt("receipt promotion", id))?;
+        line.promotions.push(PromoShare {
+            promotion: row.get(1)?,
+            discount: Money::from_kopecks(row.get(2)?),
+        });
+        line.gift = row.get(3)?;
+        any = true;
     }
+    if !any {
+        return Ok(Some(receipt));
+    }
+    Receipt::new(draft).map(Some)
+}
+
+/// Promotions with whether each is in force, by id.
+pub(crate) fn promotions(conn: &Connection) -> Result<Vec<PromotionCard>> {
+    let mut stmt = conn.prepare_cached("SELECT id, payload, enabled FROM promotions ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    let mut cards = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let payload: String = row.get(1)?;
+        match parse_line(&payload)? {
+            Record::Promotion(promotion) => cards.push(PromotionCard {
+                promotion,
+                enabled: row.get(2)?,
+            }),
+            _ => return Err(corrupt("promotion", &id)),
+        }
+    }
+    Ok(cards)
 }
 
 /// Quantity of each product a sale sold, less what returns of it took back.
@@ -499,6 +544,28 @@ impl Db {
     /// A receipt as recorded.
     pub fn receipt(&self, id: &str) -> Result<Option<Receipt>> {
         receipt(&self.conn, id)
+    }
+
+    /// Every promotion, in force or not, by id.
+    pub fn promotions(&self) -> Result<Vec<PromotionCard>> {
+        promotions(&self.conn)
+    }
+
+    /// The promotions switched on (in force when their store, days and
+    /// hours say so).
+    pub fn enabled_promotions(&self) -> Result<Vec<crate::promo::Promotion>> {
+        Ok(promotions(&self.conn)?
+            .into_iter()
+            .filter(|card| card.enabled)
+            .map(|card| card.promotion)
+            .collect())
+    }
+
+    /// A number that changes whenever another connection commits to the
+    /// database (SQLite's `data_version`): a cache of this connection's
+    /// reads stays good while it holds still.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// Stock of a product in a store in thousandths of a unit (may be

@@ -422,15 +422,15 @@ fn receipt(w: wire::Receipt) -> Result<Record> {
     };
     let mut lines = Vec::with_capacity(w.lines.len());
     for (n, l) in w.lines.iter().enumerate() {
-        lines.push(ReceiptLine {
-            sku: id_field(l.sku.clone(), &format!("lines[{n}].sku")).map_err(ctx)?,
-            qty: qty(&l.qty, &format!("lines[{n}].qty")).map_err(ctx)?,
-            price: money(&l.price, &format!("lines[{n}].price")).map_err(ctx)?,
-            discount: match &l.discount {
+        lines.push(ReceiptLine::new(
+            id_field(l.sku.clone(), &format!("lines[{n}].sku")).map_err(ctx)?,
+            qty(&l.qty, &format!("lines[{n}].qty")).map_err(ctx)?,
+            money(&l.price, &format!("lines[{n}].price")).map_err(ctx)?,
+            match &l.discount {
                 Some(d) => money(d, &format!("lines[{n}].discount")).map_err(ctx)?,
                 None => Money::ZERO,
             },
-        });
+        ));
     }
     let mut payments = Vec::with_capacity(w.payments.len());
     for (n, p) in w.payments.iter().enumerate() {

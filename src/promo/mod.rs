@@ -1,11 +1,16 @@
-//! Promotion rules (акции) as the journal defines them. The pricing engine
-//! that applies them to a basket is a pure function that will live here too.
+//! Promotions (акции): rules as the journal defines them, when each is in
+//! force, and the pure pricing engine ([`engine`]) that applies them to a
+//! basket.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use crate::catalog::require_text;
 use crate::error::{Error, Result};
 use crate::money::{Money, Percent};
+
+pub mod engine;
+
+pub use engine::{price, BasketLine, Gift, LinePricing, Pricing, PromoShare};
 
 /// Where a promotion runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +121,9 @@ pub struct Promotion {
     pub to: NaiveDate,
     /// ISO weekdays 1–7.
     pub days: Vec<u8>,
-    /// Local time window, minutes from midnight: start inclusive, end exclusive.
+    /// Local time window, minutes from midnight: start inclusive, end
+    /// exclusive. A window that ends before it starts runs past midnight
+    /// (`22:00-02:00`); its small hours belong to the day it started.
     pub hours: (u16, u16),
     /// Lower applies first.
     pub priority: i64,
@@ -127,6 +134,36 @@ pub struct Promotion {
 }
 
 impl Promotion {
+    /// Whether the promotion runs in `store` at local time `at`.
+    pub fn in_force(&self, store: &str, at: NaiveDateTime) -> bool {
+        let minute = (at.hour() * 60 + at.minute()) as u16;
+        let (start, end) = self.hours;
+        let day = if start < end {
+            if minute < start || minute >= end {
+                return false;
+            }
+            at.date()
+        } else if minute >= start {
+            at.date()
+        } else if minute < end {
+            // 01:00 of a 22:00-02:00 window is still the evening before.
+            match at.date().pred_opt() {
+                Some(day) => day,
+                None => return false,
+            }
+        } else {
+            return false;
+        };
+        let store_ok = match &self.stores {
+            PromoStores::All => true,
+            PromoStores::Only(stores) => stores.iter().any(|s| s == store),
+        };
+        store_ok
+            && self.from <= day
+            && day <= self.to
+            && self.days.contains(&(day.weekday().number_from_monday() as u8))
+    }
+
     /// Checks the promotion's own rules.
     pub fn validate(&self) -> Result<()> {
         require_text("id", &self.id)?;
@@ -137,8 +174,16 @@ impl Promotion {
         if self.days.is_empty() || self.days.iter().any(|d| !(1..=7).contains(d)) {
             return Err(Error::invalid("days must be ISO weekdays 1 to 7"));
         }
-        if self.hours.0 >= self.hours.1 {
-            return Err(Error::invalid("hours: the window must end after it starts"));
+        for (n, day) in self.days.iter().enumerate() {
+            if self.days[..n].contains(day) {
+                return Err(Error::invalid(format!("days: weekday {day} is listed twice")));
+            }
+        }
+        if self.hours.0 == self.hours.1 {
+            return Err(Error::invalid(format!(
+                "hours: the window {} is empty (00:00-24:00 is the whole day)",
+                format_hours(self.hours)
+            )));
         }
         if let PromoStores::Only(stores) = &self.stores {
             if stores.is_empty() {
@@ -156,8 +201,12 @@ impl Promotion {
                     return Err(Error::invalid("rule: n_for_m needs a sku or a category"));
                 }
             }
-            Rule::Percent { pct, .. } | Rule::Threshold { pct, .. } if pct.as_decimal().is_zero() => {
-                return Err(Error::invalid("rule: pct must be greater than 0"));
+            Rule::Percent { pct, .. } | Rule::Threshold { pct, .. }
+                if pct.as_decimal().is_zero() || *pct > Percent::HUNDRED =>
+            {
+                return Err(Error::invalid(format!(
+                    "rule: pct {pct} must be greater than 0 and at most 100"
+                )));
             }
             Rule::Threshold { min_total, .. } | Rule::Gift { min_total, .. } if min_total.is_negative() => {
                 return Err(Error::invalid("rule: min_total must not be negative"));
@@ -166,14 +215,40 @@ impl Promotion {
                 if skus.len() < 2 {
                     return Err(Error::invalid("rule: a bundle needs at least two skus"));
                 }
-                if price.is_negative() {
-                    return Err(Error::invalid("rule: price must not be negative"));
+                if !price.is_positive() {
+                    return Err(Error::invalid(
+                        "rule: a bundle's price must be greater than 0.00 (a free item is a gift)",
+                    ));
                 }
             }
             _ => {}
         }
         Ok(())
     }
+}
+
+impl<'a> BasketLine<'a> {
+    /// A line of `qty` of a product card, less the cashier's discount.
+    pub fn of(product: &'a crate::catalog::Product, qty: crate::money::Qty, manual_discount: Money) -> BasketLine<'a> {
+        BasketLine {
+            sku: &product.sku,
+            category: product.category.as_deref(),
+            qty,
+            price: product.price,
+            manual_discount,
+            by_piece: product.unit == crate::catalog::Unit::Pcs,
+        }
+    }
+}
+
+/// A promotion as the books keep it: the rule, and whether it is in force
+/// (an owner can switch it off without losing it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromotionCard {
+    /// The promotion.
+    pub promotion: Promotion,
+    /// Switched on.
+    pub enabled: bool,
 }
 
 /// Parses `"HH:MM-HH:MM"` (end may be `24:00`) into minutes.
@@ -188,7 +263,11 @@ pub fn parse_hours(text: &str) -> Result<(u16, u16)> {
         (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
     };
     let (start, end) = text.split_once('-').ok_or_else(bad)?;
-    Ok((minutes(start).ok_or_else(bad)?, minutes(end).ok_or_else(bad)?))
+    let (start, end) = (minutes(start).ok_or_else(bad)?, minutes(end).ok_or_else(bad)?);
+    if start == 1440 {
+        return Err(bad());
+    }
+    Ok((start, end))
 }
 
 /// Formats minutes back to `"HH:MM-HH:MM"`.
