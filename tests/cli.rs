@@ -98,7 +98,7 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
         .status
         .success());
     let exported = std::fs::read(&journal).expect("read");
-    assert_eq!(exported.iter().filter(|b| **b == b'\n').count(), 37);
+    assert_eq!(exported.iter().filter(|b| **b == b'\n').count(), 40);
 
     let import = kassa(&second, &["import", journal.to_str().expect("path")]);
     assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
@@ -114,9 +114,9 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
         .expect("spawn");
     std::io::Write::write_all(&mut piped.stdin.take().expect("stdin"), &exported).expect("pipe");
     let piped = piped.wait_with_output().expect("wait");
-    assert!(String::from_utf8_lossy(&piped.stderr).contains("(0 new, 37 already there)"));
+    assert!(String::from_utf8_lossy(&piped.stderr).contains("(0 new, 40 already there)"));
     let again = kassa(&second, &["import", journal.to_str().expect("path")]);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 37 already there)"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 40 already there)"));
     assert_eq!(kassa(&second, &["export"]).stdout, exported, "nothing doubled");
 
     // A period: the demo day only, then a day with nothing dated in it.
@@ -221,4 +221,64 @@ fn user_errors_exit_1_with_one_line_and_bad_usage_exits_2() {
     assert_eq!(kassa(&db, &["export", "--from", "2026-11-1"]).status.code(), Some(2));
     let reversed = kassa(&db, &["export", "--from", "2026-12-01", "--to", "2026-11-01"]);
     assert_eq!(reversed.status.code(), Some(1));
+}
+
+#[test]
+fn price_answers_for_the_demo_promotions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    assert!(kassa(&db, &["init", "--demo"]).status.success());
+    let basket = dir.path().join("basket.json");
+    std::fs::write(
+        &basket,
+        r#"{"lines": [{"sku": "1010", "qty": "3"}, {"sku": "1008", "qty": "2"}, {"sku": "1001", "qty": "2"}]}"#,
+    )
+    .expect("write basket");
+    let price = |at: &str| -> serde_json::Value {
+        let out = kassa(
+            &db,
+            &["price", basket.to_str().expect("path"), "--store", "S1", "--at", at],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_str(&stdout(&out)).expect("one JSON object")
+    };
+    // Thursday noon. Chocolate 3 × 119.00 = 357.00, one free by P1 (which
+    // keeps it from the coffee set): 238.00. Coffee 898.00, bread 91.00:
+    // 1227.00 ≥ 1000.00, so P2's bag.
+    let noon = price("2026-11-26T12:00:00+03:00");
+    assert_eq!(
+        noon,
+        serde_json::json!({
+            "lines": [
+                {"sku": "1010", "qty": "3", "price": "119.00", "discount": "119.00", "amount": "238.00", "promotions": ["P1"]},
+                {"sku": "1008", "qty": "2", "price": "449.00", "discount": "0.00", "amount": "898.00", "promotions": []},
+                {"sku": "1001", "qty": "2", "price": "45.50", "discount": "0.00", "amount": "91.00", "promotions": []}
+            ],
+            "gifts": [{"sku": "1013", "qty": "1", "promotion": "P2"}],
+            "total": "1227.00"
+        })
+    );
+    // Saturday 22:00: bread −30 % (P3: 91.00 → 27.30 off), no bag after
+    // 21:00, and 1199.70 is far from the weekend threshold of 3000.00.
+    let evening = price("2026-11-28T22:00:00+03:00");
+    assert_eq!(evening["lines"][2]["discount"], "27.30");
+    assert_eq!(evening["lines"][2]["promotions"], serde_json::json!(["P3"]));
+    assert_eq!(evening["gifts"], serde_json::json!([]));
+    assert_eq!(evening["total"], "1199.70");
+    // Bad input: one clear line, exit 1.
+    let out = kassa(&db, &["price", basket.to_str().expect("path"), "--store", "S9"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    let out = kassa(
+        &db,
+        &[
+            "price",
+            basket.to_str().expect("path"),
+            "--store",
+            "S1",
+            "--at",
+            "tomorrow",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -45,7 +45,7 @@ fn plug(device: &Arc<Mutex<Device>>, fuse: &Fuse) -> Box<dyn FiscalRegister> {
 
 /// Till T2 on the demo books, E1 logged in, attached to an emulated
 /// register on `clock`, with a shift open on both.
-fn open_on_emulator(dir: &Path, clock: DeviceClock) -> (Till, Session, Arc<Mutex<Device>>) {
+pub(crate) fn open_on_emulator(dir: &Path, clock: DeviceClock) -> (Till, Session, Arc<Mutex<Device>>) {
     let path = demo_db(dir);
     let (mut till, _clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
     let device = Arc::new(Mutex::new(Device::new(clock)));
@@ -56,7 +56,7 @@ fn open_on_emulator(dir: &Path, clock: DeviceClock) -> (Till, Session, Arc<Mutex
 }
 
 /// Receipt documents in the fiscal storage: (number, sign, total).
-fn receipt_documents(device: &Arc<Mutex<Device>>) -> Vec<(u32, u8, u64)> {
+pub(crate) fn receipt_documents(device: &Arc<Mutex<Device>>) -> Vec<(u32, u8, u64)> {
     let device = device.lock().expect("device");
     device
         .state()

@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod fiscal;
 mod journal_errors;
+mod promotions;
 mod rights;
 mod scenario;
 mod till_flows;
