@@ -84,7 +84,7 @@ pub fn quote(db: &Db, basket_json: &str, store: &str, at: At) -> Result<Quote> {
             })
         })?;
         let qty = Qty::parse(&line.qty).map_err(|e| in_line(Error::amount("qty", e)))?;
-        product.check_qty(qty).map_err(in_line)?;
+        product.check_line(qty).map_err(in_line)?;
         products.push((product, qty));
     }
     let basket: Vec<BasketLine<'_>> = products

@@ -421,23 +421,25 @@ impl Cart {
     /// discount gets its quantity raised (scanning twice means two);
     /// weighed goods get a line per weighing. Returns the line's index.
     pub fn add(&mut self, product: Product, qty: Qty) -> Result<usize> {
-        product.check_qty(qty)?;
+        product.check_line(qty)?;
         if product.marked {
             return Err(Error::MarkingRequired(product.name));
         }
-        self.unprice();
         if product.unit == crate::catalog::Unit::Pcs {
             if let Some(index) = self
                 .lines
                 .iter()
                 .position(|l| l.product == product && l.discount.is_zero() && l.marking.is_none())
             {
-                let line = &mut self.lines[index];
-                line.qty = Qty::parse(&(line.qty.as_decimal() + qty.as_decimal()).to_string())
+                let merged = Qty::parse(&(self.lines[index].qty.as_decimal() + qty.as_decimal()).to_string())
                     .map_err(|e| Error::amount("qty", e))?;
+                product.check_line(merged)?;
+                self.unprice();
+                self.lines[index].qty = merged;
                 return Ok(index);
             }
         }
+        self.unprice();
         self.lines.push(CartLine {
             product,
             qty,
@@ -509,7 +511,7 @@ impl Cart {
     /// refused.
     pub fn set_qty(&mut self, index: usize, qty: Qty) -> Result<()> {
         let line = self.lines.get(index).ok_or_else(|| no_line(index))?;
-        line.product.check_qty(qty)?;
+        line.product.check_line(qty)?;
         if line.marking.is_some() && qty != Qty::ONE {
             return Err(Error::invalid(format!(
                 "{} is marked: each unit is scanned with its own code",

@@ -748,18 +748,14 @@ impl Till {
         let register_status = self.fiscal_preflight()?;
         let fiscal = self.register.is_some();
         let markings = cart.markings();
-        self.promotions_in_force()?;
-        let promotions = self
-            .promotions
-            .as_ref()
-            .map(|(_, list)| list.clone())
-            .unwrap_or_default();
         let id = self.act(
             session,
             action,
             Permission::Sell,
             |ledger, employee, rights, now, store, till| {
-                // Priced at the moment it is booked, as the cart shows it.
+                // Priced at the moment it is booked, with the promotions as
+                // this transaction sees them, exactly as the cart shows it.
+                let promotions = ledger.enabled_promotions()?;
                 let pricing = promo::price(&cart.basket(), &promotions, store, now.time().naive_local());
                 if !cart.priced_as(&pricing.lines, &pricing.gifts) {
                     let undiscounted = Money::sum(cart.lines().iter().map(|l| l.amount() + l.promo.discount));
@@ -767,7 +763,8 @@ impl Till {
                         total: undiscounted - pricing.discount(),
                     });
                 }
-                let lines = cart_lines(cart, employee, rights)?;
+                check_cashier_discounts(cart, employee, rights)?;
+                let lines = cart.receipt_lines();
                 for (_, code) in &markings {
                     if ledger.marking_sold(code)? {
                         return Err(Error::invalid(format!("marking code {code} has been sold already")));
@@ -901,7 +898,14 @@ impl Till {
             action,
             Permission::ReturnWithoutReceipt,
             |ledger, employee, rights, now, store, till| {
-                let lines = cart_lines(cart, employee, rights)?;
+                // Shelf prices less the cashier's discounts, whatever
+                // pricing the cart may carry.
+                check_cashier_discounts(cart, employee, rights)?;
+                let lines: Vec<ReceiptLine> = cart
+                    .lines()
+                    .iter()
+                    .map(|l| ReceiptLine::new(l.product.sku.clone(), l.qty, l.product.price, l.discount))
+                    .collect();
                 let total = Money::sum(lines.iter().map(ReceiptLine::amount));
                 let payments = if total.is_positive() {
                     vec![Payment { method, amount: total }]
@@ -1049,13 +1053,13 @@ impl Till {
     }
 }
 
-/// The cart's lines and gifts as receipt lines, each cashier's discount
-/// within the actor's rights (promotions are the owner's, not counted).
-fn cart_lines(cart: &Cart, employee: &Employee, rights: &Rights) -> Result<Vec<ReceiptLine>> {
+/// Each cashier's discount in the cart is within the actor's rights
+/// (promotions are the owner's, not counted against the limit).
+fn check_cashier_discounts(cart: &Cart, employee: &Employee, rights: &Rights) -> Result<()> {
     for line in cart.lines() {
         check_discount(employee, rights, line.qty.times(line.product.price), line.discount)?;
     }
-    Ok(cart.receipt_lines())
+    Ok(())
 }
 
 /// Numbers and books a receipt of this till's shift; returns its id.

@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod fiscal;
 mod journal_errors;
+mod promo_props;
 mod promotions;
 mod rights;
 mod scenario;

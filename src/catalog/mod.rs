@@ -154,6 +154,22 @@ impl Product {
         Ok(())
     }
 
+    /// A quantity a receipt line may have: whole for pieces, and its gross
+    /// amount within the money range.
+    pub fn check_line(&self, qty: Qty) -> Result<()> {
+        self.check_qty(qty)?;
+        let gross = qty.times(self.price);
+        if gross > Money::MAX {
+            return Err(Error::invalid(format!(
+                "{qty} × {} of {} is out of range (at most {})",
+                self.price,
+                self.sku,
+                Money::MAX
+            )));
+        }
+        Ok(())
+    }
+
     /// Carries stock (services do not).
     pub fn is_stocked(&self) -> bool {
         self.kind != ProductKind::Service

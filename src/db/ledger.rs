@@ -604,6 +604,11 @@ impl<'c> Ledger<'c> {
         Ok(Applied::Written)
     }
 
+    /// The promotions switched on, as this transaction sees them.
+    pub fn enabled_promotions(&self) -> Result<Vec<Promotion>> {
+        super::read::enabled_promotions(&self.tx)
+    }
+
     /// Puts a promotion in force or takes it out (the rule is kept).
     pub fn set_promotion_enabled(&mut self, id: &str, enabled: bool) -> Result<()> {
         let changed = self.tx.execute(

@@ -409,6 +409,15 @@ pub(crate) fn receipt(conn: &Connection, id: &str) -> Result<Option<Receipt>> {
     Receipt::new(draft).map(Some)
 }
 
+/// The promotions switched on, by id.
+pub(crate) fn enabled_promotions(conn: &Connection) -> Result<Vec<crate::promo::Promotion>> {
+    Ok(promotions(conn)?
+        .into_iter()
+        .filter(|card| card.enabled)
+        .map(|card| card.promotion)
+        .collect())
+}
+
 /// Promotions with whether each is in force, by id.
 pub(crate) fn promotions(conn: &Connection) -> Result<Vec<PromotionCard>> {
     let mut stmt = conn.prepare_cached("SELECT id, payload, enabled FROM promotions ORDER BY id")?;
@@ -554,11 +563,7 @@ impl Db {
     /// The promotions switched on (in force when their store, days and
     /// hours say so).
     pub fn enabled_promotions(&self) -> Result<Vec<crate::promo::Promotion>> {
-        Ok(promotions(&self.conn)?
-            .into_iter()
-            .filter(|card| card.enabled)
-            .map(|card| card.promotion)
-            .collect())
+        enabled_promotions(&self.conn)
     }
 
     /// A number that changes whenever another connection commits to the

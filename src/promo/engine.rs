@@ -18,8 +18,11 @@
 //!   the rule's discount exactly.
 //! - `threshold` and `gift` look at the receipt's total after the earlier
 //!   rules. A gift is one unit, once per receipt per promotion.
-//! - An `exclusive` rule locks the lines it changed: no later rule touches
-//!   them (they still count towards a later threshold's total).
+//! - An `exclusive` rule that gives anything locks the lines it applied
+//!   to: every line whose units or amount counted (for `n_for_m`, the paid
+//!   units of a group too), whatever its own share, so splitting the same
+//!   goods into more lines changes nothing. No later rule touches them;
+//!   they still count towards a later threshold's total.
 //! - Units: `n_for_m` and `bundle` count whole units of goods sold by the
 //!   piece; a weighed line is never split into "units".
 //! - Ties (equal unit prices, equal amounts) are broken by the line's
@@ -113,13 +116,13 @@ pub fn price(basket: &[BasketLine<'_>], promotions: &[Promotion], store: &str, a
     };
     for promotion in rules {
         let given = work.apply(&promotion.rule);
-        let mut total = 0i64;
-        for &(line, discount) in &given.lines {
-            total += discount;
-            work.amount[line] -= discount;
-            if promotion.exclusive {
+        if promotion.exclusive && given.discount > 0 {
+            for &line in &given.touched {
                 work.locked[line] = true;
             }
+        }
+        for &(line, discount) in &given.lines {
+            work.amount[line] -= discount;
             let result = &mut pricing.lines[line];
             result.discount += Money::from_kopecks(discount);
             result.promotions.push(PromoShare {
@@ -134,21 +137,39 @@ pub fn price(basket: &[BasketLine<'_>], promotions: &[Promotion], store: &str, a
                 qty: Qty::ONE,
             });
         }
-        if total > 0 || given.gift.is_some() {
+        if given.discount > 0 || given.gift.is_some() {
             pricing.applied.push(PromoShare {
                 promotion: promotion.id.clone(),
-                discount: Money::from_kopecks(total),
+                discount: Money::from_kopecks(given.discount),
             });
         }
     }
     pricing
 }
 
-/// What one rule gives: (line, kopecks > 0) pairs, and maybe a gift.
+/// What one rule gives.
 #[derive(Default)]
 struct Given<'r> {
+    /// The rule's discount as the rule works it out, in kopecks.
+    discount: i64,
+    /// Its shares by line: (line, kopecks > 0), adding up to `discount`.
     lines: Vec<(usize, i64)>,
+    /// The lines the rule applied to (what an exclusive rule locks): every
+    /// line that counted, even one whose own share came to nothing.
+    touched: Vec<usize>,
     gift: Option<&'r str>,
+}
+
+impl Given<'_> {
+    /// Each line's own share (a line-level rule).
+    fn per_line(touched: Vec<usize>, lines: Vec<(usize, i64)>) -> Given<'static> {
+        Given {
+            discount: sum(lines.iter().map(|l| l.1)),
+            lines: lines.into_iter().filter(|l| l.1 > 0).collect(),
+            touched,
+            gift: None,
+        }
+    }
 }
 
 /// The basket while rules apply: amounts in kopecks, whole units, locks.
@@ -182,9 +203,15 @@ impl<'b> Work<'b> {
         }
         Work {
             basket,
+            // Within the money range (the receipt refuses more), so sums of
+            // a whole basket stay far from overflowing.
             amount: basket
                 .iter()
-                .map(|l| (l.qty.times(l.price) - l.manual_discount).kopecks().max(0))
+                .map(|l| {
+                    (l.qty.times(l.price) - l.manual_discount)
+                        .kopecks()
+                        .clamp(0, Money::MAX.kopecks())
+                })
                 .collect(),
             units: basket
                 .iter()
@@ -208,7 +235,7 @@ impl<'b> Work<'b> {
     }
 
     fn total(&self) -> i64 {
-        self.amount.iter().sum()
+        sum(self.amount.iter().copied())
     }
 
     fn apply<'r>(&self, rule: &'r Rule) -> Given<'r> {
@@ -218,20 +245,16 @@ impl<'b> Work<'b> {
                 target: Target::Receipt,
                 pct,
             } => self.off_receipt(*pct),
-            Rule::Percent { target, pct } => Given {
-                lines: self
-                    .open_lines(target)
-                    .into_iter()
-                    .map(|i| (i, percent_of(*pct, self.amount[i])))
-                    .filter(|&(_, d)| d > 0)
-                    .collect(),
-                gift: None,
-            },
+            Rule::Percent { target, pct } => {
+                let lines = self.open_lines(target);
+                let shares = lines.iter().map(|&i| (i, percent_of(*pct, self.amount[i]))).collect();
+                Given::per_line(lines, shares)
+            }
             Rule::Threshold { min_total, pct } if self.total() >= min_total.kopecks() => self.off_receipt(*pct),
             Rule::Gift { min_total, gift_sku } if !self.basket.is_empty() && self.total() >= min_total.kopecks() => {
                 Given {
-                    lines: Vec::new(),
                     gift: Some(gift_sku),
+                    ..Given::default()
                 }
             }
             Rule::Bundle { skus, price } => self.bundle(skus, price.kopecks()),
@@ -243,9 +266,11 @@ impl<'b> Work<'b> {
     fn off_receipt(&self, pct: Percent) -> Given<'static> {
         let lines = self.open_lines(&Target::Receipt);
         let weights: Vec<i64> = lines.iter().map(|&i| self.amount[i]).collect();
-        let discount = percent_of(pct, weights.iter().sum());
+        let discount = percent_of(pct, sum(weights.iter().copied()));
         Given {
+            discount,
             lines: self.spread(&lines, &weights, discount),
+            touched: lines,
             gift: None,
         }
     }
@@ -257,29 +282,26 @@ impl<'b> Work<'b> {
             .into_iter()
             .filter(|&i| self.units[i].is_some_and(|u| u > 0))
             .collect();
-        let units: i64 = lines.iter().filter_map(|&i| self.units[i]).sum();
+        let units = sum(lines.iter().filter_map(|&i| self.units[i]));
         let mut free = units / n * (n - m);
         if free == 0 {
             return Given::default();
         }
         lines.sort_by(|&a, &b| self.unit_value_order(a, b).then(self.rank[a].cmp(&self.rank[b])));
         let mut given = Vec::new();
-        for i in lines {
+        for &i in &lines {
             if free == 0 {
                 break;
             }
             let held = self.units[i].unwrap_or(0);
             let taken = held.min(free);
             free -= taken;
-            let discount = share(self.amount[i], taken, held);
-            if discount > 0 {
-                given.push((i, discount));
-            }
+            given.push((i, share(self.amount[i], taken, held)));
         }
-        Given {
-            lines: given,
-            gift: None,
-        }
+        // Every unit counted towards the groups, paid or free: an exclusive
+        // rule keeps later rules off all of them, however they were split
+        // into lines.
+        Given::per_line(lines, given)
     }
 
     /// A set bought together for `price`: as many whole sets as the open
@@ -301,7 +323,7 @@ impl<'b> Work<'b> {
                 .into_iter()
                 .filter(|&i| self.units[i].is_some_and(|u| u > 0))
                 .collect();
-            let units: i64 = lines.iter().filter_map(|&i| self.units[i]).sum();
+            let units = sum(lines.iter().filter_map(|&i| self.units[i]));
             sets = sets.min(units / count);
             lines.sort_by(|&a, &b| self.unit_value_order(b, a).then(self.rank[a].cmp(&self.rank[b])));
             per_sku.push((lines, count));
@@ -324,13 +346,15 @@ impl<'b> Work<'b> {
                 values.push(share(self.amount[i], taken, held));
             }
         }
-        let value: i64 = values.iter().sum();
-        let discount = value - sets.saturating_mul(price);
+        let value = sum(values.iter().copied());
+        let discount = value.saturating_sub(sets.saturating_mul(price));
         if discount <= 0 {
             return Given::default();
         }
         Given {
+            discount,
             lines: self.spread(&lines, &values, discount),
+            touched: lines,
             gift: None,
         }
     }
@@ -346,13 +370,13 @@ impl<'b> Work<'b> {
     /// half up, the remainder to the largest line, and what it cannot take
     /// to the next largest. Returns the non-zero shares.
     fn spread(&self, lines: &[usize], weights: &[i64], discount: i64) -> Vec<(usize, i64)> {
-        let whole: i64 = weights.iter().sum();
+        let whole = sum(weights.iter().copied());
         if discount <= 0 || whole <= 0 {
             return Vec::new();
         }
         let discount = discount.min(whole);
         let mut shares: Vec<i64> = weights.iter().map(|&w| share(w, discount, whole)).collect();
-        let mut rest = discount - shares.iter().sum::<i64>();
+        let mut rest = discount - sum(shares.iter().copied());
         let mut largest: Vec<usize> = (0..lines.len()).collect();
         largest.sort_by(|&a, &b| {
             weights[b]
@@ -378,6 +402,11 @@ impl<'b> Work<'b> {
             .map(|(&i, s)| (i, s))
             .collect()
     }
+}
+
+/// Σ, saturating (amounts are within the money range, so it never does).
+fn sum(values: impl Iterator<Item = i64>) -> i64 {
+    values.fold(0i64, i64::saturating_add)
 }
 
 /// round_half_up(amount × part ÷ whole), in kopecks; `whole` > 0.
@@ -630,6 +659,19 @@ mod tests {
     }
 
     #[test]
+    fn an_exclusive_pair_locks_both_units_however_they_were_rung_up() {
+        // Marked goods (one line a unit) or a line with a discount by hand
+        // come as separate lines: the pair is still P1's alone.
+        let pair = promo("P1", 10, true, r#"{"kind":"n_for_m","sku":"X","n":2,"m":1}"#);
+        let all = promo("R", 20, false, r#"{"kind":"percent","pct":"10"}"#);
+        let split = [line("X", "Обувь", "1", "100.00"), line("X", "Обувь", "1", "100.00")];
+        let merged = [line("X", "Обувь", "2", "100.00")];
+        let rules = [pair, all];
+        assert_eq!(run(&split, &rules).discount(), m("100.00"));
+        assert_eq!(run(&merged, &rules).discount(), m("100.00"));
+    }
+
+    #[test]
     fn bundles_alone_and_over_two_for_one() {
         let set = promo(
             "S",
@@ -748,6 +790,18 @@ mod tests {
         assert_eq!(off("2026-11-07T01:00:00"), m("20.00"), "Saturday 01:00");
         assert_eq!(off("2026-11-07T23:00:00"), Money::ZERO, "Saturday 23:00");
         assert_eq!(off("2026-11-06T12:00:00"), Money::ZERO, "Friday noon");
+    }
+
+    #[test]
+    fn amounts_past_the_money_range_do_not_overflow() {
+        let huge: Vec<BasketLine<'_>> = (0..4)
+            .map(|_| line("A", "Прочее", "999999999", "99999999999.99"))
+            .collect();
+        let all = promo("R", 10, false, r#"{"kind":"threshold","min_total":"0.00","pct":"50"}"#);
+        let priced = run(&huge, &[all]);
+        // Each line counts as at most Money::MAX; half of the four is off.
+        assert_eq!(priced.discount(), Money::from_kopecks(Money::MAX.kopecks() * 2));
+        assert!(priced.lines.iter().all(|l| l.discount <= Money::MAX));
     }
 
     #[test]
