@@ -1,6 +1,8 @@
 //! Speed figures of the till core (`cargo bench --bench core`): a durable
 //! sale commit against a bare SQLite commit of the same rows, barcode
-//! lookup in a 1,000,000-product catalogue, and journal import rates.
+//! lookup in a 1,000,000-product catalogue, a scan to a priced cart line
+//! in it, the pricing engine from 10 to 1,000 lines with 20 promotions,
+//! and journal import rates.
 //! `KASSA_BENCH_LINES` sets the size of the big journals (default 1,000,000).
 
 // Floating point here measures time, never money.
@@ -41,6 +43,8 @@ fn main() {
     sale_commit(dir.path());
     let catalogue = import_products(dir.path(), lines);
     barcode_lookup(&catalogue, lines);
+    scan_to_priced_line(&catalogue, lines);
+    pricing_engine();
     import_receipts(dir.path(), lines);
 }
 
@@ -166,8 +170,11 @@ fn product_journal(n: usize) -> String {
     text
 }
 
+/// A valid EAN-13 for product `i` (what a scanner reads).
 fn barcode(i: usize) -> String {
-    format!("2{i:011}")
+    let first12 = format!("46{i:010}");
+    let check = kassa::catalog::barcode::ean13_check_digit(&first12).expect("digits");
+    format!("{first12}{check}")
 }
 
 fn import_products(dir: &Path, n: usize) -> std::path::PathBuf {
@@ -192,17 +199,22 @@ fn timed_import(path: &Path, journal: &str, what: &str) {
     );
 }
 
-/// Barcode → product card, through the core and by a bare indexed SELECT.
-fn barcode_lookup(path: &Path, n: usize) {
-    const LOOKUPS: usize = 100_000;
-    let db = Db::open(path).expect("open");
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = || {
+/// Product numbers below `n` in a fixed pseudo-random order (xorshift).
+fn product_picker(seed: u64, n: usize) -> impl FnMut() -> usize {
+    let mut state = seed;
+    move || {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         (state % n as u64) as usize
-    };
+    }
+}
+
+/// Barcode → product card, through the core and by a bare indexed SELECT.
+fn barcode_lookup(path: &Path, n: usize) {
+    const LOOKUPS: usize = 100_000;
+    let db = Db::open(path).expect("open");
+    let mut next = product_picker(0x9E37_79B9_7F4A_7C15, n);
     let mut ours = Vec::with_capacity(LOOKUPS);
     for _ in 0..LOOKUPS {
         let code = barcode(next());
@@ -230,6 +242,180 @@ fn barcode_lookup(path: &Path, n: usize) {
         micros(median(&mut ours)),
         micros(percentile(&mut ours, 99)),
         micros(median(&mut bare))
+    );
+}
+
+/// Twenty promotions of every kind on the benchmark catalogue's products
+/// (`P0000000`…) and categories, all in force at noon on 26 November 2026.
+fn bench_promotions() -> String {
+    let mut text = String::new();
+    let rules = [
+        r#"{"kind":"n_for_m","sku":"P0000001","n":2,"m":1}"#.to_owned(),
+        r#"{"kind":"n_for_m","sku":"P0000002","n":3,"m":2}"#.to_owned(),
+        r#"{"kind":"n_for_m","category":"Напитки","n":3,"m":2}"#.to_owned(),
+        r#"{"kind":"n_for_m","category":"Хлеб","n":4,"m":3}"#.to_owned(),
+        r#"{"kind":"percent","sku":"P0000003","pct":"10"}"#.to_owned(),
+        r#"{"kind":"percent","sku":"P0000004","pct":"15"}"#.to_owned(),
+        r#"{"kind":"percent","category":"Бакалея","pct":"5"}"#.to_owned(),
+        r#"{"kind":"percent","category":"Молочные продукты","pct":"7.5"}"#.to_owned(),
+        r#"{"kind":"percent","pct":"1"}"#.to_owned(),
+        r#"{"kind":"threshold","min_total":"1000.00","pct":"2"}"#.to_owned(),
+        r#"{"kind":"threshold","min_total":"5000.00","pct":"3"}"#.to_owned(),
+        r#"{"kind":"threshold","min_total":"20000.00","pct":"5"}"#.to_owned(),
+        r#"{"kind":"gift","min_total":"500.00","gift_sku":"P0000005"}"#.to_owned(),
+        r#"{"kind":"gift","min_total":"3000.00","gift_sku":"P0000006"}"#.to_owned(),
+        r#"{"kind":"bundle","skus":["P0000007","P0000008"],"price":"100.00"}"#.to_owned(),
+        r#"{"kind":"bundle","skus":["P0000009","P0000010","P0000011"],"price":"150.00"}"#.to_owned(),
+        r#"{"kind":"bundle","skus":["P0000012","P0000012"],"price":"40.00"}"#.to_owned(),
+        r#"{"kind":"percent","sku":"P0000013","pct":"20"}"#.to_owned(),
+        r#"{"kind":"n_for_m","sku":"P0000014","n":2,"m":1}"#.to_owned(),
+        r#"{"kind":"percent","category":"Хлеб","pct":"3"}"#.to_owned(),
+    ];
+    for (n, rule) in rules.iter().enumerate() {
+        text += &format!(
+            r#"{{"type":"promotion","id":"B{n:02}","name":"Акция {n}","stores":"all","from":"2026-11-01","to":"2026-11-30","priority":{},"exclusive":{},"rule":{rule}}}"#,
+            n % 7,
+            n % 5 == 0
+        );
+        text.push('\n');
+    }
+    text
+}
+
+/// A basket of `lines` lines of the benchmark catalogue's first 200
+/// products (so the promotions' products come up), quantities 1 to 3.
+fn bench_basket(products: &[kassa::catalog::Product], lines: usize) -> Vec<kassa::promo::BasketLine<'_>> {
+    (0..lines)
+        .map(|i| {
+            let product = &products[(i * 7) % products.len()];
+            let qty = Qty::from_milli(1_000 * (1 + (i % 3) as i64)).expect("qty");
+            kassa::promo::BasketLine::of(product, qty, Money::ZERO)
+        })
+        .collect()
+}
+
+/// Scan → priced cart line, through the till (rights, barcode, product,
+/// cart, repricing with 20 promotions), against a bare indexed SELECT of
+/// the same product.
+fn scan_to_priced_line(path: &Path, n: usize) {
+    const SCANS: usize = 20_000;
+    let mut db = Db::open(path).expect("open");
+    let setup = String::from(
+        r#"{"type":"store","id":"S1","name":"Бенчмарк"}
+{"type":"employee","id":"E1","name":"Кассир","role":"cashier","pin":"1111"}
+"#,
+    ) + &bench_promotions();
+    kassa::journal::import(&mut db, setup.as_bytes(), |_| {}).expect("setup");
+    let noon =
+        kassa::clock::ManualClock::starting_at(kassa::clock::At::parse("2026-11-26T12:00:00+03:00").expect("time"));
+    let mut till = Till::new(db, "S1", "T1", Box::new(noon)).expect("till");
+    let cashier = till.login("E1", "1111").expect("login");
+    // A cart of ten lines already, as at a real till mid-receipt.
+    let mut base = Cart::new();
+    for i in 0..10 {
+        till.scan(&cashier, &mut base, &barcode(i + 1)).expect("scan");
+    }
+    let mut next = product_picker(0x2545_F491_4F6C_DD1D, n);
+    let mut ours = Vec::with_capacity(SCANS);
+    for _ in 0..SCANS {
+        let mut cart = base.clone();
+        let code = barcode(next());
+        let started = Instant::now();
+        let line = till.scan(&cashier, &mut cart, &code).expect("scan");
+        ours.push(started.elapsed());
+        assert!(line <= 10);
+    }
+    // Of which: pricing the cart again, alone.
+    let mut repricing = Vec::with_capacity(SCANS);
+    let mut cart = base.clone();
+    till.scan(&cashier, &mut cart, &barcode(next())).expect("scan");
+    for _ in 0..SCANS {
+        let started = Instant::now();
+        till.reprice(&mut cart).expect("reprice");
+        repricing.push(started.elapsed());
+    }
+    let conn = Connection::open(path).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "SELECT p.sku, p.name, p.price, p.vat, p.unit, p.category FROM barcodes b JOIN products p ON p.sku = b.sku WHERE b.code = ?1",
+        )
+        .expect("prepare");
+    let mut bare = Vec::with_capacity(SCANS);
+    for _ in 0..SCANS {
+        let code = barcode(next());
+        let started = Instant::now();
+        let row: (String, String, i64, String, String, Option<String>) = stmt
+            .query_row(params![code], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })
+            .expect("row");
+        bare.push(started.elapsed());
+        assert!(!row.0.is_empty());
+    }
+    let (ours_median, bare_median) = (median(&mut ours), median(&mut bare));
+    println!(
+        "scan → priced line (11-line cart, 20 promotions) in a {n}-product catalogue: kassa median {:.1} µs (p99 {:.1} µs; repricing alone {:.1} µs), bare indexed SELECT median {:.1} µs: ratio {:.2}×",
+        micros(ours_median),
+        micros(percentile(&mut ours, 99)),
+        micros(median(&mut repricing)),
+        micros(bare_median),
+        ours_median.as_secs_f64() / bare_median.as_secs_f64()
+    );
+}
+
+/// The pure engine: 20 promotions, baskets of 10, 100 and 1,000 lines.
+fn pricing_engine() {
+    let mut journal = String::new();
+    for i in 0..200 {
+        let category = ["Бакалея", "Напитки", "Молочные продукты", "Хлеб"][i % 4];
+        journal += &format!(
+            r#"{{"type":"product","sku":"P{i:07}","name":"Товар {i}","price":"{}.{:02}","vat":"vat22","category":"{category}"}}"#,
+            10 + i % 990,
+            i % 100
+        );
+        journal.push('\n');
+    }
+    let products: Vec<kassa::catalog::Product> = journal
+        .lines()
+        .map(|line| match kassa::journal::parse_line(line).expect("product") {
+            kassa::journal::Record::Product(p) => p,
+            _ => unreachable!("products only"),
+        })
+        .collect();
+    let promotions: Vec<kassa::promo::Promotion> = bench_promotions()
+        .lines()
+        .map(|line| match kassa::journal::parse_line(line).expect("promotion") {
+            kassa::journal::Record::Promotion(p) => p,
+            _ => unreachable!("promotions only"),
+        })
+        .collect();
+    let noon = chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .expect("time");
+    let mut per_line = Vec::new();
+    for lines in [10usize, 100, 1_000] {
+        let basket = bench_basket(&products, lines);
+        let rounds = 200_000 / lines;
+        let mut samples = Vec::with_capacity(rounds);
+        let mut discount = Money::ZERO;
+        for _ in 0..rounds {
+            let started = Instant::now();
+            let priced = kassa::promo::price(&basket, &promotions, "S1", noon);
+            samples.push(started.elapsed());
+            discount = priced.discount();
+        }
+        let m = median(&mut samples);
+        per_line.push(m.as_secs_f64() / lines as f64);
+        println!(
+            "reprice {lines} lines with 20 promotions: median {:.1} µs (p99 {:.1} µs), {:.2} µs a line, {discount} off",
+            micros(m),
+            micros(percentile(&mut samples, 99)),
+            micros(m) / lines as f64
+        );
+    }
+    println!(
+        "time a line from 10 to 1,000 lines: ×{:.2} (1.00 is linear)",
+        per_line[2] / per_line[0]
     );
 }
 

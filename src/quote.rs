@@ -105,7 +105,7 @@ pub fn quote(db: &Db, basket_json: &str, store: &str, at: At) -> Result<Quote> {
                 price: line.price.to_string(),
                 discount: priced.discount.to_string(),
                 amount: amount.to_string(),
-                promotions: priced.promotions.into_iter().map(|p| p.promotion).collect(),
+                promotions: priced.promotions.iter().map(|p| p.promotion.to_string()).collect(),
             }
         })
         .collect();

@@ -324,7 +324,7 @@ impl CartGift {
             price: Money::ZERO,
             discount: Money::ZERO,
             promotions: vec![PromoShare {
-                promotion: self.promotion.clone(),
+                promotion: self.promotion.as_str().into(),
                 discount: Money::ZERO,
             }],
             gift: true,

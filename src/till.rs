@@ -91,9 +91,19 @@ pub struct Till {
     fiscal_error: Option<String>,
     /// Layout of weighed-goods labels.
     weight_layout: WeightLayout,
-    /// Enabled promotions as last read, with the database's data version
-    /// then; `None` after this till commits anything.
-    promotions: Option<(i64, Vec<Promotion>)>,
+    /// Promotions and rights as last read (see [`ReadCache`]).
+    cache: ReadCache,
+}
+
+/// Reads a scan needs that stay good while the database holds still: the
+/// enabled promotions and the last actor's rights. Dropped when another
+/// connection commits (SQLite's `data_version` moves) or this till does,
+/// so an owner's change applies at the next scan.
+#[derive(Default)]
+struct ReadCache {
+    version: Option<i64>,
+    promotions: Option<Vec<Promotion>>,
+    rights: Option<(Employee, Rights)>,
 }
 
 impl std::fmt::Debug for Till {
@@ -125,7 +135,7 @@ impl Till {
             register: None,
             fiscal_error: None,
             weight_layout: WeightLayout::default(),
-            promotions: None,
+            cache: ReadCache::default(),
         })
     }
 
@@ -362,22 +372,41 @@ impl Till {
         ledger.remember_action(action.as_str(), &result)?;
         ledger.commit()?;
         // Another connection's commit shows in `data_version`; our own
-        // does not, so any action may have changed the promotions.
-        self.promotions = None;
+        // does not, so any action may have changed what is cached.
+        self.cache = ReadCache::default();
         Ok(result)
     }
 
     /// Checks a right with plain reads: no transaction, no write lock, so
     /// scanning goes on while another process writes. (Actions that write
     /// check again inside their own transaction.)
-    fn check(&self, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
-        let (employee, rights) = self.db.employee_rights(&session.employee)?;
+    fn check(&mut self, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
+        self.fresh_cache()?;
+        let (employee, rights) = match self.cache.rights.take() {
+            Some((employee, rights)) if employee.id == session.employee => (employee, rights),
+            _ => self.db.employee_rights(&session.employee)?,
+        };
+        self.cache.rights = Some((employee.clone(), rights.clone()));
         allow(employee, rights, permission)
+    }
+
+    /// The cache, emptied first if the database changed since it was filled.
+    fn fresh_cache(&mut self) -> Result<&mut ReadCache> {
+        let version = self.db.data_version()?;
+        if self.cache.version != Some(version) {
+            self.cache = ReadCache {
+                version: Some(version),
+                ..ReadCache::default()
+            };
+        }
+        Ok(&mut self.cache)
     }
 
     /// Logs in with a PIN. Five wrong PINs in a row lock the employee for
     /// a while.
     pub fn login(&mut self, employee: &str, pin: &str) -> Result<Session> {
+        // Logging in writes (attempts, history): what is cached may go stale.
+        self.cache = ReadCache::default();
         let now = self.clock.now();
         let mut ledger = self.db.ledger(Some(employee))?;
         ledger.set_now(now);
@@ -694,11 +723,11 @@ impl Till {
 
     /// The enabled promotions, read again only when the database changed.
     fn promotions_in_force(&mut self) -> Result<&[Promotion]> {
-        let version = self.db.data_version()?;
-        if self.promotions.as_ref().is_none_or(|(seen, _)| *seen != version) {
-            self.promotions = Some((version, self.db.enabled_promotions()?));
+        if self.fresh_cache()?.promotions.is_none() {
+            let enabled = self.db.enabled_promotions()?;
+            self.cache.promotions = Some(enabled);
         }
-        Ok(self.promotions.as_ref().map_or(&[], |(_, list)| list.as_slice()))
+        Ok(self.cache.promotions.as_deref().unwrap_or_default())
     }
 
     /// Gives a line discount in money, within the actor's limit.

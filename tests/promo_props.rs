@@ -177,12 +177,12 @@ proptest! {
             prop_assert_eq!(result.discount, Money::sum(result.promotions.iter().map(|p| p.discount)));
             for share in &result.promotions {
                 prop_assert!(share.discount.is_positive(), "only promotions that changed the line");
-                *by_rule.entry(share.promotion.as_str()).or_insert(Money::ZERO) += share.discount;
+                *by_rule.entry(&*share.promotion).or_insert(Money::ZERO) += share.discount;
             }
         }
         // Each rule's own discount is exactly what its lines got.
         for applied in &priced.applied {
-            let spread = by_rule.remove(applied.promotion.as_str()).unwrap_or(Money::ZERO);
+            let spread = by_rule.remove(&*applied.promotion).unwrap_or(Money::ZERO);
             prop_assert_eq!(spread, applied.discount, "{}", applied.promotion);
         }
         prop_assert!(by_rule.is_empty());

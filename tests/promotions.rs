@@ -99,7 +99,7 @@ fn a_sale_books_its_promotions_and_its_gift() {
         (lines[2].sku.as_str(), lines[2].qty, lines[2].price, lines[2].gift),
         ("1013", q("1"), Money::ZERO, true)
     );
-    assert_eq!(lines[0].promotions[0].promotion, "P1");
+    assert_eq!(&*lines[0].promotions[0].promotion, "P1");
     // The books keep them for the reports of promotions and gifts.
     let conn = rusqlite::Connection::open(&path).expect("open");
     let rows: Vec<(i64, String, i64, bool)> = conn

@@ -1052,7 +1052,7 @@ impl<'c> Ledger<'c> {
                         id,
                         n as i64,
                         k as i64,
-                        share.promotion,
+                        &*share.promotion,
                         share.discount.kopecks(),
                         line.gift
                     ])?;

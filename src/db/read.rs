@@ -397,7 +397,7 @@ pub(crate) fn receipt(conn: &Connection, id: &str) -> Result<Option<Receipt>> {
             .and_then(|n| draft.lines.get_mut(n))
             .ok_or_else(|| corrupt("receipt promotion", id))?;
         line.promotions.push(PromoShare {
-            promotion: row.get(1)?,
+            promotion: row.get::<_, String>(1)?.into(),
             discount: Money::from_kopecks(row.get(2)?),
         });
         line.gift = row.get(3)?;
@@ -570,7 +570,10 @@ impl Db {
     /// database (SQLite's `data_version`): a cache of this connection's
     /// reads stays good while it holds still.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// Stock of a product in a store in thousandths of a unit (may be

@@ -30,6 +30,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
@@ -57,8 +58,8 @@ pub struct BasketLine<'a> {
 /// What one promotion took off one line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PromoShare {
-    /// Promotion id.
-    pub promotion: String,
+    /// Promotion id (shared: one rule's id sits on many lines).
+    pub promotion: Arc<str>,
     /// Discount in money (0.00 only on a gift line, which it created).
     pub discount: Money,
 }
@@ -114,6 +115,7 @@ pub fn price(basket: &[BasketLine<'_>], promotions: &[Promotion], store: &str, a
         gifts: Vec::new(),
         applied: Vec::new(),
     };
+    let mut off = vec![0i64; basket.len()];
     for promotion in rules {
         let given = work.apply(&promotion.rule);
         if promotion.exclusive && given.discount > 0 {
@@ -121,12 +123,19 @@ pub fn price(basket: &[BasketLine<'_>], promotions: &[Promotion], store: &str, a
                 work.locked[line] = true;
             }
         }
+        if given.discount <= 0 && given.gift.is_none() {
+            continue;
+        }
+        let id: Arc<str> = Arc::from(promotion.id.as_str());
         for &(line, discount) in &given.lines {
             work.amount[line] -= discount;
-            let result = &mut pricing.lines[line];
-            result.discount += Money::from_kopecks(discount);
-            result.promotions.push(PromoShare {
-                promotion: promotion.id.clone(),
+            off[line] += discount;
+            let shares = &mut pricing.lines[line].promotions;
+            if shares.capacity() == 0 {
+                shares.reserve(4);
+            }
+            shares.push(PromoShare {
+                promotion: Arc::clone(&id),
                 discount: Money::from_kopecks(discount),
             });
         }
@@ -137,12 +146,13 @@ pub fn price(basket: &[BasketLine<'_>], promotions: &[Promotion], store: &str, a
                 qty: Qty::ONE,
             });
         }
-        if given.discount > 0 || given.gift.is_some() {
-            pricing.applied.push(PromoShare {
-                promotion: promotion.id.clone(),
-                discount: Money::from_kopecks(given.discount),
-            });
-        }
+        pricing.applied.push(PromoShare {
+            promotion: id,
+            discount: Money::from_kopecks(given.discount),
+        });
+    }
+    for (result, off) in pricing.lines.iter_mut().zip(off) {
+        result.discount = Money::from_kopecks(off);
     }
     pricing
 }
@@ -195,22 +205,35 @@ impl<'b> Work<'b> {
                 by_category.entry(category).or_default().push(index);
             }
         }
+        // Integers from here on: thousandths of a unit and kopecks.
+        let keys: Vec<(i64, i64, i64)> = basket
+            .iter()
+            .map(|l| (l.qty.milli(), l.price.kopecks(), l.manual_discount.kopecks()))
+            .collect();
         let mut order: Vec<usize> = (0..basket.len()).collect();
-        order.sort_by(|&a, &b| content_order(&basket[a], &basket[b]));
+        // An order of lines by what they are, never by where they are.
+        order.sort_by(|&a, &b| {
+            let (la, lb) = (&basket[a], &basket[b]);
+            la.sku
+                .cmp(lb.sku)
+                .then(keys[a].cmp(&keys[b]))
+                .then(la.category.cmp(&lb.category))
+                .then(la.by_piece.cmp(&lb.by_piece))
+        });
         let mut rank = vec![0; basket.len()];
         for (place, &index) in order.iter().enumerate() {
             rank[index] = place;
         }
         Work {
             basket,
-            // Within the money range (the receipt refuses more), so sums of
-            // a whole basket stay far from overflowing.
-            amount: basket
+            // round_half_up(qty × price, 2) − manual, within the money range
+            // (the receipt refuses more), so sums of a whole basket stay far
+            // from overflowing.
+            amount: keys
                 .iter()
-                .map(|l| {
-                    (l.qty.times(l.price) - l.manual_discount)
-                        .kopecks()
-                        .clamp(0, Money::MAX.kopecks())
+                .map(|&(milli, price, manual)| {
+                    let gross = share(price, milli, 1_000);
+                    gross.saturating_sub(manual).clamp(0, Money::MAX.kopecks())
                 })
                 .collect(),
             units: basket
@@ -377,23 +400,31 @@ impl<'b> Work<'b> {
         let discount = discount.min(whole);
         let mut shares: Vec<i64> = weights.iter().map(|&w| share(w, discount, whole)).collect();
         let mut rest = discount - sum(shares.iter().copied());
-        let mut largest: Vec<usize> = (0..lines.len()).collect();
-        largest.sort_by(|&a, &b| {
-            weights[b]
-                .cmp(&weights[a])
-                .then(self.rank[lines[a]].cmp(&self.rank[lines[b]]))
-        });
-        for k in largest {
-            if rest == 0 {
-                break;
-            }
-            let step = if rest > 0 {
-                rest.min(weights[k] - shares[k])
+        let larger = |a: usize, b: usize| {
+            weights[a]
+                .cmp(&weights[b])
+                .then(self.rank[lines[b]].cmp(&self.rank[lines[a]]))
+        };
+        let mut take = |k: usize, rest: &mut i64| {
+            let step = if *rest > 0 {
+                (*rest).min(weights[k] - shares[k])
             } else {
-                -((-rest).min(shares[k]))
+                -((-*rest).min(shares[k]))
             };
             shares[k] += step;
-            rest -= step;
+            *rest -= step;
+        };
+        // The largest line nearly always takes the whole remainder (a few
+        // kopecks); only when it cannot do the next largest lines join.
+        if let Some(k) = (0..lines.len()).max_by(|&a, &b| larger(a, b)) {
+            take(k, &mut rest);
+        }
+        if rest != 0 {
+            let mut largest: Vec<usize> = (0..lines.len()).collect();
+            largest.sort_by(|&a, &b| larger(b, a));
+            for k in largest {
+                take(k, &mut rest);
+            }
         }
         lines
             .iter()
@@ -409,29 +440,23 @@ fn sum(values: impl Iterator<Item = i64>) -> i64 {
     values.fold(0i64, i64::saturating_add)
 }
 
-/// round_half_up(amount × part ÷ whole), in kopecks; `whole` > 0.
+/// round_half_up(amount × part ÷ whole), in kopecks; `whole` > 0; at most
+/// `amount` when `part` ≤ `whole`.
 fn share(amount: i64, part: i64, whole: i64) -> i64 {
-    if part >= whole {
+    if part == whole {
         return amount;
     }
     let (amount, part, whole) = (i128::from(amount), i128::from(part), i128::from(whole));
     i64::try_from((2 * amount * part + whole) / (2 * whole)).unwrap_or(i64::MAX)
 }
 
-/// pct % of an amount in kopecks, rounded half up.
+/// pct % of an amount in kopecks, rounded half up (as [`Percent::of`]),
+/// in integers: pct is its mantissa over 10^scale.
 fn percent_of(pct: Percent, kopecks: i64) -> i64 {
-    pct.of(Money::from_kopecks(kopecks)).kopecks()
-}
-
-/// An order of lines by what they are (never by where they are).
-fn content_order(a: &BasketLine<'_>, b: &BasketLine<'_>) -> Ordering {
-    a.sku
-        .cmp(b.sku)
-        .then(a.qty.milli().cmp(&b.qty.milli()))
-        .then(a.price.kopecks().cmp(&b.price.kopecks()))
-        .then(a.manual_discount.kopecks().cmp(&b.manual_discount.kopecks()))
-        .then(a.category.cmp(&b.category))
-        .then(a.by_piece.cmp(&b.by_piece))
+    let pct = pct.as_decimal();
+    let whole = 100 * 10i128.pow(pct.scale());
+    let (amount, part) = (i128::from(kopecks), pct.mantissa());
+    i64::try_from((2 * amount * part + whole) / (2 * whole)).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
@@ -491,7 +516,7 @@ mod tests {
     }
 
     fn ids(line: &LinePricing) -> Vec<&str> {
-        line.promotions.iter().map(|p| p.promotion.as_str()).collect()
+        line.promotions.iter().map(|p| &*p.promotion).collect()
     }
 
     #[test]
@@ -802,6 +827,30 @@ mod tests {
         // Each line counts as at most Money::MAX; half of the four is off.
         assert_eq!(priced.discount(), Money::from_kopecks(Money::MAX.kopecks() * 2));
         assert!(priced.lines.iter().all(|l| l.discount <= Money::MAX));
+    }
+
+    #[test]
+    fn integer_arithmetic_matches_the_decimal_one() {
+        for pct in ["0.0001", "5", "12.5", "33.3333", "99.99", "100"] {
+            let pct = Percent::parse(pct).expect("pct");
+            for kopecks in [0, 1, 2, 5, 49, 50, 99, 12_345, 999_999_999_999] {
+                let decimal = pct.of(Money::from_kopecks(kopecks)).kopecks();
+                assert_eq!(percent_of(pct, kopecks), decimal, "{pct} % of {kopecks}");
+            }
+        }
+        for (qty, price) in [
+            ("0.350", "899.00"),
+            ("1.245", "129.90"),
+            ("0.001", "0.01"),
+            ("3", "45.50"),
+        ] {
+            let gross = q(qty).times(m(price)).kopecks();
+            assert_eq!(
+                share(m(price).kopecks(), q(qty).milli(), 1_000),
+                gross,
+                "{qty} × {price}"
+            );
+        }
     }
 
     #[test]
