@@ -380,14 +380,29 @@ impl Till {
     /// Checks a right with plain reads: no transaction, no write lock, so
     /// scanning goes on while another process writes. (Actions that write
     /// check again inside their own transaction.)
-    fn check(&mut self, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
+    /// (It also makes sure the cache is fresh for what the action reads next.)
+    fn check(&mut self, session: &Session, permission: Permission) -> Result<()> {
         self.fresh_cache()?;
-        let (employee, rights) = match self.cache.rights.take() {
-            Some((employee, rights)) if employee.id == session.employee => (employee, rights),
-            _ => self.db.employee_rights(&session.employee)?,
-        };
-        self.cache.rights = Some((employee.clone(), rights.clone()));
-        allow(employee, rights, permission)
+        let cached = matches!(&self.cache.rights, Some((employee, _)) if employee.id == session.employee);
+        if !cached {
+            self.cache.rights = Some(self.db.employee_rights(&session.employee)?);
+        }
+        match &self.cache.rights {
+            Some((_, rights)) if rights.allows(permission) => Ok(()),
+            _ => Err(Error::Forbidden {
+                actor: session.employee.clone(),
+                permission,
+            }),
+        }
+    }
+
+    /// [`Till::check`], returning the employee and their rights.
+    fn check_rights(&mut self, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {
+        self.check(session, permission)?;
+        self.cache.rights.clone().ok_or_else(|| Error::Forbidden {
+            actor: session.employee.clone(),
+            permission,
+        })
     }
 
     /// The cache, emptied first if the database changed since it was filled.
@@ -592,7 +607,7 @@ impl Till {
     pub fn scan(&mut self, session: &Session, cart: &mut Cart, barcode: &str) -> Result<usize> {
         self.check(session, Permission::Sell)?;
         let line = self.ring_up(cart, barcode)?;
-        self.reprice(cart)?;
+        self.price_cart(cart)?;
         Ok(line)
     }
 
@@ -662,7 +677,7 @@ impl Till {
             id: sku.to_owned(),
         })?;
         let line = cart.add(product, qty)?;
-        self.reprice(cart)?;
+        self.price_cart(cart)?;
         Ok(line)
     }
 
@@ -671,14 +686,14 @@ impl Till {
     pub fn set_qty(&mut self, session: &Session, cart: &mut Cart, line: usize, qty: Qty) -> Result<()> {
         self.check(session, Permission::Sell)?;
         cart.set_qty(line, qty)?;
-        self.reprice(cart)
+        self.price_cart(cart)
     }
 
     /// Removes a line (сторно позиции) and prices the cart again.
     pub fn remove_line(&mut self, session: &Session, cart: &mut Cart, line: usize) -> Result<()> {
         self.check(session, Permission::Sell)?;
         cart.remove(line)?;
-        self.reprice(cart)
+        self.price_cart(cart)
     }
 
     /// Prices the cart with the promotions in force now: each line's
@@ -686,6 +701,12 @@ impl Till {
     /// till does this on every change; call it too when time may have
     /// moved past a promotion's start or end (the GUI's clock tick).
     pub fn reprice(&mut self, cart: &mut Cart) -> Result<()> {
+        self.fresh_cache()?;
+        self.price_cart(cart)
+    }
+
+    /// [`Till::reprice`] right after [`Till::check`] made the cache fresh.
+    fn price_cart(&mut self, cart: &mut Cart) -> Result<()> {
         let now = self.clock.now();
         let pricing = self.pricing(cart, now)?;
         let mut gifts = Vec::with_capacity(pricing.gifts.len());
@@ -721,9 +742,9 @@ impl Till {
         ))
     }
 
-    /// The enabled promotions, read again only when the database changed.
+    /// The enabled promotions, read once per fresh cache.
     fn promotions_in_force(&mut self) -> Result<&[Promotion]> {
-        if self.fresh_cache()?.promotions.is_none() {
+        if self.cache.promotions.is_none() {
             let enabled = self.db.enabled_promotions()?;
             self.cache.promotions = Some(enabled);
         }
@@ -738,11 +759,11 @@ impl Till {
         line: usize,
         discount: Money,
     ) -> Result<()> {
-        let (employee, rights) = self.check(session, Permission::Discount)?;
+        let (employee, rights) = self.check_rights(session, Permission::Discount)?;
         let gross = cart.line_gross(line)?;
         check_discount(&employee, &rights, gross, discount)?;
         cart.set_discount(line, discount)?;
-        self.reprice(cart)
+        self.price_cart(cart)
     }
 
     /// Gives a line discount in percent of the line, within the actor's

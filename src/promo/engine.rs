@@ -29,7 +29,6 @@
 //!   content, never by its position, so the scan order changes nothing.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
@@ -191,20 +190,14 @@ struct Work<'b> {
     locked: Vec<bool>,
     /// Each line's place in an order by content, for ties.
     rank: Vec<usize>,
-    by_sku: HashMap<&'b str, Vec<usize>>,
-    by_category: HashMap<&'b str, Vec<usize>>,
+    /// Lines by content (sku first): a sku's lines are a run of it.
+    by_sku: Vec<usize>,
+    /// Lines with a category, by category then content.
+    by_category: Vec<usize>,
 }
 
 impl<'b> Work<'b> {
     fn new(basket: &'b [BasketLine<'b>]) -> Work<'b> {
-        let mut by_sku: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (index, line) in basket.iter().enumerate() {
-            by_sku.entry(line.sku).or_default().push(index);
-            if let Some(category) = line.category {
-                by_category.entry(category).or_default().push(index);
-            }
-        }
         // Integers from here on: thousandths of a unit and kopecks.
         let keys: Vec<(i64, i64, i64)> = basket
             .iter()
@@ -224,6 +217,12 @@ impl<'b> Work<'b> {
         for (place, &index) in order.iter().enumerate() {
             rank[index] = place;
         }
+        let mut by_category: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| basket[i].category.is_some())
+            .collect();
+        by_category.sort_by(|&a, &b| basket[a].category.cmp(&basket[b].category).then(rank[a].cmp(&rank[b])));
         Work {
             basket,
             // round_half_up(qty × price, 2) − manual, within the money range
@@ -242,7 +241,7 @@ impl<'b> Work<'b> {
                 .collect(),
             locked: vec![false; basket.len()],
             rank,
-            by_sku,
+            by_sku: order,
             by_category,
         }
     }
@@ -250,8 +249,8 @@ impl<'b> Work<'b> {
     /// Unlocked lines a target names, in basket order.
     fn open_lines(&self, target: &Target) -> Vec<usize> {
         let named: Box<dyn Iterator<Item = usize> + '_> = match target {
-            Target::Sku(sku) => Box::new(self.by_sku.get(sku.as_str()).into_iter().flatten().copied()),
-            Target::Category(c) => Box::new(self.by_category.get(c.as_str()).into_iter().flatten().copied()),
+            Target::Sku(sku) => Box::new(run_of(&self.by_sku, |i| self.basket[i].sku, sku)),
+            Target::Category(c) => Box::new(run_of(&self.by_category, |i| self.basket[i].category.unwrap_or(""), c)),
             Target::Receipt => Box::new(0..self.basket.len()),
         };
         named.filter(|&i| !self.locked[i] && self.amount[i] > 0).collect()
@@ -433,6 +432,13 @@ impl<'b> Work<'b> {
             .map(|(&i, s)| (i, s))
             .collect()
     }
+}
+
+/// The run of `sorted` (sorted by `key`) whose key is `wanted`.
+fn run_of<'s>(sorted: &'s [usize], key: impl Fn(usize) -> &'s str, wanted: &str) -> impl Iterator<Item = usize> + 's {
+    let start = sorted.partition_point(|&i| key(i) < wanted);
+    let end = start + sorted[start..].partition_point(|&i| key(i) == wanted);
+    sorted[start..end].iter().copied()
 }
 
 /// Σ, saturating (amounts are within the money range, so it never does).
