@@ -701,26 +701,8 @@ fn print_receipt(till: &Till, receipt: &kassa::sale::Receipt) -> Result<(), Stri
         }
         kassa::fiscal::FiscalState::NotQueued => serde_json::json!({"state": "none"}),
     };
-    // Each line with why its price is what it is.
-    let lines: Vec<serde_json::Value> = receipt
-        .draft()
-        .lines
-        .iter()
-        .map(|l| {
-            let mut line = serde_json::json!({
-                "sku": l.sku,
-                "qty": l.qty.to_string(),
-                "price": l.price.to_string(),
-                "discount": l.discount.to_string(),
-                "amount": l.amount().to_string(),
-                "promotions": l.promotions.iter().map(|p| &*p.promotion).collect::<Vec<_>>(),
-            });
-            if l.gift {
-                line["gift"] = serde_json::Value::Bool(true);
-            }
-            line
-        })
-        .collect();
+    // Each line with why its price is what it is, as `kassa price` shows it.
+    let lines: Vec<kassa::quote::QuoteLine> = receipt.draft().lines.iter().map(kassa::quote::QuoteLine::of).collect();
     let out = serde_json::json!({
         "receipt": receipt.id(),
         "lines": lines,

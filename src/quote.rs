@@ -10,6 +10,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money::{Money, Qty};
 use crate::promo::{self, BasketLine};
+use crate::sale::ReceiptLine;
 
 /// The basket file: `{"lines": [{"sku": "...", "qty": "..."}]}`.
 #[derive(Debug, Deserialize)]
@@ -36,7 +37,8 @@ pub struct Quote {
     pub total: String,
 }
 
-/// One priced line; money and quantities as journal strings.
+/// One priced line; money and quantities as journal strings. The till's
+/// printed receipt shows its lines the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuoteLine {
     /// Product.
@@ -51,6 +53,24 @@ pub struct QuoteLine {
     pub amount: String,
     /// Ids of the promotions that changed it, in the order they applied.
     pub promotions: Vec<String>,
+    /// A unit given away (written only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub gift: bool,
+}
+
+impl QuoteLine {
+    /// A receipt line as shown.
+    pub fn of(line: &ReceiptLine) -> QuoteLine {
+        QuoteLine {
+            sku: line.sku.clone(),
+            qty: line.qty.to_string(),
+            price: line.price.to_string(),
+            discount: line.discount.to_string(),
+            amount: line.amount().to_string(),
+            promotions: line.promotions.iter().map(|p| p.promotion.to_string()).collect(),
+            gift: line.gift,
+        }
+    }
 }
 
 /// A gift.
@@ -92,23 +112,16 @@ pub fn quote(db: &Db, basket_json: &str, store: &str, at: At) -> Result<Quote> {
         .map(|(product, qty)| BasketLine::of(product, *qty, Money::ZERO))
         .collect();
     let pricing = promo::price(&basket, &db.enabled_promotions()?, store, at.time().naive_local());
-    let mut total = Money::ZERO;
-    let lines = basket
+    let priced: Vec<ReceiptLine> = basket
         .iter()
         .zip(pricing.lines)
-        .map(|(line, priced)| {
-            let amount = line.qty.times(line.price) - priced.discount;
-            total += amount;
-            QuoteLine {
-                sku: line.sku.to_owned(),
-                qty: line.qty.to_string(),
-                price: line.price.to_string(),
-                discount: priced.discount.to_string(),
-                amount: amount.to_string(),
-                promotions: priced.promotions.iter().map(|p| p.promotion.to_string()).collect(),
-            }
+        .map(|(line, priced)| ReceiptLine {
+            promotions: priced.promotions,
+            ..ReceiptLine::new(line.sku.to_owned(), line.qty, line.price, priced.discount)
         })
         .collect();
+    let total = Money::sum(priced.iter().map(ReceiptLine::amount));
+    let lines = priced.iter().map(QuoteLine::of).collect();
     Ok(Quote {
         lines,
         gifts: pricing

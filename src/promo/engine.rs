@@ -237,7 +237,8 @@ impl<'b> Work<'b> {
                 .collect(),
             units: basket
                 .iter()
-                .map(|l| (l.by_piece && l.qty.is_whole()).then(|| l.qty.milli() / 1000))
+                .zip(&keys)
+                .map(|(l, &(milli, _, _))| (l.by_piece && milli % 1_000 == 0).then_some(milli / 1_000))
                 .collect(),
             locked: vec![false; basket.len()],
             rank,
@@ -246,14 +247,23 @@ impl<'b> Work<'b> {
         }
     }
 
-    /// Unlocked lines a target names, in basket order.
+    /// Unlocked lines with something left that a target names (in no
+    /// particular order: the rules order them by content where it matters).
     fn open_lines(&self, target: &Target) -> Vec<usize> {
-        let named: Box<dyn Iterator<Item = usize> + '_> = match target {
-            Target::Sku(sku) => Box::new(run_of(&self.by_sku, |i| self.basket[i].sku, sku)),
-            Target::Category(c) => Box::new(run_of(&self.by_category, |i| self.basket[i].category.unwrap_or(""), c)),
-            Target::Receipt => Box::new(0..self.basket.len()),
-        };
-        named.filter(|&i| !self.locked[i] && self.amount[i] > 0).collect()
+        match target {
+            Target::Sku(sku) => self.open_sku_lines(sku),
+            Target::Category(c) => self.open(run_of(&self.by_category, |i| self.basket[i].category.unwrap_or(""), c)),
+            Target::Receipt => self.open(0..self.basket.len()),
+        }
+    }
+
+    /// [`Work::open_lines`] of one sku.
+    fn open_sku_lines(&self, sku: &str) -> Vec<usize> {
+        self.open(run_of(&self.by_sku, |i| self.basket[i].sku, sku))
+    }
+
+    fn open(&self, lines: impl Iterator<Item = usize>) -> Vec<usize> {
+        lines.filter(|&i| !self.locked[i] && self.amount[i] > 0).collect()
     }
 
     fn total(&self) -> i64 {
@@ -341,7 +351,7 @@ impl<'b> Work<'b> {
         let mut sets = i64::MAX;
         for &(sku, count) in &need {
             let mut lines: Vec<usize> = self
-                .open_lines(&Target::Sku(sku.to_owned()))
+                .open_sku_lines(sku)
                 .into_iter()
                 .filter(|&i| self.units[i].is_some_and(|u| u > 0))
                 .collect();
