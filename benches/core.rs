@@ -55,6 +55,11 @@ fn sale_commit(dir: &Path) {
     let path = dir.join("sales.db");
     let mut db = Db::open(&path).expect("open");
     kassa::journal::import(&mut db, DEMO.as_bytes(), |_| {}).expect("demo");
+    let owner = kassa::setup::Credentials {
+        employee: "E4",
+        pin: "4444",
+    };
+    kassa::setup::set_up_till(&mut db, &SystemClock, Some(owner), "S1", "T5", None).expect("till set up");
     let mut till = Till::new(db, "S1", "T5", Box::new(SystemClock)).expect("till");
     let cashier = till.login("E1", "1111").expect("login");
     till.open_shift(&cashier, &ActionId::new()).expect("open");
@@ -306,6 +311,9 @@ fn scan_to_priced_line(path: &Path, n: usize) {
 "#,
     ) + &bench_promotions();
     kassa::journal::import(&mut db, setup.as_bytes(), |_| {}).expect("setup");
+    let books = db.ledger(None).expect("ledger");
+    books.set_fiscal_device("S1", "T1", None).expect("till set up");
+    books.commit().expect("commit");
     let noon =
         kassa::clock::ManualClock::starting_at(kassa::clock::At::parse("2026-11-26T12:00:00+03:00").expect("time"));
     let mut till = Till::new(db, "S1", "T1", Box::new(noon)).expect("till");

@@ -1,7 +1,7 @@
 //! The demo store: a small grocery with staff, a catalogue, supplies and one
 //! day of trade, so that every command and screen has something real to show.
 
-use crate::db::Db;
+use crate::db::{Db, DeviceSettings};
 use crate::journal::{import, ImportSummary, JournalError};
 
 /// The demo journal (demo/demo.jsonl), embedded.
@@ -10,7 +10,27 @@ pub const JOURNAL: &str = include_str!("../demo/demo.jsonl");
 /// The demo day, for reports: 2 November 2026.
 pub const DAY: &str = "2026-11-02";
 
-/// Loads the demo store into `db` (idempotent: a second load adds nothing).
+/// The demo store and its till.
+pub const STORE: &str = "S1";
+/// The demo till, on the built-in register emulator.
+pub const TILL: &str = "T1";
+
+/// Loads the demo store into `db` (idempotent: a second load adds nothing)
+/// and gives its till T1 the built-in register emulator, unless a register
+/// was set for it already.
 pub fn load(db: &mut Db) -> Result<ImportSummary, JournalError> {
-    import(db, JOURNAL.as_bytes(), |_| {})
+    let summary = import(db, JOURNAL.as_bytes(), |_| {})?;
+    let io = |e: crate::error::Error| JournalError::Io(e.to_string());
+    if db.fiscal_device(STORE, TILL).map_err(io)?.is_none() {
+        let emulator = DeviceSettings {
+            port: crate::fiscal::BUILT_IN_EMULATOR.to_owned(),
+            baud: 115_200,
+            password: 30,
+            vat22_code: kassa_fiscal::shtrih::command::tax_bits::VAT22,
+        };
+        let ledger = db.ledger(None).map_err(io)?;
+        ledger.set_fiscal_device(STORE, TILL, Some(&emulator)).map_err(io)?;
+        ledger.commit().map_err(io)?;
+    }
+    Ok(summary)
 }

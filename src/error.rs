@@ -1,4 +1,9 @@
-//! The core's errors: each says in plain words what was refused and why.
+//! The core's errors: typed data, so a screen or the command line says
+//! them in its own language from the variant and its figures. `Display`
+//! gives a plain English line (the CLI, logs). Storage causes stay inside,
+//! behind `Arc`, so an error can be cloned into a message.
+
+use std::sync::Arc;
 
 use crate::money::{AmountError, Money, Percent, Qty};
 use crate::staff::Permission;
@@ -6,9 +11,27 @@ use crate::staff::Permission;
 /// Result of a core operation.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Where cash was to leave the drawer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outflow {
+    /// A cash out (выплата, инкассация).
+    CashOut,
+    /// A refund in cash.
+    CashRefund,
+}
+
+impl std::fmt::Display for Outflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Outflow::CashOut => "cash out",
+            Outflow::CashRefund => "cash refund",
+        })
+    }
+}
+
 /// What can go wrong in the till core. Domain refusals carry the figures a
 /// cashier needs to understand them; `Storage` is the only I/O failure.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// A field's value is malformed.
     #[error("{field}: {source}")]
@@ -18,9 +41,19 @@ pub enum Error {
         /// What is wrong with it.
         source: AmountError,
     },
-    /// A value breaks a rule of the domain.
+    /// A value breaks a rule of the domain (imports, cards: the message
+    /// names the rule).
     #[error("{0}")]
     Invalid(String),
+    /// A refusal inside one record (an imported line, a booked document):
+    /// the record, then the cause as its own variant.
+    #[error("{record}: {source}")]
+    InRecord {
+        /// The record, as `receipt R-1` or `shift_open SH-1`.
+        record: String,
+        /// The cause.
+        source: Box<Error>,
+    },
     /// A referenced record does not exist.
     #[error("unknown {what} `{id}`")]
     NotFound {
@@ -45,6 +78,10 @@ pub enum Error {
         /// The missing right.
         permission: Permission,
     },
+    /// A database with staff needs someone to act (the command line's
+    /// `--employee` and `--pin`).
+    #[error("this database has staff: say who acts (--employee ID --pin PIN or KASSA_PIN)")]
+    NeedsEmployee,
     /// A line discount above the actor's limit.
     #[error("discount {requested}% exceeds the limit of {limit}% for {actor}")]
     DiscountOverLimit {
@@ -72,6 +109,14 @@ pub enum Error {
     /// The employee has no PIN and cannot log in.
     #[error("employee {0} has no PIN set")]
     NoPin(String),
+    /// The till was never set up in this store.
+    #[error("till `{till}` of store {store} is not set up (kassa fiscal-device --store {store} --till {till} --port PORT|emulator|none)")]
+    UnknownTill {
+        /// Store id.
+        store: String,
+        /// The till id given.
+        till: String,
+    },
     /// A shift is already open on this till.
     #[error("a shift is already open on till {till} ({shift})")]
     ShiftAlreadyOpen {
@@ -91,11 +136,15 @@ pub enum Error {
         /// Moment of the action.
         at: String,
     },
+    /// The till's shift is over 24 hours old: its register cannot take
+    /// receipts until the shift is closed.
+    #[error("shift {0} is over 24 hours old: close it (Z report) and open a new one")]
+    ShiftOver24Hours(String),
     /// Paying out more cash than the drawer holds.
     #[error("{what} {requested} exceeds the {available} in the drawer")]
-    NotEnoughCash {
+    DrawerShort {
         /// Cash out or cash refund.
-        what: &'static str,
+        what: Outflow,
         /// Amount asked for.
         requested: Money,
         /// Cash in the drawer.
@@ -109,6 +158,41 @@ pub enum Error {
         /// Receipt total.
         total: Money,
     },
+    /// An amount must be above zero.
+    #[error("amount {0} must be greater than zero")]
+    NotPositive(Money),
+    /// An amount larger than the attached fiscal register can print.
+    #[error("{amount} is more than the fiscal register can take ({limit})")]
+    BeyondRegister {
+        /// The amount.
+        amount: Money,
+        /// The largest it takes.
+        limit: Money,
+    },
+    /// Paying for, or returning, an empty cart.
+    #[error("the cart is empty")]
+    EmptyCart,
+    /// A sale cart where a return cart is needed, or the other way round.
+    #[error("{0}")]
+    WrongCart(&'static str),
+    /// The cart has no such line.
+    #[error("the cart has no line {0}")]
+    NoSuchLine(usize),
+    /// This marked unit (by its GTIN and serial) is already sold.
+    #[error("this {product} has been sold already (its marking code is used)")]
+    MarkingSold {
+        /// The product's name.
+        product: String,
+    },
+    /// The fiscal storage rejected a marking code.
+    #[error("the fiscal storage rejected the marking code of {product}: scan it again or put the item aside")]
+    MarkingRejected {
+        /// The product's name.
+        product: String,
+    },
+    /// A return names a receipt that is not a sale.
+    #[error("{0} is not a sale receipt")]
+    NotASale(String),
     /// Returning more than the sale sold, less earlier returns.
     #[error("return of {requested} × {sku} exceeds the {available} left to return from sale {sale}")]
     ReturnExceedsSale {
@@ -134,18 +218,24 @@ pub enum Error {
         /// The new total.
         total: Money,
     },
+    /// A receipt that is not parked cannot be corrected or retried.
+    #[error("receipt {0} is not waiting for a manager's decision")]
+    NotParked(String),
     /// A scan that is not a valid barcode.
     #[error("{0}")]
     Barcode(#[from] crate::catalog::barcode::BarcodeError),
     /// The fiscal register refused or could not be reached.
     #[error("{0}")]
     Fiscal(#[from] kassa_fiscal::FiscalError),
-    /// The fiscal register's shift is over 24 hours old.
-    #[error("the fiscal register's shift is over 24 hours old: close the shift (Z report) and open a new one")]
-    FiscalShiftExpired,
     /// The database failed.
     #[error("storage: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(Arc<rusqlite::Error>),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Error {
+        Error::Storage(Arc::new(error))
+    }
 }
 
 impl Error {
@@ -159,6 +249,22 @@ impl Error {
         Error::Amount {
             field: field.into(),
             source,
+        }
+    }
+
+    /// This error inside a record (`receipt R-1`).
+    pub fn in_record(self, record: impl Into<String>) -> Error {
+        Error::InRecord {
+            record: record.into(),
+            source: Box::new(self),
+        }
+    }
+
+    /// The cause, past any record context.
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::InRecord { source, .. } => source.root(),
+            other => other,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod promo;
 pub mod quote;
 pub mod report;
 pub mod sale;
+pub mod setup;
 pub mod shift;
 pub mod staff;
 pub mod stock;

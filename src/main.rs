@@ -29,6 +29,12 @@ struct Cli {
     /// e.g. ~/.local/share/kassa/kassa.db).
     #[arg(long, global = true)]
     db: Option<PathBuf>,
+    /// Who acts (every change to books that have staff needs it).
+    #[arg(long, global = true)]
+    employee: Option<String>,
+    /// Their PIN (or $KASSA_PIN).
+    #[arg(long, global = true, env = "KASSA_PIN", hide_env_values = true)]
+    pin: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -128,12 +134,10 @@ struct TillArgs {
     /// Till.
     #[arg(long, default_value = "T1")]
     till: String,
-    /// Employee id.
+    /// The action's id: a script that retries the same command after a
+    /// crash with the same id never books twice.
     #[arg(long)]
-    employee: String,
-    /// PIN (or $KASSA_PIN).
-    #[arg(long, env = "KASSA_PIN", hide_env_values = true)]
-    pin: String,
+    action_id: Option<String>,
     #[command(subcommand)]
     action: TillAction,
 }
@@ -240,9 +244,28 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("kassa: {message}");
+            eprintln!("kassa: {}", one_line(&message));
             ExitCode::from(1)
         }
+    }
+}
+
+/// An error as one line of sane length: input echoed back (a 10 000-byte
+/// scan, a pasted file) is cut.
+fn one_line(message: &str) -> String {
+    const LONGEST: usize = 300;
+    let flat: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    match flat.char_indices().nth(LONGEST) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
+
+/// Who acts, from `--employee` and `--pin`.
+fn credentials<'a>(employee: &'a Option<String>, pin: &'a Option<String>) -> Option<kassa::setup::Credentials<'a>> {
+    match (employee, pin) {
+        (Some(employee), Some(pin)) => Some(kassa::setup::Credentials { employee, pin }),
+        _ => None,
     }
 }
 
@@ -311,37 +334,25 @@ fn write_output<T>(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Res
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(value)
     });
-    match result {
-        Ok(value) => {
-            std::fs::rename(&partial, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            Ok(value)
-        }
-        Err(e) => {
-            // Best effort: the error to report is the one that stopped us.
-            let _ = std::fs::remove_file(&partial);
-            Err(e)
-        }
+    let result = result.and_then(|value| {
+        std::fs::rename(&partial, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(value)
+    });
+    if result.is_err() {
+        // Best effort: the error to report is the one that stopped us.
+        let _ = std::fs::remove_file(&partial);
     }
+    result
 }
 
 fn run(cli: Cli) -> Result<(), String> {
     let path = database_path(cli.db)?;
+    let who = credentials(&cli.employee, &cli.pin);
     match cli.command {
         Command::Init { demo } => {
             let mut db = open(&path)?;
             if demo {
                 let summary = kassa::demo::load(&mut db).map_err(|e| e.to_string())?;
-                // The demo till sells through the built-in register emulator.
-                if db.fiscal_device("S1", "T1").map_err(|e| e.to_string())?.is_none() {
-                    let emulator = kassa::db::DeviceSettings {
-                        port: kassa::fiscal::BUILT_IN_EMULATOR.to_owned(),
-                        baud: 115_200,
-                        password: 30,
-                        vat22_code: kassa_fiscal::shtrih::command::tax_bits::VAT22,
-                    };
-                    db.set_fiscal_device("S1", "T1", Some(&emulator))
-                        .map_err(|e| e.to_string())?;
-                }
                 eprintln!(
                     "demo store loaded into {} ({} records, {} new)",
                     path.display(),
@@ -369,9 +380,13 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut db = open(&path)?;
             let bar = progress_bar(size);
             let started = std::time::Instant::now();
-            let result = kassa::journal::import(&mut db, BufReader::with_capacity(1 << 20, input), |bytes| {
-                bar.set_position(bytes)
-            });
+            let result = kassa::setup::import(
+                &mut db,
+                &SystemClock,
+                who,
+                BufReader::with_capacity(1 << 20, input),
+                |bytes| bar.set_position(bytes),
+            );
             bar.finish_and_clear();
             let summary = result.map_err(|e| e.to_string())?;
             eprintln!(
@@ -418,8 +433,8 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::SimulateSales { count, fiscal } => simulate_sales(&path, count, fiscal),
         Command::FiscalEmulator { port, state } => fiscal_emulator(&port, state),
-        Command::FiscalDevice(args) => fiscal_device(&path, args),
-        Command::Till(args) => till_command(&path, args),
+        Command::FiscalDevice(args) => fiscal_device(&path, who, args),
+        Command::Till(args) => till_command(&path, who, args),
     }
 }
 
@@ -485,16 +500,23 @@ fn run_report(path: &Path, args: ReportArgs) -> Result<(), String> {
 fn simulate_sales(path: &Path, count: Option<u64>, fiscal: bool) -> Result<(), String> {
     let mut db = open(path)?;
     kassa::demo::load(&mut db).map_err(|e| e.to_string())?;
-    let mut till = Till::new(db, "S1", "T9", Box::new(SystemClock)).map_err(|e| e.to_string())?;
-    if fiscal {
-        attach_register(&mut till, path)?;
+    let e = |e: kassa::error::Error| e.to_string();
+    if !db.till_exists("S1", "T9").map_err(e)? {
+        let owner = kassa::setup::Credentials {
+            employee: "E4",
+            pin: "4444",
+        };
+        kassa::setup::set_up_till(&mut db, &SystemClock, Some(owner), "S1", "T9", None).map_err(e)?;
     }
-    let session = till.login("E1", "1111").map_err(|e| e.to_string())?;
-    if till.current_shift().map_err(|e| e.to_string())?.is_none() {
-        till.open_shift(&session, &ActionId::new()).map_err(|e| e.to_string())?;
+    let mut till = Till::new(db, "S1", "T9", Box::new(SystemClock)).map_err(e)?;
+    let session = till.login("E1", "1111").map_err(e)?;
+    if fiscal {
+        connect_register(&mut till, path)?;
+    }
+    if till.current_shift().map_err(e)?.is_none() {
         let float = Money::from_kopecks(500_000);
-        till.cash_in(&session, &ActionId::new(), float)
-            .map_err(|e| e.to_string())?;
+        till.open_shift_with_float(&session, &ActionId::new(), Some(float))
+            .map_err(e)?;
     }
     let skus = ["1001", "1003", "1006", "1008", "1010", "1012"];
     let mut n: u64 = 0;
@@ -504,16 +526,16 @@ fn simulate_sales(path: &Path, count: Option<u64>, fiscal: bool) -> Result<(), S
             let sku = skus[((n + k) % skus.len() as u64) as usize];
             let qty = if sku == "1006" { "0.750" } else { "1" };
             let qty = Qty::parse(qty).map_err(|e| e.to_string())?;
-            till.add_product(&session, &mut cart, sku, qty)
-                .map_err(|e| e.to_string())?;
+            till.add_product(&session, &mut cart, sku, qty).map_err(e)?;
         }
         let payment = if n.is_multiple_of(2) {
             Payment::card(cart.total())
         } else {
             Payment::cash(cart.total() + Money::from_kopecks(1_000))
         };
-        till.pay(&session, &ActionId::new(), &cart, &[payment])
-            .map_err(|e| e.to_string())?;
+        till.pay(&session, &ActionId::new(), &cart, &[payment]).map_err(e)?;
+        // As a cashier would: the next sale after this one is registered.
+        till.fiscalize_pending().map_err(e)?;
         n += 1;
     }
     eprintln!("sold {n} receipts");
@@ -527,21 +549,20 @@ fn emulator_state(db: &Path) -> PathBuf {
     PathBuf::from(state)
 }
 
-/// Connects the till to its fiscal register, if one is set, and reconciles.
-fn attach_register(till: &mut Till, db_path: &Path) -> Result<bool, String> {
+/// Gives the till its fiscal register, if one is set (after login: nothing
+/// talks to the register before). An unreachable register only makes
+/// receipts wait.
+fn connect_register(till: &mut Till, db_path: &Path) -> Result<bool, String> {
+    let store = till.store().map_err(|e| e.to_string())?.id;
     let device = till
         .db()
-        .fiscal_device(&till.store().map_err(|e| e.to_string())?.id, till.till_id())
+        .fiscal_device(&store, till.till_id())
         .map_err(|e| e.to_string())?;
     let Some(device) = device else {
         return Ok(false);
     };
-    let register = kassa::fiscal::connect(&device, &emulator_state(db_path)).map_err(|e| e.to_string())?;
-    match till.attach_register(register) {
-        Ok(0) => {}
-        Ok(n) => eprintln!("{n} waiting receipts registered"),
-        Err(e) => eprintln!("fiscal register: {e}"),
-    }
+    till.connect_register(kassa::fiscal::connector(&device, &emulator_state(db_path)))
+        .map_err(|e| e.to_string())?;
     Ok(true)
 }
 
@@ -564,10 +585,11 @@ fn fiscal_emulator(port: &Path, state: Option<PathBuf>) -> Result<(), String> {
     kassa_fiscal::emulator::run_on_pty(port, &device, &stop).map_err(|e| format!("{}: {e}", port.display()))
 }
 
-fn fiscal_device(path: &Path, args: DeviceArgs) -> Result<(), String> {
-    let db = open_existing(path)?;
-    if db.store(&args.store).map_err(|e| e.to_string())?.is_none() {
-        return Err(format!("unknown store `{}`", args.store));
+fn fiscal_device(path: &Path, who: Option<kassa::setup::Credentials<'_>>, args: DeviceArgs) -> Result<(), String> {
+    let mut db = open_existing(path)?;
+    let e = |e: kassa::error::Error| e.to_string();
+    if db.store(&args.store).map_err(e)?.is_none() {
+        return Err(format!("unknown store `{}`", one_line(&args.store)));
     }
     if let Some(port) = &args.port {
         let device = (port != "none").then(|| kassa::db::DeviceSettings {
@@ -576,10 +598,15 @@ fn fiscal_device(path: &Path, args: DeviceArgs) -> Result<(), String> {
             password: args.password,
             vat22_code: args.vat22_code,
         });
-        db.set_fiscal_device(&args.store, &args.till, device.as_ref())
-            .map_err(|e| e.to_string())?;
+        kassa::setup::set_up_till(&mut db, &SystemClock, who, &args.store, &args.till, device.as_ref()).map_err(e)?;
+    } else if !db.till_exists(&args.store, &args.till).map_err(e)? {
+        return Err(kassa::error::Error::UnknownTill {
+            store: args.store,
+            till: args.till,
+        }
+        .to_string());
     }
-    match db.fiscal_device(&args.store, &args.till).map_err(|e| e.to_string())? {
+    match db.fiscal_device(&args.store, &args.till).map_err(e)? {
         Some(d) => println!(
             "{}/{}: {} at {} baud, operator password {}, 22 % VAT code {:#04X}",
             args.store, args.till, d.port, d.baud, d.password, d.vat22_code
@@ -590,90 +617,166 @@ fn fiscal_device(path: &Path, args: DeviceArgs) -> Result<(), String> {
 }
 
 fn money_arg(text: &str) -> Result<Money, String> {
-    Money::parse_positive(text).map_err(|e| format!("{text}: {e}"))
+    Money::parse_positive(text).map_err(|e| format!("{}: {e}", one_line(text)))
 }
 
-fn till_command(path: &Path, args: TillArgs) -> Result<(), String> {
-    let db = open_existing(path)?;
-    let mut till = Till::new(db, &args.store, &args.till, Box::new(SystemClock)).map_err(|e| e.to_string())?;
-    attach_register(&mut till, path)?;
-    let session = till.login(&args.employee, &args.pin).map_err(|e| e.to_string())?;
-    let e = |e: kassa::error::Error| e.to_string();
-    match args.action {
-        TillAction::Open { float } => {
-            let shift = till.open_shift(&session, &ActionId::new()).map_err(e)?;
-            if let Some(float) = float {
-                till.cash_in(&session, &ActionId::new(), money_arg(&float)?)
-                    .map_err(e)?;
+fn qty_arg(item: &str, qty: &str) -> Result<Qty, String> {
+    Qty::parse(qty).map_err(|err| format!("{}: {err}", one_line(item)))
+}
+
+/// A till command with its input parsed: nothing is done before all of it
+/// is known to be good.
+enum TillPlan {
+    Open(Option<Money>),
+    Sell {
+        items: Vec<String>,
+        cash: Option<Money>,
+    },
+    Return {
+        receipt: String,
+        lines: Vec<kassa::till::ReturnLine>,
+    },
+    CashIn(Money),
+    CashOut(Money, kassa::shift::CashOutReason),
+    XReport,
+    Close,
+    Fiscalize,
+}
+
+impl TillPlan {
+    fn parse(action: TillAction) -> Result<TillPlan, String> {
+        Ok(match action {
+            TillAction::Open { float } => TillPlan::Open(float.as_deref().map(money_arg).transpose()?),
+            TillAction::Sell { items, cash } => {
+                for item in &items {
+                    if let Some((_, qty)) = item.split_once(':') {
+                        qty_arg(item, qty)?;
+                    }
+                }
+                TillPlan::Sell {
+                    items,
+                    cash: cash.as_deref().map(money_arg).transpose()?,
+                }
             }
+            TillAction::Return { receipt, items } => {
+                let mut lines = Vec::new();
+                for item in &items {
+                    let (sku, qty) = item
+                        .split_once(':')
+                        .ok_or_else(|| format!("{}: expected SKU:QTY", one_line(item)))?;
+                    lines.push(kassa::till::ReturnLine {
+                        sku: sku.to_owned(),
+                        qty: qty_arg(item, qty)?,
+                    });
+                }
+                TillPlan::Return { receipt, lines }
+            }
+            TillAction::CashIn { amount } => TillPlan::CashIn(money_arg(&amount)?),
+            TillAction::CashOut { amount, reason } => {
+                let reason = kassa::shift::CashOutReason::from_code(&reason)
+                    .ok_or_else(|| format!("--reason {}: expected collection, expense or other", one_line(&reason)))?;
+                TillPlan::CashOut(money_arg(&amount)?, reason)
+            }
+            TillAction::XReport => TillPlan::XReport,
+            TillAction::Close => TillPlan::Close,
+            TillAction::Fiscalize => TillPlan::Fiscalize,
+        })
+    }
+}
+
+fn till_command(path: &Path, who: Option<kassa::setup::Credentials<'_>>, args: TillArgs) -> Result<(), String> {
+    let who = who.ok_or_else(|| "kassa till needs --employee ID and --pin PIN (or KASSA_PIN)".to_owned())?;
+    let plan = TillPlan::parse(args.action)?;
+    let db = open_existing(path)?;
+    let e = |e: kassa::error::Error| e.to_string();
+    let mut till = Till::new(db, &args.store, &args.till, Box::new(SystemClock)).map_err(e)?;
+    let session = till.login(who.employee, who.pin).map_err(e)?;
+    connect_register(&mut till, path)?;
+    let action = args.action_id.map(ActionId::from_string).unwrap_or_default();
+    match plan {
+        TillPlan::Open(float) => {
+            let shift = till.open_shift_with_float(&session, &action, float).map_err(e)?;
+            wait_for_register(&mut till);
             println!(
                 "shift {shift} open; cash in the drawer {}",
                 till.cash_in_drawer().map_err(e)?
             );
         }
-        TillAction::Sell { items, cash } => {
-            // The first sale of the day opens the shift, as at the till.
-            if till.current_shift().map_err(e)?.is_none() {
-                let shift = till.open_shift(&session, &ActionId::new()).map_err(e)?;
-                eprintln!("shift {shift} opened");
-            }
+        TillPlan::Sell { items, cash } => {
+            // The cart first (nothing is written while scanning), then one
+            // sale; the first sale of the day opens the shift, as at the till.
             let mut cart = Cart::new();
             for item in &items {
                 match item.split_once(':') {
-                    Some((sku, qty)) => {
-                        let qty = Qty::parse(qty).map_err(|err| format!("{item}: {err}"))?;
-                        till.add_product(&session, &mut cart, sku, qty).map_err(e)?
-                    }
-                    None => till.scan(&session, &mut cart, item).map_err(e)?,
-                };
+                    Some((sku, qty)) => till.add_product(&session, &mut cart, sku, qty_arg(item, qty)?),
+                    None => till.scan(&session, &mut cart, item),
+                }
+                .map_err(e)?;
             }
             let payment = match cash {
-                Some(cash) => Payment::cash(money_arg(&cash)?),
+                Some(cash) if cash < cart.total() => {
+                    return Err(kassa::error::Error::Underpaid {
+                        paid: cash,
+                        total: cart.total(),
+                    }
+                    .to_string())
+                }
+                Some(cash) => Payment::cash(cash),
                 None => Payment::card(cart.total()),
             };
-            let receipt = till.pay(&session, &ActionId::new(), &cart, &[payment]).map_err(e)?;
+            if till.current_shift().map_err(e)?.is_none() {
+                let open = ActionId::from_string(format!("{}:open", action.as_str()));
+                let shift = till.open_shift_with_float(&session, &open, None).map_err(e)?;
+                eprintln!("shift {shift} opened");
+            }
+            let receipt = till.pay(&session, &action, &cart, &[payment]).map_err(e)?;
+            wait_for_register(&mut till);
             print_receipt(&till, &receipt)?;
         }
-        TillAction::Return { receipt, items } => {
-            let mut lines = Vec::new();
-            for item in &items {
-                let (sku, qty) = item
-                    .split_once(':')
-                    .ok_or_else(|| format!("{item}: expected SKU:QTY"))?;
-                let qty = Qty::parse(qty).map_err(|err| format!("{item}: {err}"))?;
-                lines.push(kassa::till::ReturnLine {
-                    sku: sku.to_owned(),
-                    qty,
-                });
-            }
-            let refund = till
-                .return_sale(&session, &ActionId::new(), &receipt, &lines)
-                .map_err(e)?;
+        TillPlan::Return { receipt, lines } => {
+            let refund = till.return_sale(&session, &action, &receipt, &lines).map_err(e)?;
+            wait_for_register(&mut till);
             print_receipt(&till, &refund)?;
         }
-        TillAction::CashIn { amount } => {
-            till.cash_in(&session, &ActionId::new(), money_arg(&amount)?)
-                .map_err(e)?;
+        TillPlan::CashIn(amount) => {
+            till.cash_in(&session, &action, amount).map_err(e)?;
+            wait_for_register(&mut till);
             println!("cash in the drawer {}", till.cash_in_drawer().map_err(e)?);
         }
-        TillAction::CashOut { amount, reason } => {
-            let reason = kassa::shift::CashOutReason::from_code(&reason)
-                .ok_or_else(|| format!("--reason {reason}: expected collection, expense or other"))?;
-            till.cash_out(&session, &ActionId::new(), money_arg(&amount)?, reason)
-                .map_err(e)?;
+        TillPlan::CashOut(amount, reason) => {
+            till.cash_out(&session, &action, amount, reason).map_err(e)?;
+            wait_for_register(&mut till);
             println!("cash in the drawer {}", till.cash_in_drawer().map_err(e)?);
         }
-        TillAction::XReport => print_totals("X", &till.x_report(&session).map_err(e)?),
-        TillAction::Close => print_totals("Z", &till.close_shift(&session, &ActionId::new()).map_err(e)?),
-        TillAction::Fiscalize => {
+        TillPlan::XReport => {
+            let totals = till.x_report(&session).map_err(e)?;
+            wait_for_register(&mut till);
+            print_totals("X", &totals);
+        }
+        TillPlan::Close => {
+            let totals = till.close_shift(&session, &action).map_err(e)?;
+            wait_for_register(&mut till);
+            print_totals("Z", &totals);
+        }
+        TillPlan::Fiscalize => {
             let n = till.fiscalize_pending().map_err(e)?;
             println!("{n} receipts registered");
         }
     }
-    if let Some(error) = till.fiscal_error() {
-        eprintln!("fiscal register: {error}");
-    }
     Ok(())
+}
+
+/// The command line waits for its own action's outcome at the register; a
+/// receipt that could not go is kept and waits (said once, on stderr).
+fn wait_for_register(till: &mut Till) {
+    if let Err(error) = till.fiscalize_pending() {
+        eprintln!(
+            "kassa: kept, waiting for the fiscal register: {}",
+            one_line(&error.to_string())
+        );
+    } else if let Some(error) = till.fiscal_error() {
+        eprintln!("kassa: fiscal register: {}", one_line(&error.to_string()));
+    }
 }
 
 fn print_totals(kind: &str, t: &kassa::shift::ShiftTotals) {
@@ -693,11 +796,19 @@ fn print_totals(kind: &str, t: &kassa::shift::ShiftTotals) {
 fn print_receipt(till: &Till, receipt: &kassa::sale::Receipt) -> Result<(), String> {
     let fiscal = till.fiscal_state(receipt.id()).map_err(|e| e.to_string())?;
     let fiscal = match fiscal {
-        kassa::fiscal::FiscalState::Registered { number, sign, at } => {
-            serde_json::json!({"state": "registered", "fd": number, "fp": sign, "at": at})
+        kassa::fiscal::FiscalState::Registered {
+            number,
+            sign,
+            at,
+            correction,
+        } => {
+            serde_json::json!({"state": "registered", "fd": number, "fp": sign, "at": at, "correction": correction})
         }
         kassa::fiscal::FiscalState::Pending { last_error } => {
             serde_json::json!({"state": "pending", "error": last_error})
+        }
+        kassa::fiscal::FiscalState::Parked { code, reason } => {
+            serde_json::json!({"state": "parked", "code": code, "error": reason})
         }
         kassa::fiscal::FiscalState::NotQueued => serde_json::json!({"state": "none"}),
     };

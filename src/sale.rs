@@ -263,7 +263,7 @@ impl Receipt {
 }
 
 fn no_line(index: usize) -> Error {
-    Error::invalid(format!("the cart has no line {}", index + 1))
+    Error::NoSuchLine(index + 1)
 }
 
 /// A line in the cart, with the product card it was rung up from.

@@ -12,7 +12,7 @@ use crate::clock::{At, Clock};
 use crate::db::report::Period;
 use crate::db::{Db, Event, Ledger};
 use crate::error::{Error, Result};
-use crate::fiscal::{FiscalError, FiscalRegister, FiscalState, RegisterStatus};
+use crate::fiscal::{Connector, DeviceCommand, FiscalEvent, FiscalLink, FiscalRegister, FiscalState};
 use crate::journal::Record;
 use crate::money::{Money, Percent, Qty};
 use crate::promo::{self, Promotion, PromotionCard};
@@ -86,9 +86,9 @@ pub struct Till {
     store: String,
     till: String,
     clock: Box<dyn Clock>,
-    register: Option<Box<dyn FiscalRegister>>,
-    /// What the register last said went wrong (the sale itself is kept).
-    fiscal_error: Option<String>,
+    /// The fiscal worker, when the till has a register: receipts booked
+    /// meanwhile are queued for it, reachable or not.
+    fiscal: Option<FiscalLink>,
     /// Layout of weighed-goods labels.
     weight_layout: WeightLayout,
     /// Promotions and rights as last read (see [`ReadCache`]).
@@ -124,208 +124,162 @@ impl Till {
                 id: store.to_owned(),
             });
         }
-        if till.trim().is_empty() {
-            return Err(Error::invalid("till id must not be empty"));
+        if !db.till_exists(store, till)? {
+            return Err(Error::UnknownTill {
+                store: store.to_owned(),
+                till: till.to_owned(),
+            });
         }
         Ok(Till {
             db,
             store: store.to_owned(),
             till: till.to_owned(),
             clock,
-            register: None,
-            fiscal_error: None,
+            fiscal: None,
             weight_layout: WeightLayout::default(),
             cache: ReadCache::default(),
         })
     }
 
-    /// Attaches the fiscal register and reconciles with it at once: from
-    /// now on every sale and return this till books goes through it.
-    /// Returns how many waiting receipts were registered; the register
-    /// stays attached even when reconciling fails (it is retried later).
-    pub fn attach_register(&mut self, register: Box<dyn FiscalRegister>) -> Result<usize> {
-        self.register = Some(register);
-        self.fiscalize_pending()
+    /// Attaches a fiscal register (already connected; tests, a reconnect by
+    /// hand): from now on every sale and return this till books is queued
+    /// for it, and its worker reconciles at once, without blocking.
+    pub fn attach_register(&mut self, register: Box<dyn FiscalRegister>) -> Result<()> {
+        if self.fiscal.is_none() {
+            self.fiscal = Some(self.start_worker(None)?);
+        }
+        if let Some(link) = &self.fiscal {
+            link.attach(register);
+        }
+        Ok(())
     }
 
-    /// Detaches the fiscal register (receipts booked meanwhile wait).
-    pub fn detach_register(&mut self) -> Option<Box<dyn FiscalRegister>> {
-        self.register.take()
+    /// Gives the till its fiscal register by a connector (a serial port,
+    /// the built-in emulator): the worker connects when it has work, and a
+    /// register that cannot be reached (unplugged) only makes receipts
+    /// wait. Call it after login: nothing talks to the register before.
+    pub fn connect_register(&mut self, connector: Connector) -> Result<()> {
+        let link = self.start_worker(Some(connector))?;
+        link.nudge();
+        self.fiscal = Some(link);
+        Ok(())
     }
 
-    /// Sets the layout of weighed-goods labels (prefixes, code and weight lengths).
-    pub fn set_weight_layout(&mut self, layout: WeightLayout) {
-        self.weight_layout = layout;
+    fn start_worker(&self, connector: Option<Connector>) -> Result<FiscalLink> {
+        let path = self
+            .db
+            .path()
+            .ok_or_else(|| Error::invalid("a fiscal register needs the books in a file"))?;
+        FiscalLink::start(path, &self.store, &self.till, connector)
     }
 
-    /// What the register said went wrong in the last action, if anything
-    /// (the receipt is kept and waits: see [`Till::fiscalize_pending`]).
-    pub fn fiscal_error(&self) -> Option<&str> {
-        self.fiscal_error.as_deref()
+    /// Detaches the fiscal register: receipts booked from now on are not
+    /// queued for one.
+    pub fn detach_register(&mut self) {
+        self.fiscal = None;
+    }
+
+    /// Whether this till fiscalises its receipts.
+    pub fn has_register(&self) -> bool {
+        self.fiscal.is_some()
+    }
+
+    /// What the register last said went wrong, if anything (the receipt is
+    /// kept and waits, or is parked: see [`Till::fiscal_state`]).
+    pub fn fiscal_error(&self) -> Option<Error> {
+        self.fiscal.as_ref().and_then(FiscalLink::last_error)
+    }
+
+    /// The fiscal worker's events (registered, refused, link lost,
+    /// reconnected…), for a screen to subscribe to.
+    pub fn fiscal_events(&self) -> Option<std::sync::mpsc::Receiver<FiscalEvent>> {
+        self.fiscal.as_ref().map(FiscalLink::subscribe)
     }
 
     /// Where a receipt stands with the register.
     pub fn fiscal_state(&self, receipt: &str) -> Result<FiscalState> {
-        Ok(match self.db.fiscal_entry(receipt)? {
-            None => FiscalState::NotQueued,
-            Some(entry) => match (entry.fd_number, entry.fiscal_sign, entry.fiscal_at) {
-                (Some(number), Some(sign), Some(at)) => FiscalState::Registered { number, sign, at },
-                _ => FiscalState::Pending {
-                    last_error: entry.last_error,
-                },
-            },
-        })
+        Ok(FiscalState::of(self.db.fiscal_entry(receipt)?))
     }
 
-    /// Reconciles with the register and registers every waiting receipt,
-    /// oldest first, exactly once (see [`crate::fiscal`]); then brings the
-    /// register's shift in line with the till's. Returns how many receipts
-    /// were registered. Run at start, after any device error, and by the
-    /// cashier's "retry".
+    /// Sends every waiting receipt to the register and waits for the
+    /// outcome (the command line, the cashier's "retry"). Returns how many
+    /// were registered.
     pub fn fiscalize_pending(&mut self) -> Result<usize> {
-        self.fiscalize_from(None)
-    }
-
-    /// [`Till::fiscalize_pending`] from a status just read (`None`: read it).
-    fn fiscalize_from(&mut self, known: Option<RegisterStatus>) -> Result<usize> {
-        let result = self.reconcile(known);
-        self.fiscal_error = result.as_ref().err().map(ToString::to_string);
-        result
-    }
-
-    fn reconcile(&mut self, known: Option<RegisterStatus>) -> Result<usize> {
-        let Some(register) = self.register.as_mut() else {
-            return Ok(0);
-        };
-        let mut status = match known {
-            Some(status) => status,
-            None => register.status()?,
-        };
-        if status.receipt_open {
-            // A receipt cut short (a crash, a pulled cable): take it back;
-            // its entry is still pending and goes again below.
-            register.cancel_receipt()?;
-            status.receipt_open = false;
+        match &self.fiscal {
+            Some(link) => link.drain_and_wait(),
+            None => Ok(0),
         }
-        let store = self.db.store(&self.store)?.ok_or_else(|| Error::NotFound {
-            what: "store",
-            id: self.store.clone(),
+    }
+
+    /// Receipts the register refused, waiting for a manager's decision.
+    pub fn parked_receipts(&mut self, session: &Session) -> Result<Vec<crate::db::FiscalEntry>> {
+        self.check(session, Permission::ViewReports)?;
+        self.db.fiscal_parked(&self.store, &self.till)
+    }
+
+    /// Sends a parked receipt to the register again (the manager fixed
+    /// what it refused: paper, settings).
+    pub fn retry_parked(&mut self, session: &Session, action: &ActionId, receipt: &str) -> Result<()> {
+        self.act(session, action, Permission::ViewReports, |ledger, _, _, _, _, _| {
+            if !ledger.fiscal_unpark(receipt)? {
+                return Err(Error::NotParked(receipt.to_owned()));
+            }
+            Ok(String::new())
         })?;
-        let mut registered = 0;
-        let mut first_error = None;
-        for entry in self.db.fiscal_pending(&self.store, &self.till)? {
-            let receipt = self.db.receipt(&entry.receipt)?.ok_or_else(|| Error::NotFound {
-                what: "receipt",
-                id: entry.receipt.clone(),
-            })?;
-            let mut products = Vec::with_capacity(receipt.draft().lines.len());
-            for line in &receipt.draft().lines {
-                products.push(self.db.product(&line.sku)?.ok_or_else(|| Error::NotFound {
-                    what: "product",
-                    id: line.sku.clone(),
-                })?);
-            }
-            let cashier = self
-                .db
-                .employee(&entry.cashier)?
-                .map(|employee| employee.name)
-                .unwrap_or_else(|| entry.cashier.clone());
-            let markings = self.db.receipt_markings(&entry.receipt)?;
-            let fiscal = crate::fiscal::fiscal_receipt(&receipt, &products, &markings, &store, &cashier)?;
-            // Sent before? Then a receipt document after the number stored
-            // before sending, with this sign and total, is this one.
-            if let Some(before) = entry.fd_before.filter(|before| status.last_document > *before) {
-                let mut found = None;
-                for number in before + 1..=status.last_document {
-                    let document = register.document(number)?;
-                    if crate::fiscal::is_this_receipt(&document, &fiscal) {
-                        found = Some(document);
-                        break;
-                    }
-                }
-                if let Some(document) = found {
-                    self.db.fiscal_registered(&entry.receipt, &document)?;
-                    registered += 1;
-                    continue;
-                }
-            }
-            if status.shift_expired {
-                return Err(Error::FiscalShiftExpired);
-            }
-            if !status.shift_open {
-                let opened = register.open_shift(&cashier)?;
-                status.shift_open = true;
-                status.last_document = opened.number;
-            }
-            self.db.fiscal_sending(&entry.receipt, status.last_document)?;
-            match register.register(&fiscal) {
-                Ok(document) => {
-                    self.db.fiscal_registered(&entry.receipt, &document)?;
-                    status.last_document = document.number;
-                    registered += 1;
-                }
-                // The register refused this receipt (and took it back):
-                // note why, go on with the next.
-                Err(FiscalError::Device(error)) => {
-                    self.db.fiscal_failed(&entry.receipt, &error.to_string())?;
-                    first_error.get_or_insert(Error::Fiscal(FiscalError::Device(error)));
-                }
-                Err(error) => {
-                    self.db.fiscal_failed(&entry.receipt, &error.to_string())?;
-                    return Err(error.into());
-                }
-            }
-        }
-        if let Some(error) = first_error {
-            return Err(error);
-        }
-        // The register's shift follows the till's: a Z report left undone
-        // (or a shift over 24 hours) is closed, an open till shift opens
-        // the register's.
-        let till_open = self.db.open_shift(&self.store, &self.till)?.is_some();
-        if status.shift_open && (!till_open || status.shift_expired) {
-            register.close_shift("")?;
-            status.shift_open = false;
-        }
-        if till_open && !status.shift_open {
-            register.open_shift("")?;
-        }
-        Ok(registered)
+        self.nudge_register();
+        Ok(())
     }
 
-    /// After an action committed: reconcile with the register, keeping any
-    /// error for the cashier (the action itself stands).
-    fn sync_register(&mut self) {
-        self.sync_register_from(None);
+    /// Registers a correction receipt (чек коррекции, FFD 1173) for a
+    /// parked receipt: the money was taken, the register never registered
+    /// it. Waits for the register's answer.
+    pub fn correct_parked(
+        &mut self,
+        session: &Session,
+        receipt: &str,
+        kind: kassa_fiscal::CorrectionKind,
+    ) -> Result<crate::fiscal::FiscalDocument> {
+        self.check(session, Permission::ViewReports)?;
+        let link = self.fiscal.as_ref().ok_or_else(|| {
+            Error::Fiscal(kassa_fiscal::FiscalError::Transport(
+                kassa_fiscal::TransportError::NoLink,
+            ))
+        })?;
+        link.correct(receipt, kind)
     }
 
-    /// [`Till::sync_register`] from the status the preflight read: nothing
-    /// but the books changed since, so it is not read twice.
-    fn sync_register_from(&mut self, known: Option<RegisterStatus>) {
-        let _ = self.fiscalize_from(known);
-    }
-
-    /// Runs a register command after its action committed; an error is
-    /// kept for the cashier (the action itself stands).
-    fn on_register(&mut self, command: impl FnOnce(&mut dyn FiscalRegister) -> std::result::Result<(), FiscalError>) {
-        if let Some(register) = self.register.as_mut() {
-            self.fiscal_error = command(register.as_mut()).err().map(|error| error.to_string());
+    fn nudge_register(&self) {
+        if let Some(link) = &self.fiscal {
+            link.nudge();
         }
     }
 
-    /// Before a sale or return: a register whose shift is over 24 hours
-    /// cannot take it, so the cashier is told before anything is booked.
-    /// Returns the status it read, for reconciling after the booking.
-    fn fiscal_preflight(&mut self) -> Result<Option<RegisterStatus>> {
-        let Some(register) = self.register.as_mut() else {
-            return Ok(None);
-        };
-        // An unreachable register does not stop the sale: it waits.
-        match register.status() {
-            Ok(status) if status.shift_expired => Err(Error::FiscalShiftExpired),
-            Ok(status) => Ok(Some(status)),
-            Err(_) => Ok(None),
+    fn on_register(&self, command: DeviceCommand) {
+        if let Some(link) = &self.fiscal {
+            link.device(command);
         }
+    }
+
+    /// Opens the cash drawer (through the register).
+    pub fn open_drawer(&mut self, session: &Session) -> Result<()> {
+        self.check(session, Permission::CashInOut)?;
+        self.on_register(DeviceCommand::OpenDrawer);
+        Ok(())
+    }
+
+    /// Before a sale or return on a till with a register: a shift over 24
+    /// hours cannot take receipts (54-FZ), so the cashier is told to close
+    /// it before anything is booked. Read from the books: no device I/O.
+    fn fiscal_preflight(&self, shift: &str) -> Result<()> {
+        if self.fiscal.is_none() {
+            return Ok(());
+        }
+        if let Some(opened) = self.db.shift_opened_utc(shift)? {
+            if self.clock.now().epoch_millis() - opened > 24 * 3_600_000 {
+                return Err(Error::ShiftOver24Hours(shift.to_owned()));
+            }
+        }
+        Ok(())
     }
 
     /// The database, for reads.
@@ -360,7 +314,7 @@ impl Till {
         permission: Permission,
         body: impl FnOnce(&mut Ledger<'_>, &Employee, &Rights, At, &str, &str) -> Result<String>,
     ) -> Result<String> {
-        let now = self.clock.now();
+        let now = self.moment()?;
         let mut ledger = self.db.ledger(Some(&session.employee))?;
         ledger.set_now(now);
         if let Some(result) = ledger.action_result(action.as_str())? {
@@ -375,6 +329,24 @@ impl Till {
         // does not, so any action may have changed what is cached.
         self.cache = ReadCache::default();
         Ok(result)
+    }
+
+    /// The moment an action is booked at: the clock's, unless the clock has
+    /// gone back (an NTP step, a wrong BIOS clock after a power cut) behind
+    /// what the open shift already booked; then that last moment, so the
+    /// till still sells and closes, and its records stay in order.
+    fn moment(&self) -> Result<At> {
+        let now = self.clock.now();
+        let Some(shift) = self.current_shift()? else {
+            return Ok(now);
+        };
+        match self.db.last_moment(&shift)? {
+            Some(last) if last > now.epoch_millis() => {
+                let utc = chrono::DateTime::from_timestamp_millis(last).unwrap_or_else(|| now.time().to_utc());
+                Ok(At::new(utc.with_timezone(now.time().offset())))
+            }
+            _ => Ok(now),
+        }
     }
 
     /// Checks a right with plain reads: no transaction, no write lock, so
@@ -418,51 +390,11 @@ impl Till {
     }
 
     /// Logs in with a PIN. Five wrong PINs in a row lock the employee for
-    /// a while.
+    /// a while. Nothing talks to the fiscal register before a login.
     pub fn login(&mut self, employee: &str, pin: &str) -> Result<Session> {
         // Logging in writes (attempts, history): what is cached may go stale.
         self.cache = ReadCache::default();
-        let now = self.clock.now();
-        let mut ledger = self.db.ledger(Some(employee))?;
-        ledger.set_now(now);
-        let auth = ledger.employee_auth(employee)?.ok_or_else(|| Error::NotFound {
-            what: "employee",
-            id: employee.to_owned(),
-        })?;
-        if let Some(until) = auth.locked_until.filter(|until| *until > now.epoch_millis()) {
-            return Err(Error::Locked {
-                employee: employee.to_owned(),
-                minutes: (until - now.epoch_millis() + 59_999) / 60_000,
-            });
-        }
-        let hash = auth
-            .pin_hash
-            .as_deref()
-            .ok_or_else(|| Error::NoPin(employee.to_owned()))?;
-        if verify_pin(hash, pin) {
-            ledger.record_login(employee)?;
-            ledger.commit()?;
-            return Ok(Session {
-                employee: auth.employee.id,
-                name: auth.employee.name,
-            });
-        }
-        let failed = auth.failed_pins + 1;
-        let error = if failed >= MAX_PIN_ATTEMPTS {
-            let until = now.epoch_millis() + pin_lockout().num_milliseconds();
-            ledger.record_wrong_pin(employee, Some(until))?;
-            Error::Locked {
-                employee: employee.to_owned(),
-                minutes: pin_lockout().num_minutes(),
-            }
-        } else {
-            ledger.record_wrong_pin(employee, None)?;
-            Error::WrongPin {
-                attempts_left: MAX_PIN_ATTEMPTS - failed,
-            }
-        };
-        ledger.commit()?;
-        Err(error)
+        login(&mut self.db, self.clock.now(), employee, pin)
     }
 
     /// A receipt this till has just booked.
@@ -482,11 +414,37 @@ impl Till {
 
     /// Opens a shift (открытие смены) on this till.
     pub fn open_shift(&mut self, session: &Session, action: &ActionId) -> Result<String> {
-        self.act(
+        self.open_shift_with_float(session, action, None)
+    }
+
+    /// Opens a shift and puts the float into the drawer («Внести деньги в
+    /// кассу»), as one action: both or neither.
+    pub fn open_shift_with_float(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        float: Option<Money>,
+    ) -> Result<String> {
+        if let Some(float) = float {
+            if !float.is_positive() {
+                return Err(Error::NotPositive(float));
+            }
+            if self.fiscal.is_some() {
+                crate::fiscal::check_amount(float)?;
+            }
+        }
+        let float_rights = float.is_some();
+        let id = self.act(
             session,
             action,
             Permission::OpenCloseShift,
-            |ledger, employee, _, now, store, till| {
+            |ledger, employee, rights, now, store, till| {
+                if float_rights && !rights.allows(Permission::CashInOut) {
+                    return Err(Error::Forbidden {
+                        actor: employee.id.clone(),
+                        permission: Permission::CashInOut,
+                    });
+                }
                 if let Some(shift) = ledger.open_shift(store, till)? {
                     return Err(Error::ShiftAlreadyOpen {
                         till: till.to_owned(),
@@ -501,10 +459,22 @@ impl Till {
                     cashier: employee.id.clone(),
                     at: now,
                 }))?;
+                if let Some(amount) = float {
+                    ledger.apply(Record::Cash(CashMove {
+                        shift: id.clone(),
+                        at: now,
+                        amount,
+                        out_reason: None,
+                    }))?;
+                }
                 Ok(id)
             },
-        )
-        .inspect(|_| self.sync_register())
+        )?;
+        self.nudge_register();
+        if let Some(float) = float {
+            self.on_register(DeviceCommand::CashIn(u64::try_from(float.kopecks()).unwrap_or(0)));
+        }
+        Ok(id)
     }
 
     /// Puts cash into the drawer (внесение), e.g. the float at opening.
@@ -535,25 +505,27 @@ impl Till {
             return Ok(());
         }
         if !amount.is_positive() {
-            return Err(Error::invalid(format!("amount {amount} must be greater than zero")));
+            return Err(Error::NotPositive(amount));
         }
         let shift = self.require_shift()?;
+        if self.fiscal.is_some() {
+            crate::fiscal::check_amount(amount)?;
+        }
         self.act(session, action, Permission::CashInOut, |ledger, _, _, now, _, _| {
-            ledger.apply(Record::Cash(CashMove {
-                shift,
-                at: now,
-                amount,
-                out_reason,
-            }))?;
+            ledger
+                .apply(Record::Cash(CashMove {
+                    shift,
+                    at: now,
+                    amount,
+                    out_reason,
+                }))
+                .map_err(|e| e.root().clone())?;
             Ok(String::new())
         })?;
         let kopecks = u64::try_from(amount.kopecks()).unwrap_or(0);
-        self.on_register(|register| {
-            match out_reason {
-                None => register.cash_in(kopecks)?,
-                Some(_) => register.cash_out(kopecks)?,
-            };
-            Ok(())
+        self.on_register(match out_reason {
+            None => DeviceCommand::CashIn(kopecks),
+            Some(_) => DeviceCommand::CashOut(kopecks),
         });
         Ok(())
     }
@@ -567,7 +539,7 @@ impl Till {
     pub fn x_report(&mut self, session: &Session) -> Result<ShiftTotals> {
         self.check(session, Permission::OpenCloseShift)?;
         let totals = self.db.shift_totals(&self.require_shift()?)?;
-        self.on_register(|register| register.x_report());
+        self.on_register(DeviceCommand::XReport);
         Ok(totals)
     }
 
@@ -591,7 +563,7 @@ impl Till {
             },
         )?;
         // Waiting receipts go first, then the register's Z report.
-        self.sync_register();
+        self.nudge_register();
         self.db.shift_totals(&closed)
     }
 
@@ -649,18 +621,13 @@ impl Till {
                     return cart.add(product, Qty::ONE);
                 }
                 if self.db.marking_sold(&marking.raw)? {
-                    return Err(Error::invalid(format!(
-                        "this {} has been sold already (its marking code is used)",
-                        product.name
-                    )));
+                    return Err(Error::MarkingSold { product: product.name });
                 }
-                if let Some(register) = self.register.as_mut() {
-                    let check = register.check_marking(&marking.raw, crate::fiscal::CalculationSign::Sale, 1_000)?;
+                // The fiscal storage checks the code; a register that does
+                // not answer in time leaves it to the receipt.
+                if let Some(Ok(check)) = self.fiscal.as_ref().and_then(|link| link.check_marking(&marking.raw)) {
                     if !check.valid {
-                        return Err(Error::invalid(format!(
-                            "the fiscal storage rejected the marking code of {}: scan it again or put the item aside",
-                            product.name
-                        )));
+                        return Err(Error::MarkingRejected { product: product.name });
                     }
                 }
                 cart.add_marked(product, marking.raw)
@@ -789,14 +756,14 @@ impl Till {
             return self.booked_receipt(id);
         }
         if cart.is_empty() {
-            return Err(Error::invalid("the cart is empty"));
+            return Err(Error::EmptyCart);
         }
         if cart.is_return() {
-            return Err(Error::invalid("this cart is for a return, not a sale"));
+            return Err(Error::WrongCart("this cart is for a return, not a sale"));
         }
         let shift = self.require_shift()?;
-        let register_status = self.fiscal_preflight()?;
-        let fiscal = self.register.is_some();
+        self.fiscal_preflight(&shift)?;
+        let fiscal = self.fiscal.is_some();
         let markings = cart.markings();
         let id = self.act(
             session,
@@ -830,13 +797,11 @@ impl Till {
                     payments.to_vec(),
                     None,
                 )?;
-                if fiscal {
-                    ledger.queue_fiscal(&id, store, till, &employee.id, &markings)?;
-                }
+                file_receipt(ledger, &id, store, till, &employee.id, &markings, fiscal)?;
                 Ok(id)
             },
         )?;
-        self.sync_register_from(register_status);
+        self.nudge_register();
         self.booked_receipt(id)
     }
 
@@ -857,8 +822,8 @@ impl Till {
             return Err(Error::invalid("choose at least one line to return"));
         }
         let shift = self.require_shift()?;
-        let register_status = self.fiscal_preflight()?;
-        let fiscal = self.register.is_some();
+        self.fiscal_preflight(&shift)?;
+        let fiscal = self.fiscal.is_some();
         let sale_markings = self.db.receipt_markings(sale)?;
         let id = self.act(
             session,
@@ -870,7 +835,7 @@ impl Till {
                     id: sale.to_owned(),
                 })?;
                 if original.draft().kind != ReceiptKind::Sale {
-                    return Err(Error::invalid(format!("{sale} is not a sale receipt")));
+                    return Err(Error::NotASale(sale.to_owned()));
                 }
                 let earlier = ledger.returns_of(sale)?;
                 let mut receipt_lines = Vec::with_capacity(lines.len());
@@ -898,25 +863,23 @@ impl Till {
                     payments,
                     Some(sale.to_owned()),
                 )?;
-                if fiscal {
-                    // A marked unit goes back with its code from the sale.
-                    let mut markings = Vec::new();
-                    for (index, line) in lines.iter().enumerate() {
-                        for (line_no, code) in &sale_markings {
-                            let same_product = original.draft().lines.get(*line_no).is_some_and(|l| l.sku == line.sku);
-                            let taken = markings.iter().any(|(_, c): &(usize, String)| c == code);
-                            if same_product && !taken && ledger.marking_sold(code)? {
-                                markings.push((index, code.clone()));
-                                break;
-                            }
+                // A marked unit goes back with its code from the sale.
+                let mut markings = Vec::new();
+                for (index, line) in lines.iter().enumerate() {
+                    for (line_no, code) in &sale_markings {
+                        let same_product = original.draft().lines.get(*line_no).is_some_and(|l| l.sku == line.sku);
+                        let taken = markings.iter().any(|(_, c): &(usize, String)| c == code);
+                        if same_product && !taken && ledger.marking_sold(code)? {
+                            markings.push((index, code.clone()));
+                            break;
                         }
                     }
-                    ledger.queue_fiscal(&id, store, till, &employee.id, &markings)?;
                 }
+                file_receipt(ledger, &id, store, till, &employee.id, &markings, fiscal)?;
                 Ok(id)
             },
         )?;
-        self.sync_register_from(register_status);
+        self.nudge_register();
         self.booked_receipt(id)
     }
 
@@ -934,14 +897,14 @@ impl Till {
             return self.booked_receipt(id);
         }
         if cart.is_empty() {
-            return Err(Error::invalid("the cart is empty"));
+            return Err(Error::EmptyCart);
         }
         if !cart.is_return() {
-            return Err(Error::invalid("ring up the goods coming back in a return cart"));
+            return Err(Error::WrongCart("ring up the goods coming back in a return cart"));
         }
         let shift = self.require_shift()?;
-        let register_status = self.fiscal_preflight()?;
-        let fiscal = self.register.is_some();
+        self.fiscal_preflight(&shift)?;
+        let fiscal = self.fiscal.is_some();
         let markings = cart.markings();
         let id = self.act(
             session,
@@ -972,13 +935,11 @@ impl Till {
                     payments,
                     None,
                 )?;
-                if fiscal {
-                    ledger.queue_fiscal(&id, store, till, &employee.id, &markings)?;
-                }
+                file_receipt(ledger, &id, store, till, &employee.id, &markings, fiscal)?;
                 Ok(id)
             },
         )?;
-        self.sync_register_from(register_status);
+        self.nudge_register();
         self.booked_receipt(id)
     }
 
@@ -1103,6 +1064,63 @@ impl Till {
     }
 }
 
+/// Checks a PIN and records the attempt. The hash is checked with plain
+/// reads, outside any transaction (argon2 takes tens of milliseconds: the
+/// books are not held meanwhile); the attempt is then recorded in a short
+/// transaction that counts from what it reads itself.
+pub(crate) fn login(db: &mut Db, now: At, employee: &str, pin: &str) -> Result<Session> {
+    let auth = db.employee_auth(employee)?.ok_or_else(|| Error::NotFound {
+        what: "employee",
+        id: employee.to_owned(),
+    })?;
+    let locked = |until: i64| Error::Locked {
+        employee: employee.to_owned(),
+        minutes: (until - now.epoch_millis() + 59_999) / 60_000,
+    };
+    if let Some(until) = auth.locked_until.filter(|until| *until > now.epoch_millis()) {
+        return Err(locked(until));
+    }
+    let hash = auth
+        .pin_hash
+        .as_deref()
+        .ok_or_else(|| Error::NoPin(employee.to_owned()))?;
+    let right = verify_pin(hash, pin);
+    let mut ledger = db.ledger(Some(employee))?;
+    ledger.set_now(now);
+    // Another process may have locked the employee meanwhile.
+    let fresh = ledger.employee_auth(employee)?.ok_or_else(|| Error::NotFound {
+        what: "employee",
+        id: employee.to_owned(),
+    })?;
+    if let Some(until) = fresh.locked_until.filter(|until| *until > now.epoch_millis()) {
+        return Err(locked(until));
+    }
+    if right {
+        ledger.record_login(employee)?;
+        ledger.commit()?;
+        return Ok(Session {
+            employee: auth.employee.id,
+            name: auth.employee.name,
+        });
+    }
+    let failed = fresh.failed_pins + 1;
+    let error = if failed >= MAX_PIN_ATTEMPTS {
+        let until = now.epoch_millis() + pin_lockout().num_milliseconds();
+        ledger.record_wrong_pin(employee, Some(until))?;
+        Error::Locked {
+            employee: employee.to_owned(),
+            minutes: pin_lockout().num_minutes(),
+        }
+    } else {
+        ledger.record_wrong_pin(employee, None)?;
+        Error::WrongPin {
+            attempts_left: MAX_PIN_ATTEMPTS - failed,
+        }
+    };
+    ledger.commit()?;
+    Err(error)
+}
+
 /// Each cashier's discount in the cart is within the actor's rights
 /// (promotions are the owner's, not counted against the limit).
 fn check_cashier_discounts(cart: &Cart, employee: &Employee, rights: &Rights) -> Result<()> {
@@ -1110,6 +1128,43 @@ fn check_cashier_discounts(cart: &Cart, employee: &Employee, rights: &Rights) ->
         check_discount(employee, rights, line.qty.times(line.product.price), line.discount)?;
     }
     Ok(())
+}
+
+/// After booking: the receipt's marking codes (so a pack is sold once),
+/// and with a register, its place in the fiscal queue. A receipt the
+/// register cannot print is refused here, before anything commits: an
+/// amount past its money fields. One with a zero total moved no money and
+/// needs no fiscal receipt (a register refuses it): it is not queued.
+fn file_receipt(
+    ledger: &mut Ledger<'_>,
+    id: &str,
+    store: &str,
+    till: &str,
+    cashier: &str,
+    markings: &[(usize, String)],
+    fiscal: bool,
+) -> Result<()> {
+    ledger.record_markings(id, markings)?;
+    if !fiscal {
+        return Ok(());
+    }
+    let receipt = ledger.receipt(id)?.ok_or_else(|| Error::NotFound {
+        what: "receipt",
+        id: id.to_owned(),
+    })?;
+    let draft = receipt.draft();
+    for line in &draft.lines {
+        crate::fiscal::check_amount(line.price)?;
+        crate::fiscal::check_amount(line.qty.times(line.price))?;
+    }
+    for payment in &draft.payments {
+        crate::fiscal::check_amount(payment.amount)?;
+    }
+    crate::fiscal::check_amount(Money::sum(draft.payments.iter().map(|p| p.amount)))?;
+    if receipt.total().is_zero() {
+        return Ok(());
+    }
+    ledger.queue_fiscal(id, store, till, cashier)
 }
 
 /// Numbers and books a receipt of this till's shift; returns its id.
@@ -1135,7 +1190,9 @@ fn book_receipt(
         payments,
         return_of,
     })?;
-    ledger.apply(Record::Receipt(receipt))?;
+    // The till numbered this receipt: a refusal names the cause, not a
+    // receipt that was never made.
+    ledger.apply(Record::Receipt(receipt)).map_err(|e| e.root().clone())?;
     Ok(id)
 }
 

@@ -107,7 +107,7 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
     let mut piped = Command::new(KASSA)
         .arg("--db")
         .arg(&second)
-        .args(["import", "-"])
+        .args(["--employee", "E4", "--pin", "4444", "import", "-"])
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -115,7 +115,17 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
     std::io::Write::write_all(&mut piped.stdin.take().expect("stdin"), &exported).expect("pipe");
     let piped = piped.wait_with_output().expect("wait");
     assert!(String::from_utf8_lossy(&piped.stderr).contains("(0 new, 40 already there)"));
-    let again = kassa(&second, &["import", journal.to_str().expect("path")]);
+    let again = kassa(
+        &second,
+        &[
+            "import",
+            journal.to_str().expect("path"),
+            "--employee",
+            "E4",
+            "--pin",
+            "4444",
+        ],
+    );
     assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 40 already there)"));
     assert_eq!(kassa(&second, &["export"]).stdout, exported, "nothing doubled");
 

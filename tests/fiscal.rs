@@ -9,6 +9,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use kassa::clock::ManualClock;
 use kassa::fiscal::{DocumentKind, FiscalRegister, FiscalState};
 use kassa::sale::{Cart, Payment};
 use kassa::till::{ActionId, Session, Till};
@@ -34,7 +35,7 @@ fn settings() -> Settings {
 }
 
 /// A register on a new in-memory link to the emulated device.
-fn plug(device: &Arc<Mutex<Device>>, fuse: &Fuse) -> Box<dyn FiscalRegister> {
+pub(crate) fn plug(device: &Arc<Mutex<Device>>, fuse: &Fuse) -> Box<dyn FiscalRegister> {
     let (host, mut end) = memory_pair(fuse.clone());
     let device = Arc::clone(device);
     std::thread::spawn(move || {
@@ -46,13 +47,23 @@ fn plug(device: &Arc<Mutex<Device>>, fuse: &Fuse) -> Box<dyn FiscalRegister> {
 /// Till T2 on the demo books, E1 logged in, attached to an emulated
 /// register on `clock`, with a shift open on both.
 pub(crate) fn open_on_emulator(dir: &Path, clock: DeviceClock) -> (Till, Session, Arc<Mutex<Device>>) {
+    let (till, session, device, _) = open_on_emulator_with_clock(dir, clock);
+    (till, session, device)
+}
+
+/// [`open_on_emulator`], with the till's own clock.
+pub(crate) fn open_on_emulator_with_clock(
+    dir: &Path,
+    clock: DeviceClock,
+) -> (Till, Session, Arc<Mutex<Device>>, ManualClock) {
     let path = demo_db(dir);
-    let (mut till, _clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
+    let (mut till, till_clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
     let device = Arc::new(Mutex::new(Device::new(clock)));
     let session = till.login("E1", "1111").expect("login");
     till.attach_register(plug(&device, &Fuse::intact())).expect("attach");
     till.open_shift(&session, &ActionId::new()).expect("open");
-    (till, session, device)
+    till.fiscalize_pending().expect("the register's shift opens");
+    (till, session, device, till_clock)
 }
 
 /// Receipt documents in the fiscal storage: (number, sign, total).
@@ -72,7 +83,8 @@ fn a_link_cut_at_every_byte_of_a_sale_loses_and_doubles_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut till, session, device) = open_on_emulator(dir.path(), kassa_fiscal::emulator::local_clock());
     till.cash_in(&session, &ActionId::new(), m("3000.00")).expect("float");
-    assert_eq!(till.fiscal_error(), None);
+    till.fiscalize_pending().expect("cash in on the register");
+    assert!(till.fiscal_error().is_none());
 
     // Bread ×2, 0.350 kg of cheese and coffee, 1 000.00 in cash: 91.00 +
     // 314.65 + 449.00 = 854.65, change 145.35.
@@ -82,13 +94,18 @@ fn a_link_cut_at_every_byte_of_a_sale_loses_and_doubles_nothing() {
         till.scan(&session, &mut cart, "4600010010011").expect("bread again");
         till.scan(&session, &mut cart, "2001005003506").expect("weighed cheese");
         till.add_product(&session, &mut cart, "1008", q("1")).expect("coffee");
-        till.pay(&session, &ActionId::new(), &cart, &[Payment::cash(m("1000.00"))])
-            .expect("the sale is booked whatever the register does")
+        let receipt = till
+            .pay(&session, &ActionId::new(), &cart, &[Payment::cash(m("1000.00"))])
+            .expect("the sale is booked whatever the register does");
+        // The worker sends it; wait for the outcome.
+        let _ = till.fiscalize_pending();
+        receipt
     };
 
     // A whole sale on a link never cut: how many bytes it crosses.
     let fuse = Fuse::intact();
-    till.attach_register(plug(&device, &fuse)).expect("reconcile");
+    till.attach_register(plug(&device, &fuse)).expect("attach");
+    till.fiscalize_pending().expect("reconcile");
     let start = fuse.crossed();
     assert_eq!(sell(&mut till).total(), m("854.65"));
     let whole = fuse.crossed() - start;
@@ -99,8 +116,8 @@ fn a_link_cut_at_every_byte_of_a_sale_loses_and_doubles_nothing() {
         // Reconnect (a restart of the till), reconcile, then cut the link
         // `cut` bytes into the sale.
         let fuse = Fuse::intact();
-        till.attach_register(plug(&device, &fuse))
-            .expect("reconciles on an intact link");
+        till.attach_register(plug(&device, &fuse)).expect("attach");
+        till.fiscalize_pending().expect("reconciles on an intact link");
         let start = fuse.crossed();
         fuse.set_limit(Some(start + cut));
         sell(&mut till);
@@ -110,8 +127,8 @@ fn a_link_cut_at_every_byte_of_a_sale_loses_and_doubles_nothing() {
     }
 
     // The last restart reconciles everything.
-    till.attach_register(plug(&device, &Fuse::intact()))
-        .expect("final reconcile");
+    till.attach_register(plug(&device, &Fuse::intact())).expect("attach");
+    till.fiscalize_pending().expect("final reconcile");
     let documents = receipt_documents(&device);
     let registered = till
         .db()
@@ -157,7 +174,9 @@ fn the_register_refusing_keeps_the_sale_pending_until_it_can() {
     let receipt = till
         .pay(&session, &ActionId::new(), &cart, &[Payment::card(m("89.90"))])
         .expect("booked");
-    let error = till.fiscal_error().expect("the cashier is told").to_owned();
+    let outcome = till.fiscalize_pending();
+    assert!(outcome.is_err(), "{outcome:?}");
+    let error = till.fiscal_error().expect("the cashier is told").to_string();
     assert!(error.contains("нет чековой ленты"), "{error}");
     assert!(matches!(
         till.fiscal_state(receipt.id()).expect("state"),
@@ -213,6 +232,10 @@ fn killing_the_till_process_at_random_instants_loses_and_doubles_nothing() {
     }
     let link_text = link.to_string_lossy().into_owned();
     run(&[
+        "--employee",
+        "E4",
+        "--pin",
+        "4444",
         "fiscal-device",
         "--till",
         "T9",
@@ -285,13 +308,15 @@ fn a_closed_register_shift_expires_after_24_hours() {
             .expect("time"),
     ));
     let clock_now = Arc::clone(&now);
-    let (mut till, session, device) = open_on_emulator(dir.path(), Arc::new(move || *clock_now.lock().expect("clock")));
+    let (mut till, session, device, till_clock) =
+        open_on_emulator_with_clock(dir.path(), Arc::new(move || *clock_now.lock().expect("clock")));
     *now.lock().expect("clock") += chrono::Duration::hours(25);
+    till_clock.advance(chrono::Duration::hours(25));
     let mut cart = Cart::new();
     till.add_product(&session, &mut cart, "1003", q("1")).expect("milk");
     let refused = till.pay(&session, &ActionId::new(), &cart, &[Payment::card(m("89.90"))]);
     assert!(
-        matches!(refused, Err(kassa::error::Error::FiscalShiftExpired)),
+        matches!(refused, Err(kassa::error::Error::ShiftOver24Hours(_))),
         "{refused:?}"
     );
     // Nothing was booked.
@@ -302,6 +327,7 @@ fn a_closed_register_shift_expires_after_24_hours() {
     let receipt = till
         .pay(&session, &ActionId::new(), &cart, &[Payment::card(m("89.90"))])
         .expect("sells");
+    till.fiscalize_pending().expect("registered");
     assert!(matches!(
         till.fiscal_state(receipt.id()).expect("state"),
         FiscalState::Registered { number: 4, .. }

@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod crash;
 mod fiscal;
+mod hardening;
 mod journal_errors;
 mod promo_props;
 mod promotions;

@@ -282,3 +282,170 @@ fn frames_of_the_documented_captures_decode() {
         ]
     );
 }
+
+/// Operation v2 (0xFF46) with password 30: type, quantity (millionths),
+/// price, sum ("FF FF FF FF FF": the device computes), no VAT, department 0,
+/// full payment, goods, name "A".
+fn op(kind: &str, qty: &str, price: &str, sum: &str) -> String {
+    format!("FF 46 1E 00 00 00 {kind} {qty} {price} {sum} FF FF FF FF FF 08 00 04 01 41")
+}
+
+/// Close extended (0xFF45) with `cash` in the first payment.
+fn close_v2(cash: &str) -> String {
+    let mut close = format!("FF 45 1E 00 00 00 {cash}");
+    close.push_str(&" 00".repeat(75 + 1 + 30));
+    close.push_str(" 01");
+    close
+}
+
+#[test]
+fn zero_totals_and_overflows_are_refused_by_the_emulator() {
+    let mut device = Device::new(fixed_clock());
+    let one = "40 42 0F 00 00 00";
+    let computed = "FF FF FF FF FF";
+    check(
+        &mut device,
+        &[
+            ("FF 41 1E 00 00 00", "FF 41 00"),
+            ("E0 1E 00 00 00", "E0 00 1E"),
+            // A line of 0.00: taken; closing a receipt of 0 is not, either way.
+            (&op("01", one, "00 00 00 00 00", computed), "FF 46 00"),
+            (
+                "85 1E 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
+                "85 8E",
+            ),
+            (&close_v2("00 00 00 00 00"), "FF 45 8E"),
+            ("88 1E 00 00 00", "88 00 1E"),
+            // 2 × 10 995 116 277.75: the line sum does not fit (price range).
+            (&op("01", "80 84 1E 00 00 00", "FF FF FF FF FF", computed), "FF 46 61"),
+            // More than 9 999 999.999 units (the protocol's range): quantity
+            // range, by 0xFF46 (millionths) and 0x80 (thousandths).
+            (&op("01", "19 9C 72 4E 18 09", "01 00 00 00 00", computed), "FF 46 62"),
+            (&op("01", "18 9C 72 4E 18 09", "01 00 00 00 00", computed), "FF 46 00"),
+            ("88 1E 00 00 00", "88 00 1E"),
+            (
+                "80 1E 00 00 00 00 E4 0B 54 02 01 00 00 00 00 01 00 00 00 00 41",
+                "80 62",
+            ),
+            // Two lines of 10 995 116 277.74: the second overflows the total.
+            (&op("01", one, "FE FF FF FF FF", "FE FF FF FF FF"), "FF 46 00"),
+            (&op("01", one, "FE FF FF FF FF", "FE FF FF FF FF"), "FF 46 48"),
+            // One kopeck more reaches the limit exactly, and closes.
+            (&op("01", one, "01 00 00 00 00", computed), "FF 46 00"),
+        ],
+    );
+    let answer = device.handle(&hex(&close_v2("FF FF FF FF FF")));
+    assert_eq!(show(&answer[..8]), "FF 45 00 00 00 00 00 00");
+    let found = device.handle(&hex("FF 0A 1E 00 00 00 02 00 00 00"));
+    assert_eq!(show(&found[found.len() - 6..]), "01 FF FF FF FF FF");
+    // The drawer holds 6 bytes: past them, a cash in is refused (0x84).
+    device.state_mut().cash = crate::emulator::money_register::MAX;
+    check(
+        &mut device,
+        &[
+            ("50 1E 00 00 00 01 00 00 00 00", "50 84"),
+            ("1A 1E 00 00 00 F1", "1A 00 1E FF FF FF FF FF FF"),
+        ],
+    );
+}
+
+#[test]
+fn correction_receipts_open_by_either_command() {
+    let mut device = Device::new(fixed_clock());
+    let one = "40 42 0F 00 00 00";
+    let price = "10 27 00 00 00"; // 100.00
+    let computed = "FF FF FF FF FF";
+    check(
+        &mut device,
+        &[
+            ("FF 41 1E 00 00 00", "FF 41 00"),
+            ("E0 1E 00 00 00", "E0 00 1E"),
+            // 0x8D types: 1 is a purchase (mode 0x18), taken by 0x81; 0x84 is no type.
+            ("8D 1E 00 00 00 01", "8D 00 1E"),
+            ("10 1E 00 00 00", "10 00 1E 03 00 18 00 00 98 B4 00 00 00 00 00 00"),
+            (
+                "81 1E 00 00 00 E8 03 00 00 00 10 27 00 00 00 01 00 00 00 00 41",
+                "81 00 1E",
+            ),
+            ("88 1E 00 00 00", "88 00 1E"),
+            ("8D 1E 00 00 00 84", "8D 33"),
+            // 0xFF35: the administrator's only; then the FN forms a correction (0x14).
+            ("FF 35 01 00 00 00", "FF 35 4F"),
+            ("FF 35 1E 00 00 00", "FF 35 00"),
+            ("FF 35 1E 00 00 00", "FF 35 02"),
+            (
+                "FF 01 1E 00 00 00",
+                "FF 01 00 03 14 00 01 00 1A 0B 1A 0A 1E 39 39 39 39 30 37 38 39 30 30 30 31 32 33 34 35 01 00 00 00",
+            ),
+            // Its first line gives the sign (sale: mode 0x08).
+            (&op("01", one, price, computed), "FF 46 00"),
+            ("10 1E 00 00 00", "10 00 1E 03 00 08 00 01 98 B4 00 00 00 00 00 00"),
+            // FFD 1.2: 1178 only inside 1174; closing needs 1173 and 1174.
+            ("FF 0C 1E 00 00 00 9A 04 04 00 80 8D FF 6A", "FF 0C 33"),
+            (&close_v2(price), "FF 45 33"),
+            ("FF 0C 1E 00 00 00 95 04 01 00 02", "FF 0C 33"),
+            ("FF 0C 1E 00 00 00 95 04 01 00 00", "FF 0C 00"),
+            (&close_v2(price), "FF 45 33"),
+            ("FF 0C 1E 00 00 00 96 04 08 00 9A 04 04 00 80 8D FF 6A", "FF 0C 00"),
+        ],
+    );
+    let answer = device.handle(&hex(&close_v2(price)));
+    assert_eq!(show(&answer[..8]), "FF 45 00 00 00 00 00 00");
+    // Read back: type 31 (0x1F), FD 2, a sale of 100.00.
+    let found = device.handle(&hex("FF 0A 1E 00 00 00 02 00 00 00"));
+    assert_eq!(show(&found[..14]), "FF 0A 00 1F 00 1A 0B 1A 0A 1E 02 00 00 00");
+    assert_eq!(show(&found[18..]), "01 10 27 00 00 00");
+    // By order, opened by 0x8D with 0x80 + 2 (a return of a sale): 1179 is required.
+    check(
+        &mut device,
+        &[
+            ("8D 1E 00 00 00 82", "8D 00 1E"),
+            (
+                "FF 01 1E 00 00 00",
+                "FF 01 00 03 14 00 01 00 1A 0B 1A 0A 1E 39 39 39 39 30 37 38 39 30 30 30 31 32 33 34 35 02 00 00 00",
+            ),
+            // A line of another sign does not belong in it.
+            (&op("01", one, price, computed), "FF 46 02"),
+            (&op("02", one, price, computed), "FF 46 00"),
+            ("FF 0C 1E 00 00 00 95 04 01 00 01", "FF 0C 00"),
+            ("FF 0C 1E 00 00 00 96 04 08 00 9A 04 04 00 80 8D FF 6A", "FF 0C 00"),
+            (&close_v2(price), "FF 45 33"),
+            (
+                "FF 0C 1E 00 00 00 96 04 11 00 9A 04 04 00 80 8D FF 6A 9B 04 05 00 31 32 2D 33 34",
+                "FF 0C 00",
+            ),
+        ],
+    );
+    let answer = device.handle(&hex(&close_v2(price)));
+    assert_eq!(show(&answer[..8]), "FF 45 00 00 00 00 00 00");
+    let state = device.state();
+    let kinds: Vec<_> = state
+        .documents
+        .iter()
+        .map(|doc| (doc.doc_type, doc.sign, doc.value))
+        .collect();
+    assert_eq!(kinds, vec![(2, 0, 1), (31, 1, 10_000), (31, 2, 10_000)]);
+    // 100.00 in, 100.00 out.
+    assert_eq!(state.cash, 0);
+    let tape = device.tape.lines().join("\n");
+    assert!(
+        tape.contains("КАССОВЫЙ ЧЕК КОРРЕКЦИИ\nПРИХОД\nСАМОСТОЯТЕЛЬНО\nДАТА РАСЧЁТА 20.11.2026"),
+        "{tape}"
+    );
+    assert!(
+        tape.contains("КАССОВЫЙ ЧЕК КОРРЕКЦИИ\nВОЗВРАТ ПРИХОДА\nПО ПРЕДПИСАНИЮ № 12-34\nДАТА РАСЧЁТА 20.11.2026"),
+        "{tape}"
+    );
+    // 1173 in an ordinary receipt is refused.
+    check(
+        &mut device,
+        &[
+            (&op("01", one, price, computed), "FF 46 00"),
+            ("FF 0C 1E 00 00 00 95 04 01 00 00", "FF 0C 33"),
+            (
+                "FF 01 1E 00 00 00",
+                "FF 01 00 03 04 01 01 00 1A 0B 1A 0A 1E 39 39 39 39 30 37 38 39 30 30 30 31 32 33 34 35 03 00 00 00",
+            ),
+        ],
+    );
+}

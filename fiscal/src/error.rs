@@ -3,14 +3,16 @@
 //! with its meaning in Russian and what the cashier should do).
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A failure of the link or of the protocol exchange: the register may or
 /// may not have carried the command out, so the caller must reconcile.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum TransportError {
-    /// The port failed (unplugged, closed, no such device).
+    /// The port failed (unplugged, closed, no such device). Shared, so that
+    /// the error can be cloned (build it with [`TransportError::io`]).
     #[error("serial port: {0}")]
-    Io(#[from] std::io::Error),
+    Io(#[source] Arc<std::io::Error>),
     /// Nothing answered the probe: no register on this port, or it is off.
     #[error("the fiscal register does not answer (check the cable, power and port settings)")]
     NoLink,
@@ -23,6 +25,19 @@ pub enum TransportError {
     /// The answer does not fit the command that was sent.
     #[error("unexpected answer from the fiscal register: {0}")]
     Protocol(String),
+}
+
+impl TransportError {
+    /// A failure of the port.
+    pub fn io(error: std::io::Error) -> TransportError {
+        TransportError::Io(Arc::new(error))
+    }
+}
+
+impl From<std::io::Error> for TransportError {
+    fn from(error: std::io::Error) -> Self {
+        TransportError::io(error)
+    }
 }
 
 /// An error code the register returned for a command it refused; nothing
@@ -61,7 +76,7 @@ impl fmt::Display for DeviceError {
 impl std::error::Error for DeviceError {}
 
 /// Any failure of a fiscal operation.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum FiscalError {
     /// The link failed: the outcome is unknown until reconciled.
     #[error(transparent)]
@@ -73,6 +88,36 @@ pub enum FiscalError {
     /// the tape, an amount too large).
     #[error("cannot send to the fiscal register: {0}")]
     Invalid(String),
+    /// An amount (price, sum, total, payment) beyond the 5 bytes of a money
+    /// field ([`crate::register::MAX_AMOUNT_KOPECKS`]); nothing was sent.
+    #[error("cannot send to the fiscal register: {} exceeds the register's limit of {}", rub(*kopecks), rub(crate::register::MAX_AMOUNT_KOPECKS))]
+    AmountTooLarge {
+        /// The amount refused, kopecks.
+        kopecks: u64,
+    },
+    /// A receipt whose total is 0: registers refuse it (0x8E); nothing was
+    /// sent.
+    #[error("cannot send to the fiscal register: the receipt total is zero")]
+    ZeroTotal,
+}
+
+impl From<std::io::Error> for FiscalError {
+    fn from(error: std::io::Error) -> Self {
+        FiscalError::Transport(TransportError::io(error))
+    }
+}
+
+/// Kopecks as roubles with a space between thousands: 10 995 116 277.75.
+fn rub(kopecks: u64) -> String {
+    let roubles = (kopecks / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in roubles.chars().enumerate() {
+        if i > 0 && (roubles.len() - i).is_multiple_of(3) {
+            grouped.push(' ');
+        }
+        grouped.push(digit);
+    }
+    format!("{grouped}.{:02} ₽", kopecks % 100)
 }
 
 impl FiscalError {
@@ -314,5 +359,48 @@ mod tests {
         assert_eq!(fn_error.meaning(), "ФН: неверное состояние ФН");
         assert_eq!(meaning(0x02, false), "неверное состояние ФН");
         assert_eq!(meaning(0xFE, false), "неизвестная ошибка ККТ");
+    }
+
+    #[test]
+    fn fiscal_errors_clone_with_their_io_error() {
+        let error = FiscalError::from(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "/dev/ttyUSB9: no such device",
+        ));
+        let copy = error.clone();
+        assert_eq!(copy.to_string(), "serial port: /dev/ttyUSB9: no such device");
+        assert!(copy.outcome_unknown());
+        match (&error, &copy) {
+            (FiscalError::Transport(TransportError::Io(a)), FiscalError::Transport(TransportError::Io(b))) => {
+                // One io::Error shared by both.
+                assert!(Arc::ptr_eq(a, b));
+                assert_eq!(b.kind(), std::io::ErrorKind::NotFound);
+            }
+            other => panic!("expected two Io errors, got {other:?}"),
+        }
+        let built = TransportError::io(std::io::Error::other("cable"));
+        assert_eq!(FiscalError::Transport(built).to_string(), "serial port: cable");
+        let source = std::error::Error::source(&TransportError::io(std::io::Error::other("cable")))
+            .map(|source| source.to_string());
+        assert_eq!(source.as_deref(), Some("cable"));
+    }
+
+    #[test]
+    fn refusals_before_sending_read_plainly() {
+        let error = FiscalError::AmountTooLarge {
+            kopecks: 9_999_999_999_999,
+        };
+        assert_eq!(
+            error.clone().to_string(),
+            "cannot send to the fiscal register: 99 999 999 999.99 ₽ exceeds the register's limit of 10 995 116 277.75 ₽"
+        );
+        assert!(!error.outcome_unknown());
+        assert_eq!(
+            FiscalError::ZeroTotal.to_string(),
+            "cannot send to the fiscal register: the receipt total is zero"
+        );
+        assert_eq!(rub(0), "0.00 ₽");
+        assert_eq!(rub(100_000), "1 000.00 ₽");
+        assert_eq!(rub(99_999), "999.99 ₽");
     }
 }

@@ -15,8 +15,9 @@ pub mod shtrih;
 
 pub use error::{DeviceError, FiscalError, TransportError};
 pub use register::{
-    CalculationSign, DocumentKind, FiscalDocument, FiscalLine, FiscalPayments, FiscalReceipt, FiscalRegister,
-    MarkingCheck, Measure, RegisterStatus, VatRate,
+    CalculationSign, CorrectionKind, CorrectionReceipt, DocumentKind, FiscalDocument, FiscalLine, FiscalPayments,
+    FiscalReceipt, FiscalRegister, MarkingCheck, Measure, RegisterStatus, VatRate, MAX_AMOUNT_KOPECKS,
+    MAX_LINE_SUM_KOPECKS,
 };
 pub use shtrih::driver::{Settings, ShtrihM};
 

@@ -2,9 +2,19 @@
 //! in kopecks, quantities in thousandths, fiscal data by FFD tag values.
 //! The Shtrih-M driver implements it; so could an ATOL driver later.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::error::FiscalError;
+
+/// The largest amount a money field carries: 5 bytes of kopecks,
+/// 10 995 116 277.75 ₽. The driver refuses a price, sum, total or payment
+/// above it before sending anything ([`FiscalError::AmountTooLarge`]).
+pub const MAX_AMOUNT_KOPECKS: u64 = 0xFF_FFFF_FFFF;
+
+/// The largest line sum sent explicitly: in 0xFF46 a sum of all 0xFF means
+/// "the device computes it", so an explicit sum stops one kopeck short of
+/// [`MAX_AMOUNT_KOPECKS`].
+pub const MAX_LINE_SUM_KOPECKS: u64 = MAX_AMOUNT_KOPECKS - 1;
 
 /// Calculation sign (tag 1054, признак расчёта).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -150,9 +160,10 @@ pub struct FiscalPayments {
 }
 
 impl FiscalPayments {
-    /// Everything tendered.
+    /// Everything tendered (saturating: the driver refuses it past
+    /// [`MAX_AMOUNT_KOPECKS`] anyway).
     pub fn total(&self) -> u64 {
-        self.cash + self.card + self.prepaid
+        self.cash.saturating_add(self.card).saturating_add(self.prepaid)
     }
 }
 
@@ -172,9 +183,62 @@ pub struct FiscalReceipt {
 }
 
 impl FiscalReceipt {
-    /// Σ line sums, kopecks.
+    /// Σ line sums, kopecks (saturating, never a panic).
     pub fn total(&self) -> u64 {
-        self.lines.iter().map(|line| line.sum).sum()
+        lines_total(&self.lines)
+    }
+}
+
+fn lines_total(lines: &[FiscalLine]) -> u64 {
+    lines.iter().fold(0u64, |total, line| total.saturating_add(line.sum))
+}
+
+/// Why a correction is made (tag 1173).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CorrectionKind {
+    /// 0: on the taxpayer's own initiative (самостоятельно).
+    SelfInitiated,
+    /// 1: by order of the tax office (по предписанию).
+    ByOrder {
+        /// The order's number (tag 1179, at most 32 bytes in CP1251).
+        number: String,
+    },
+}
+
+impl CorrectionKind {
+    /// Tag 1173 value.
+    pub fn code(&self) -> u8 {
+        match self {
+            CorrectionKind::SelfInitiated => 0,
+            CorrectionKind::ByOrder { .. } => 1,
+        }
+    }
+}
+
+/// A correction receipt (кассовый чек коррекции, FFD 1.2): the settlement
+/// that was not registered, or was registered wrongly, on `date`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionReceipt {
+    /// Calculation sign of the correction (tag 1054).
+    pub sign: CalculationSign,
+    /// Self-initiated or by order (tags 1173, 1179).
+    pub kind: CorrectionKind,
+    /// Date of the corrected settlement (tag 1178).
+    pub date: NaiveDate,
+    /// Lines.
+    pub lines: Vec<FiscalLine>,
+    /// Payments.
+    pub payments: FiscalPayments,
+    /// Tax system bits (tag 1055).
+    pub tax_system: u8,
+    /// Cashier name (tag 1021).
+    pub cashier: String,
+}
+
+impl CorrectionReceipt {
+    /// Σ line sums, kopecks (saturating, never a panic).
+    pub fn total(&self) -> u64 {
+        lines_total(&self.lines)
     }
 }
 
@@ -187,6 +251,13 @@ pub enum DocumentKind {
     ShiftClose,
     /// A receipt (type 3) with its calculation sign and total in kopecks.
     Receipt {
+        /// Sale, return…
+        sign: CalculationSign,
+        /// Total, kopecks.
+        total: u64,
+    },
+    /// A correction receipt (type 31) with its calculation sign and total.
+    Correction {
         /// Sale, return…
         sign: CalculationSign,
         /// Total, kopecks.
@@ -255,7 +326,12 @@ pub trait FiscalRegister: Send {
     /// Cash out (выплата), kopecks; returns the register's document number.
     fn cash_out(&mut self, amount: u64) -> Result<u16, FiscalError>;
     /// Registers a whole receipt: lines, marking codes, payments, close.
+    /// A receipt with a total of 0 or an amount past
+    /// [`MAX_AMOUNT_KOPECKS`] is refused before anything is sent.
     fn register(&mut self, receipt: &FiscalReceipt) -> Result<FiscalDocument, FiscalError>;
+    /// Registers a correction receipt (FFD 1.2), refused as
+    /// [`FiscalRegister::register`] refuses.
+    fn register_correction(&mut self, correction: &CorrectionReceipt) -> Result<FiscalDocument, FiscalError>;
     /// Cancels an open receipt (аннулирование).
     fn cancel_receipt(&mut self) -> Result<(), FiscalError>;
     /// A fiscal document by number, read back from the fiscal storage.

@@ -281,6 +281,13 @@ impl MarkingCode {
         self.raw.get(start..start + TOBACCO_PRICE_LEN)
     }
 
+    /// What makes the unit itself, whatever crypto tail or noise the
+    /// scanner added: `01` GTIN `21` serial. A pack is sold once by this.
+    #[must_use]
+    pub fn identity(&self) -> String {
+        format!("01{}21{}", self.gtin, self.serial)
+    }
+
     /// Whether a crypto part (AI 91/92 or AI 93) is present; codes without one
     /// cannot be verified online.
     #[must_use]

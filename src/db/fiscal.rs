@@ -1,5 +1,6 @@
 //! Storage of fiscalisation: the queue of receipts for the register, their
-//! fiscal documents once registered, marking codes, and each till's device.
+//! fiscal documents once registered, parked refusals, marking codes, each
+//! till's device. Every write is a [`Ledger`] transaction with its event.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -24,6 +25,12 @@ pub struct FiscalEntry {
     pub fiscal_at: Option<String>,
     /// The last error met sending it.
     pub last_error: Option<String>,
+    /// The register refused it: it waits for a manager (retry or correction).
+    pub parked: bool,
+    /// The register's error code when it refused.
+    pub refusal_code: Option<u8>,
+    /// Registered by a correction receipt (чек коррекции) rather than itself.
+    pub correction: bool,
 }
 
 /// A till's fiscal register: where it is and how to talk to it.
@@ -48,36 +55,179 @@ fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<FiscalEntry> {
         fiscal_sign: row.get(4)?,
         fiscal_at: row.get(5)?,
         last_error: row.get(6)?,
+        parked: row.get(7)?,
+        refusal_code: row.get(8)?,
+        correction: row.get(9)?,
     })
 }
 
-const ENTRY: &str =
-    "SELECT receipt, cashier, fd_before, fd_number, fiscal_sign, fiscal_at, last_error FROM fiscal_queue";
+const ENTRY: &str = "SELECT receipt, cashier, fd_before, fd_number, fiscal_sign, fiscal_at, last_error, parked,
+                            refusal_code, correction
+                       FROM fiscal_queue";
+
+/// `01` GTIN `21` serial of a marking code; the code itself when it does
+/// not parse (it was checked when scanned).
+pub(crate) fn marking_identity(code: &str) -> String {
+    crate::catalog::barcode::parse_marking(code).map_or_else(|_| code.to_owned(), |marking| marking.identity())
+}
+
+/// Migration step 4: the identity of every marking code sold before.
+pub(super) fn fill_marking_identities(conn: &Connection) -> Result<()> {
+    let rows: Vec<(String, i64, String)> = conn
+        .prepare("SELECT receipt, line_no, code FROM receipt_markings")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (receipt, line, code) in rows {
+        conn.execute(
+            "UPDATE receipt_markings SET identity = ?3 WHERE receipt = ?1 AND line_no = ?2",
+            params![receipt, line, marking_identity(&code)],
+        )?;
+    }
+    Ok(())
+}
 
 impl Ledger<'_> {
-    /// Queues a receipt this till booked for the register, with the marking
-    /// codes of its lines, in the sale's own transaction.
-    pub fn queue_fiscal(
-        &self,
-        receipt: &str,
-        store: &str,
-        till: &str,
-        cashier: &str,
-        markings: &[(usize, String)],
-    ) -> Result<()> {
-        let tx = self.tx();
-        tx.prepare_cached("INSERT INTO fiscal_queue (receipt, store, till, cashier) VALUES (?1, ?2, ?3, ?4)")?
+    /// Queues a receipt this till booked for the register, in the sale's
+    /// own transaction.
+    pub fn queue_fiscal(&self, receipt: &str, store: &str, till: &str, cashier: &str) -> Result<()> {
+        self.tx()
+            .prepare_cached("INSERT INTO fiscal_queue (receipt, store, till, cashier) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![receipt, store, till, cashier])?;
+        Ok(())
+    }
+
+    /// The marking codes of a receipt's lines (sold or returned), by their
+    /// GTIN and serial too.
+    pub fn record_markings(&self, receipt: &str, markings: &[(usize, String)]) -> Result<()> {
         for (line, code) in markings {
-            tx.prepare_cached("INSERT INTO receipt_markings (receipt, line_no, code) VALUES (?1, ?2, ?3)")?
-                .execute(params![receipt, *line as i64, code])?;
+            self.tx()
+                .prepare_cached(
+                    "INSERT INTO receipt_markings (receipt, line_no, code, identity) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![receipt, *line as i64, code, marking_identity(code)])?;
         }
         Ok(())
     }
 
-    /// Whether a marking code was sold (and not returned) already.
+    /// Whether this pack (by GTIN and serial) was sold and not returned.
     pub fn marking_sold(&self, code: &str) -> Result<bool> {
         marking_sold(self.tx(), code)
+    }
+
+    /// Remembers the register's last document number before sending a
+    /// receipt (committed before the receipt leaves).
+    pub fn fiscal_sending(&self, receipt: &str, fd_before: u32) -> Result<()> {
+        self.tx()
+            .prepare_cached("UPDATE fiscal_queue SET fd_before = ?2 WHERE receipt = ?1 AND fd_number IS NULL")?
+            .execute(params![receipt, fd_before])?;
+        Ok(())
+    }
+
+    /// Records the fiscal document the register made of a receipt (or of
+    /// its correction), with the journal's `fiscal` record as its event.
+    pub fn fiscal_registered(
+        &self,
+        receipt: &str,
+        fn_number: &str,
+        document: &FiscalDocument,
+        at: &str,
+        correction: bool,
+    ) -> Result<()> {
+        self.tx()
+            .prepare_cached(
+                "UPDATE fiscal_queue SET fd_number = ?2, fiscal_sign = ?3, fiscal_at = ?4, fn_number = ?5,
+                        correction = ?6, last_error = NULL, parked = 0
+                  WHERE receipt = ?1",
+            )?
+            .execute(params![
+                receipt,
+                document.number,
+                document.fiscal_sign,
+                at,
+                fn_number,
+                correction
+            ])?;
+        let mut line = serde_json::json!({
+            "type": "fiscal",
+            "receipt": receipt,
+            "fn": fn_number,
+            "fd": document.number,
+            "fp": document.fiscal_sign.to_string(),
+            "at": at,
+        });
+        if correction {
+            // Not a journal field: the history says how it was registered.
+            line["correction"] = serde_json::Value::Bool(true);
+        }
+        self.append_keyed("fiscal", receipt, &format!("fiscal:{receipt}"), &line.to_string(), at)
+    }
+
+    /// Records why a receipt could not be registered yet (the link).
+    pub fn fiscal_failed(&self, receipt: &str, error: &str) -> Result<()> {
+        self.tx()
+            .prepare_cached("UPDATE fiscal_queue SET last_error = ?2 WHERE receipt = ?1")?
+            .execute(params![receipt, error])?;
+        Ok(())
+    }
+
+    /// The register refused a receipt: it is parked, out of the queue,
+    /// until a manager retries it or registers a correction.
+    pub fn fiscal_parked(&self, receipt: &str, code: u8, reason: &str) -> Result<()> {
+        self.tx()
+            .prepare_cached(
+                "UPDATE fiscal_queue SET parked = 1, refusal_code = ?2, last_error = ?3 WHERE receipt = ?1",
+            )?
+            .execute(params![receipt, code, reason])?;
+        self.note(
+            "fiscal_refused",
+            receipt,
+            &serde_json::json!({ "receipt": receipt, "code": code, "reason": reason }),
+        )
+    }
+
+    /// A manager sends a parked receipt to the register again.
+    pub fn fiscal_unpark(&self, receipt: &str) -> Result<bool> {
+        let changed = self
+            .tx()
+            .prepare_cached("UPDATE fiscal_queue SET parked = 0 WHERE receipt = ?1 AND parked = 1")?
+            .execute(params![receipt])?;
+        if changed == 1 {
+            self.note("fiscal_retry", receipt, &serde_json::json!({ "receipt": receipt }))?;
+        }
+        Ok(changed == 1)
+    }
+
+    /// Whether a till was set up.
+    pub fn till_exists(&self, store: &str, till: &str) -> Result<bool> {
+        till_exists(self.tx(), store, till)
+    }
+
+    /// Sets up a till (once), and sets (or with `None` removes) its fiscal
+    /// register; the history records who did it.
+    pub fn set_fiscal_device(&self, store: &str, till: &str, device: Option<&DeviceSettings>) -> Result<()> {
+        let tx = self.tx();
+        tx.execute(
+            "INSERT OR IGNORE INTO tills (store, till) VALUES (?1, ?2)",
+            params![store, till],
+        )?;
+        match device {
+            Some(d) => tx.execute(
+                "INSERT INTO fiscal_devices (store, till, port, baud, password, vat22) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (store, till) DO UPDATE SET port = ?3, baud = ?4, password = ?5, vat22 = ?6",
+                params![store, till, d.port, d.baud, d.password, d.vat22_code],
+            )?,
+            None => tx.execute(
+                "DELETE FROM fiscal_devices WHERE store = ?1 AND till = ?2",
+                params![store, till],
+            )?,
+        };
+        let payload = match device {
+            Some(d) => serde_json::json!({
+                "store": store, "till": till, "port": d.port, "baud": d.baud, "vat22_code": d.vat22_code,
+            }),
+            None => serde_json::json!({ "store": store, "till": till, "port": "none" }),
+        };
+        self.note("fiscal_device", &format!("{store}/{till}"), &payload)
     }
 }
 
@@ -85,17 +235,35 @@ fn marking_sold(conn: &Connection, code: &str) -> Result<bool> {
     let net: i64 = conn
         .prepare_cached(
             "SELECT COALESCE(SUM(CASE r.kind WHEN 'sale' THEN 1 ELSE -1 END), 0)
-             FROM receipt_markings m JOIN receipts r ON r.id = m.receipt WHERE m.code = ?1",
+             FROM receipt_markings m JOIN receipts r ON r.id = m.receipt WHERE m.identity = ?1",
         )?
-        .query_row(params![code], |r| r.get(0))?;
+        .query_row(params![marking_identity(code)], |r| r.get(0))?;
     Ok(net > 0)
 }
 
+fn till_exists(conn: &Connection, store: &str, till: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM tills WHERE store = ?1 AND till = ?2")?
+        .query_row(params![store, till], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 impl Db {
-    /// Receipts of a till waiting for the register, oldest first.
+    /// Receipts of a till waiting for the register, oldest first (parked
+    /// ones wait for a manager instead).
     pub fn fiscal_pending(&self, store: &str, till: &str) -> Result<Vec<FiscalEntry>> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "{ENTRY} WHERE store = ?1 AND till = ?2 AND fd_number IS NULL ORDER BY seq"
+            "{ENTRY} WHERE store = ?1 AND till = ?2 AND fd_number IS NULL AND parked = 0 ORDER BY seq"
+        ))?;
+        let rows = statement.query_map(params![store, till], entry)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Receipts of a till the register refused, oldest first.
+    pub fn fiscal_parked(&self, store: &str, till: &str) -> Result<Vec<FiscalEntry>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "{ENTRY} WHERE store = ?1 AND till = ?2 AND fd_number IS NULL AND parked = 1 ORDER BY seq"
         ))?;
         let rows = statement.query_map(params![store, till], entry)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -121,39 +289,6 @@ impl Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Remembers the register's last document number before sending a
-    /// receipt (committed before the receipt leaves).
-    pub fn fiscal_sending(&self, receipt: &str, fd_before: u32) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE fiscal_queue SET fd_before = ?2 WHERE receipt = ?1 AND fd_number IS NULL")?
-            .execute(params![receipt, fd_before])?;
-        Ok(())
-    }
-
-    /// Records the fiscal document the register made of a receipt.
-    pub fn fiscal_registered(&self, receipt: &str, document: &FiscalDocument) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE fiscal_queue SET fd_number = ?2, fiscal_sign = ?3, fiscal_at = ?4, last_error = NULL
-                 WHERE receipt = ?1",
-            )?
-            .execute(params![
-                receipt,
-                document.number,
-                document.fiscal_sign,
-                document.at.to_string()
-            ])?;
-        Ok(())
-    }
-
-    /// Records why a receipt could not be registered yet.
-    pub fn fiscal_failed(&self, receipt: &str, error: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE fiscal_queue SET last_error = ?2 WHERE receipt = ?1")?
-            .execute(params![receipt, error])?;
-        Ok(())
-    }
-
     /// Marking codes of a receipt's lines, by line index.
     pub fn receipt_markings(&self, receipt: &str) -> Result<Vec<(usize, String)>> {
         let mut statement = self
@@ -163,9 +298,24 @@ impl Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Whether a marking code was sold (and not returned) already.
+    /// Whether this pack (by GTIN and serial) was sold and not returned.
     pub fn marking_sold(&self, code: &str) -> Result<bool> {
         marking_sold(&self.conn, code)
+    }
+
+    /// Whether a till was set up.
+    pub fn till_exists(&self, store: &str, till: &str) -> Result<bool> {
+        till_exists(&self.conn, store, till)
+    }
+
+    /// Whether the books have staff who can log in (then every change needs
+    /// one of them). Staff without PINs (a journal carries none) cannot act,
+    /// so until one has a PIN the books are still being set up.
+    pub fn has_staff(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM employees WHERE pin_hash IS NOT NULL)")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// The fiscal register set for a till.
@@ -184,19 +334,26 @@ impl Db {
             .optional()?)
     }
 
-    /// Sets (or with `None` removes) a till's fiscal register.
-    pub fn set_fiscal_device(&self, store: &str, till: &str, device: Option<&DeviceSettings>) -> Result<()> {
-        match device {
-            Some(d) => self.conn.execute(
-                "INSERT INTO fiscal_devices (store, till, port, baud, password, vat22) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (store, till) DO UPDATE SET port = ?3, baud = ?4, password = ?5, vat22 = ?6",
-                params![store, till, d.port, d.baud, d.password, d.vat22_code],
-            )?,
-            None => self.conn.execute(
-                "DELETE FROM fiscal_devices WHERE store = ?1 AND till = ?2",
-                params![store, till],
-            )?,
-        };
-        Ok(())
+    /// When a shift opened (UTC ms).
+    pub fn shift_opened_utc(&self, shift: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT opened_utc FROM shifts WHERE id = ?1")?
+            .query_row(params![shift], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The latest moment this till's open shift has booked (UTC ms): a
+    /// till's clock that went back books at this moment instead.
+    pub fn last_moment(&self, shift: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT MAX(m) FROM (
+                   SELECT opened_utc AS m FROM shifts WHERE id = ?1
+                   UNION ALL SELECT MAX(at_utc) FROM receipts WHERE shift = ?1
+                   UNION ALL SELECT MAX(at_utc) FROM cash_moves WHERE shift = ?1)",
+            )?
+            .query_row(params![shift], |r| r.get(0))?)
     }
 }

@@ -225,6 +225,11 @@ impl<'c> Ledger<'c> {
         Ok(())
     }
 
+    /// Appends an event under a key of its own (a `fiscal` record).
+    pub(super) fn append_keyed(&self, kind: &str, entity: &str, key: &str, payload: &str, at: &str) -> Result<()> {
+        self.append(kind, entity, None, Some(key), payload, at)
+    }
+
     fn payload_by_key(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .tx
@@ -515,7 +520,7 @@ impl<'c> Ledger<'c> {
                         )
                     }));
                 }
-                Err(other) => return Err(Error::Storage(other)),
+                Err(other) => return Err(other.into()),
             }
         }
         self.append("product", &product.sku, None, Some(&key), &line, &self.now)?;
@@ -526,7 +531,7 @@ impl<'c> Ledger<'c> {
     }
 
     fn apply_promotion(&mut self, promotion: &Promotion, record: &Record) -> Result<Applied> {
-        let ctx = |e: Error| Error::invalid(format!("promotion {}: {e}", promotion.id));
+        let ctx = |e: Error| e.in_record(format!("promotion {}", promotion.id));
         let line = record.to_line();
         let current: Option<String> = self
             .tx
@@ -753,7 +758,7 @@ impl<'c> Ledger<'c> {
             return Ok(applied);
         }
         self.check_period(doc.at)?;
-        let ctx = |e: Error| Error::invalid(format!("{} {}: {e}", doc.kind.code(), doc.id));
+        let ctx = |e: Error| e.in_record(format!("{} {}", doc.kind.code(), doc.id));
         self.require_store(&doc.store).map_err(|e| ctx(in_field("store", e)))?;
         self.tx
             .prepare_cached(
@@ -816,7 +821,7 @@ impl<'c> Ledger<'c> {
             return Ok(applied);
         }
         self.check_period(open.at)?;
-        let ctx = |e: Error| Error::invalid(format!("shift_open {}: {e}", open.id));
+        let ctx = |e: Error| e.in_record(format!("shift_open {}", open.id));
         self.require_store(&open.store).map_err(|e| ctx(in_field("store", e)))?;
         self.require_employee(&open.cashier)
             .map_err(|e| ctx(in_field("cashier", e)))?;
@@ -870,6 +875,10 @@ impl<'c> Ledger<'c> {
                 open.at.to_string(),
                 open.at.epoch_millis()
             ])?;
+        // A shift sets its till up (an imported journal brings its tills).
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO tills (store, till) VALUES (?1, ?2)")?
+            .execute(params![open.store, open.till])?;
         let day = open.at.local_day().to_string();
         self.append(
             "shift_open",
@@ -920,13 +929,13 @@ impl<'c> Ledger<'c> {
             return Ok(Applied::Unchanged);
         }
         self.check_period(cash.at)?;
-        let ctx = |e: Error| Error::invalid(format!("{kind}: {e}"));
+        let ctx = |e: Error| e.in_record(kind);
         let info = self.open_shift_at(&cash.shift, cash.at).map_err(|e| match e {
             Error::NotFound { .. } => ctx(in_field("shift", e)),
             other => ctx(other),
         })?;
         if cash.out_reason.is_some() {
-            self.ensure_cash(&cash.shift, cash.at, cash.amount, "cash out")
+            self.ensure_cash(&cash.shift, cash.at, cash.amount, crate::error::Outflow::CashOut)
                 .map_err(ctx)?;
         }
         self.tx
@@ -953,7 +962,7 @@ impl<'c> Ledger<'c> {
     fn apply_receipt(&self, receipt: Receipt) -> Result<Applied> {
         let draft = receipt.draft();
         let id = draft.id.clone();
-        let ctx = |e: Error| Error::invalid(format!("receipt {id}: {e}"));
+        let ctx = |e: Error| e.in_record(format!("receipt {id}"));
         let info = self.shift(&draft.shift)?.ok_or_else(|| {
             ctx(in_field(
                 "shift",
@@ -990,7 +999,7 @@ impl<'c> Ledger<'c> {
         if draft.kind == ReceiptKind::Return {
             let refund = receipt.net_by(PaymentMethod::Cash);
             if refund.is_positive() {
-                self.ensure_cash(&draft.shift, draft.at, refund, "cash refund")
+                self.ensure_cash(&draft.shift, draft.at, refund, crate::error::Outflow::CashRefund)
                     .map_err(ctx)?;
             }
         }
@@ -1071,10 +1080,10 @@ impl<'c> Ledger<'c> {
 
     /// Cash may leave a drawer at `at` only if it held that much then and
     /// at every later moment of the shift.
-    fn ensure_cash(&self, shift: &str, at: At, amount: Money, what: &'static str) -> Result<()> {
+    fn ensure_cash(&self, shift: &str, at: At, amount: Money, what: crate::error::Outflow) -> Result<()> {
         let available = read::cash_headroom(&self.tx, shift, at.epoch_millis())?;
         if amount > available {
-            return Err(Error::NotEnoughCash {
+            return Err(Error::DrawerShort {
                 what,
                 requested: amount,
                 available,
@@ -1167,7 +1176,7 @@ impl<'c> Ledger<'c> {
             return Ok(applied);
         }
         self.check_period(at)?;
-        let ctx = |e: Error| Error::invalid(format!("shift_close {shift}: {e}"));
+        let ctx = |e: Error| e.in_record(format!("shift_close {shift}"));
         let info = self.open_shift_at(shift, at).map_err(ctx)?;
         let last: Option<i64> = self
             .tx
@@ -1328,7 +1337,7 @@ impl<'c> Ledger<'c> {
 
 /// Names the field an error is about.
 fn in_field(field: &str, error: Error) -> Error {
-    Error::invalid(format!("{field}: {error}"))
+    error.in_record(field)
 }
 
 /// A record dated `at` belongs to the shift only while it is open.

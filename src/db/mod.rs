@@ -27,6 +27,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/0001_init.sql")),
     ("0002_fiscal", include_str!("../../migrations/0002_fiscal.sql")),
     ("0003_promotions", include_str!("../../migrations/0003_promotions.sql")),
+    ("0004_hardening", include_str!("../../migrations/0004_hardening.sql")),
 ];
 
 /// The schema version this build writes.
@@ -36,6 +37,8 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub struct Db {
     conn: Connection,
     origin: String,
+    /// The file, for a second connection (the fiscal worker); `None` in memory.
+    path: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Db {
@@ -53,7 +56,9 @@ impl Db {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::invalid(format!("cannot create {}: {e}", dir.display())))?;
         }
-        Db::setup(Connection::open(path)?)
+        let mut db = Db::setup(Connection::open(path)?)?;
+        db.path = Some(path.to_path_buf());
+        Ok(db)
     }
 
     /// A private database in memory (tests, pricing a basket).
@@ -76,7 +81,16 @@ impl Db {
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
         let origin: String = conn.query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| r.get(0))?;
-        Ok(Db { conn, origin })
+        Ok(Db {
+            conn,
+            origin,
+            path: None,
+        })
+    }
+
+    /// The database file (`None` for one in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// The id this database records its events under (the till's node id).
@@ -117,6 +131,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.execute_batch(sql)?;
         if step == 0 {
             seed(&tx)?;
+        }
+        if step == 3 {
+            fiscal::fill_marking_identities(&tx)?;
         }
         tx.pragma_update(None, "user_version", step as i64 + 1)?;
         tx.commit()?;

@@ -104,14 +104,32 @@ fn read_and_parse(
 }
 
 /// Imports a journal, all or nothing: one transaction, committed only when
-/// every line has applied. `progress` hears the bytes read so far.
+/// every line has applied. `progress` hears the bytes read so far. This is
+/// the door of whoever holds the file (setting books up, tests); a person
+/// importing goes through [`crate::setup::import`], which checks rights.
 pub fn import(
     db: &mut Db,
     input: impl BufRead + Send,
+    progress: impl FnMut(u64),
+) -> Result<ImportSummary, JournalError> {
+    import_as(db, input, None, progress)
+}
+
+/// [`import`] in an employee's name: each record needs its right
+/// ([`super::Record::permission`]), and a locked period the right to edit it.
+pub(crate) fn import_as(
+    db: &mut Db,
+    input: impl BufRead + Send,
+    actor: Option<(&str, &crate::staff::Rights)>,
     mut progress: impl FnMut(u64),
 ) -> Result<ImportSummary, JournalError> {
-    let mut ledger = db.ledger(None).map_err(|e| JournalError::Io(e.to_string()))?;
+    let mut ledger = db
+        .ledger(actor.map(|(id, _)| id))
+        .map_err(|e| JournalError::Io(e.to_string()))?;
     ledger.for_import();
+    if let Some((_, rights)) = actor {
+        ledger.allow_closed_period(rights.allows(crate::staff::Permission::EditClosedPeriod));
+    }
     let mut summary = ImportSummary::default();
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(8);
     let mut shift_lines: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
@@ -135,6 +153,16 @@ pub fn import(
                     }
                 };
                 summary.records += 1;
+                if let Some((id, rights)) = actor {
+                    let permission = record.permission();
+                    if !rights.allows(permission) {
+                        outcome = Err(at_line(Error::Forbidden {
+                            actor: id.to_owned(),
+                            permission,
+                        }));
+                        break 'batches;
+                    }
+                }
                 if let super::Record::ShiftOpen(open) = &record {
                     shift_lines.insert(open.id.clone(), parsed.line);
                 }

@@ -2,7 +2,7 @@
 //! a domain `Record`, and write records back in one canonical form, so that
 //! export → import → export gives the same bytes.
 
-mod io;
+pub(crate) mod io;
 mod wire;
 
 pub use io::{export, import, ImportSummary, JournalError};
@@ -54,6 +54,21 @@ pub enum Record {
 }
 
 impl Record {
+    /// The right an actor needs to bring this record into the books.
+    pub fn permission(&self) -> crate::staff::Permission {
+        use crate::sale::ReceiptKind;
+        use crate::staff::Permission;
+        match self {
+            Record::Store(_) | Record::Product(_) | Record::Promotion(_) => Permission::EditCatalog,
+            Record::Employee { .. } => Permission::ManageStaff,
+            Record::Stock(_) => Permission::ManageStock,
+            Record::ShiftOpen(_) | Record::ShiftClose { .. } => Permission::OpenCloseShift,
+            Record::Cash(_) => Permission::CashInOut,
+            Record::Receipt(r) if r.draft().kind == ReceiptKind::Return => Permission::Return,
+            Record::Receipt(_) => Permission::Sell,
+        }
+    }
+
     /// The journal `type`.
     pub fn type_name(&self) -> &'static str {
         match self {

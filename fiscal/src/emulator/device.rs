@@ -1,18 +1,25 @@
-//! The device side of the Shtrih-M protocol: a register with a virtual
-//! fiscal storage. It takes a request payload and gives the answer payload,
-//! keeping the state a real register keeps: shift, the receipt in progress,
-//! counters, money registers and the fiscal documents with their signs.
+//! The command dispatch of the emulated register: it takes a request
+//! payload and gives the answer payload, changing the [`State`] as a real
+//! register would (shift, the receipt in progress, counters, money
+//! registers, the fiscal documents with their signs). The state itself and
+//! its file live in [`super::state`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
+use super::state::{
+    beside, money_register, Item, Memory, OpenCorrection, OpenReceipt, State, StoredDocument, LOCK_WAIT,
+};
 use super::tape::Tape;
 use crate::error::code;
+use crate::register::MAX_AMOUNT_KOPECKS;
 use crate::shtrih::command::{
-    codes, document_type, mode, mul_div_round, split_request, CloseReceiptV2, Code, FnStatus, FoundDocument, Malformed,
-    OperationV2, Reader, ReceiptClosed, ShiftParameters, ShiftReport, ShortStatus, Writer,
+    codes, current_document, decode_text, document_type, mode, mul_div_round, split_request, tag, tlvs, CloseReceiptV2,
+    Code, FnStatus, FoundDocument, Malformed, OperationV2, Overflow, Reader, ReceiptClosed, ShiftParameters,
+    ShiftReport, ShortStatus, Writer, MAX_ORDER_NUMBER,
 };
 
 /// The emulator's clock: the register's own date and time.
@@ -21,150 +28,6 @@ pub type DeviceClock = Arc<dyn Fn() -> NaiveDateTime + Send + Sync>;
 /// The local wall clock.
 pub fn local_clock() -> DeviceClock {
     Arc::new(|| chrono::Local::now().naive_local())
-}
-
-/// Money registers a client may read with 0x1A (Shtrih numbering).
-pub mod money_register {
-    #![allow(missing_docs)]
-    pub const CASH_IN_DRAWER: u8 = 241;
-    pub const CASH_IN_SHIFT: u8 = 242;
-    pub const CASH_OUT_SHIFT: u8 = 243;
-    pub const GRAND_TOTAL: u8 = 244;
-    pub const SALES_SHIFT: u8 = 245;
-    pub const PURCHASES_SHIFT: u8 = 246;
-    pub const SALE_RETURNS_SHIFT: u8 = 247;
-    pub const PURCHASE_RETURNS_SHIFT: u8 = 248;
-}
-
-/// One line of the receipt in progress.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Item {
-    /// Name.
-    pub name: String,
-    /// Quantity, millionths.
-    pub qty_micro: u64,
-    /// Unit price, kopecks.
-    pub price: u64,
-    /// Line sum, kopecks.
-    pub sum: u64,
-    /// Tax bits.
-    pub tax: u8,
-    /// Tag 1214.
-    pub method: u8,
-    /// Tag 1212.
-    pub subject: u8,
-    /// Marking code bound to the line.
-    pub marking: Option<String>,
-}
-
-/// The receipt in progress.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct OpenReceipt {
-    /// Tag 1054: 1 sale, 2 sale return, 3 purchase, 4 purchase return.
-    pub sign: u8,
-    /// Operator who opened it.
-    pub operator: u8,
-    /// Lines.
-    pub items: Vec<Item>,
-    /// TLV blocks sent for the receipt.
-    pub tlv_bytes: usize,
-}
-
-impl OpenReceipt {
-    fn total(&self) -> u64 {
-        self.items.iter().map(|item| item.sum).sum()
-    }
-}
-
-/// A fiscal document in the virtual fiscal storage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct StoredDocument {
-    /// FFD type: 2 shift open, 3 receipt, 5 shift close.
-    pub doc_type: u8,
-    /// Fiscal document number.
-    pub number: u32,
-    /// Fiscal sign.
-    pub fiscal_sign: u32,
-    /// When.
-    pub at: NaiveDateTime,
-    /// Receipts: tag 1054.
-    pub sign: u8,
-    /// Receipts: total, kopecks; shift reports: shift number.
-    pub value: u64,
-}
-
-/// Everything a register remembers across power cycles.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct State {
-    /// Serial number of the register.
-    pub serial: u32,
-    /// Fiscal storage number, 16 digits.
-    pub fn_number: String,
-    /// Taxpayer number of the owner.
-    pub inn: u64,
-    /// The shift is open.
-    pub shift_open: bool,
-    /// Number of the open (or last) shift.
-    pub shift_number: u16,
-    /// When the open shift opened.
-    pub shift_opened_at: Option<NaiveDateTime>,
-    /// Receipts in the shift.
-    pub receipts_in_shift: u16,
-    /// The receipt in progress.
-    pub receipt: Option<OpenReceipt>,
-    /// The fiscal storage is forming a shift report (after 0xFF41/0xFF42).
-    pub forming: u8,
-    /// Running number of every printed document (сквозной номер).
-    pub document_number: u16,
-    /// Fiscal documents, in order; the last one's number is the FN counter.
-    pub documents: Vec<StoredDocument>,
-    /// Cash in the drawer, kopecks.
-    pub cash: u64,
-    /// Shift money registers 242–248 (index 1–7) and 244 the grand total.
-    pub registers: [u64; 8],
-    /// Paper is in.
-    pub paper: bool,
-}
-
-impl State {
-    /// A new register: fiscal mode, shift closed, no documents.
-    pub fn new() -> State {
-        State {
-            serial: 12_345_678,
-            fn_number: "9999078900012345".into(),
-            inn: 7_707_083_893,
-            shift_open: false,
-            shift_number: 0,
-            shift_opened_at: None,
-            receipts_in_shift: 0,
-            receipt: None,
-            forming: 0,
-            document_number: 0,
-            documents: Vec::new(),
-            cash: 0,
-            registers: [0; 8],
-            paper: true,
-        }
-    }
-
-    /// Number of the last fiscal document (0 before the first).
-    pub fn last_document(&self) -> u32 {
-        self.documents.last().map(|doc| doc.number).unwrap_or(0)
-    }
-
-    fn register_value(&self, number: u8) -> u64 {
-        match number {
-            money_register::CASH_IN_DRAWER => self.cash,
-            242..=248 => self.registers[usize::from(number - 241)],
-            _ => 0,
-        }
-    }
-}
-
-impl Default for State {
-    fn default() -> Self {
-        State::new()
-    }
 }
 
 /// A refusal: the error code the register answers with.
@@ -176,12 +39,21 @@ impl From<Malformed> for Refuse {
     }
 }
 
+impl From<Overflow> for Refuse {
+    fn from(_: Overflow) -> Self {
+        // An answer field too narrow for the value: refuse rather than
+        // send it cut (the state change is undone with the refusal).
+        Refuse(code::BAD_PARAMETERS)
+    }
+}
+
 type Answer = Result<Vec<u8>, Refuse>;
 
 /// The emulated register.
 pub struct Device {
     state: State,
-    path: Option<PathBuf>,
+    /// The state's file and its lock (none for a register in memory).
+    memory: Option<Memory>,
     clock: DeviceClock,
     /// What it printed.
     pub tape: Tape,
@@ -192,12 +64,23 @@ pub struct Device {
 /// Longest text line of the tape (80 mm models print 48 characters).
 pub const LINE_WIDTH: usize = 48;
 
+/// The head of an answer: the command code and the error byte.
+fn answer_head(code: Code, error: u8) -> Vec<u8> {
+    let mut head = if code > 0xFF {
+        code.to_be_bytes().to_vec()
+    } else {
+        vec![code as u8]
+    };
+    head.push(error);
+    head
+}
+
 impl Device {
     /// A register in memory with a fresh fiscal storage.
     pub fn new(clock: DeviceClock) -> Device {
         Device {
             state: State::new(),
-            path: None,
+            memory: None,
             clock,
             tape: Tape::default(),
             held: None,
@@ -205,25 +88,24 @@ impl Device {
     }
 
     /// A register whose state lives in `path` (read if it exists, written
-    /// after every change), its tape beside it in `path` + `.tape`.
+    /// after every change), its tape beside it in `path` + `.tape`. It is
+    /// locked (`path` + `.lock`) while the device lives; another holder is
+    /// waited for up to [`LOCK_WAIT`].
     pub fn open(path: PathBuf, clock: DeviceClock) -> std::io::Result<Device> {
-        let state = match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("{}: not a register state: {error}", path.display()),
-                )
-            })?,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => State::new(),
-            Err(error) => return Err(error),
-        };
-        let mut tape_path = path.clone().into_os_string();
-        tape_path.push(".tape");
+        Device::open_waiting(path, clock, LOCK_WAIT)
+    }
+
+    /// As [`Device::open`], waiting up to `wait` for another holder of the
+    /// register to let it go; then fails with
+    /// [`std::io::ErrorKind::WouldBlock`].
+    pub fn open_waiting(path: PathBuf, clock: DeviceClock, wait: Duration) -> std::io::Result<Device> {
+        let tape = Tape::to_file(beside(&path, ".tape"));
+        let (memory, state) = Memory::open(path, wait)?;
         Ok(Device {
             state,
-            path: Some(path),
+            memory: Some(memory),
             clock,
-            tape: Tape::to_file(PathBuf::from(tape_path)),
+            tape,
             held: None,
         })
     }
@@ -239,20 +121,10 @@ impl Device {
     }
 
     fn save(&self) -> std::io::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
-        let bytes = serde_json::to_vec_pretty(&self.state).map_err(std::io::Error::other)?;
-        let mut temp = path.clone().into_os_string();
-        temp.push(".new");
-        let temp = PathBuf::from(temp);
-        {
-            use std::io::Write;
-            let mut file = std::fs::File::create(&temp)?;
-            file.write_all(&bytes)?;
-            file.sync_all()?;
+        match &self.memory {
+            Some(memory) => memory.save(&self.state),
+            None => Ok(()),
         }
-        std::fs::rename(&temp, path)
     }
 
     fn now(&self) -> NaiveDateTime {
@@ -278,25 +150,25 @@ impl Device {
             },
             None => self.device_type(),
         };
-        let mut answer = Writer::command(code);
         match result {
             Ok(data) => {
-                answer.u8(0).bytes(&data);
                 if self.state != before {
                     if let Err(error) = self.save() {
                         // Memory failed: undo, as the register would refuse.
                         self.state = before;
                         self.tape.note(&format!("state not saved: {error}"));
-                        return Writer::command(code).u8(0x74).0.clone();
+                        return answer_head(code, 0x74);
                     }
                 }
+                let mut answer = answer_head(code, 0);
+                answer.extend(data);
+                answer
             }
             Err(Refuse(error)) => {
                 self.state = before;
-                answer.u8(error);
+                answer_head(code, error)
             }
         }
-        answer.0
     }
 
     fn dispatch(&mut self, code: Code, operator: u8, data: &[u8]) -> Answer {
@@ -304,13 +176,13 @@ impl Device {
         // answers of 0xFFnn commands carry none.
         let mut r = Reader::new(data);
         match code {
-            codes::SHORT_STATUS => Ok(self.short_status(operator).encode()),
-            codes::FULL_STATUS => Ok(self.full_status(operator)),
+            codes::SHORT_STATUS => Ok(self.short_status(operator).encode()?),
+            codes::FULL_STATUS => self.full_status(operator),
             codes::MONEY_REGISTER => {
                 let number = r.u8()?;
                 let mut w = Writer::default();
                 w.u8(operator).uint(self.state.register_value(number), 6);
-                Ok(w.0)
+                Ok(w.finish()?)
             }
             codes::OPERATION_REGISTER => {
                 let number = r.u8()?;
@@ -321,7 +193,7 @@ impl Device {
                 };
                 let mut w = Writer::default();
                 w.u8(operator).uint(value, 2);
-                Ok(w.0)
+                Ok(w.finish()?)
             }
             codes::PRINT_STRING => {
                 let _flags = r.u8()?;
@@ -349,18 +221,29 @@ impl Device {
                 let number = self.cash_move(code == codes::CASH_IN, sum)?;
                 let mut w = Writer::default();
                 w.u8(operator).uint(u64::from(number), 2);
-                Ok(w.0)
+                Ok(w.finish()?)
             }
             codes::OPEN_RECEIPT => {
+                // 0–3, or 0x80–0x83 for a correction receipt (FFD 1.2).
                 let kind = r.u8()?;
-                if kind > 3 {
-                    return Err(Refuse(code::BAD_PARAMETERS));
-                }
-                self.open_receipt(kind + 1, operator, false)?;
+                let correction = kind & codes::CORRECTION_FLAG != 0;
+                let sign = sign_of_type(kind & !codes::CORRECTION_FLAG).ok_or(Refuse(code::BAD_PARAMETERS))?;
+                self.open_receipt(sign, operator, false, correction)?;
                 Ok(vec![operator])
             }
+            codes::BEGIN_CORRECTION => {
+                // Administrator only; the lines then give the sign.
+                if operator < 29 {
+                    return Err(Refuse(code::WRONG_PASSWORD));
+                }
+                if self.state.receipt.is_some() {
+                    return Err(Refuse(code::FN_WRONG_STATE));
+                }
+                self.open_receipt(0, operator, true, true)?;
+                Ok(vec![])
+            }
             codes::SALE | codes::PURCHASE | codes::SALE_RETURN | codes::PURCHASE_RETURN => {
-                let sign = (code - codes::SALE) as u8 + 1;
+                let sign = sign_of_type((code - codes::SALE) as u8).ok_or(Refuse(code::NOT_SUPPORTED))?;
                 self.legacy_operation(sign, operator, &mut r).map(|_| vec![operator])
             }
             codes::CLOSE_RECEIPT => {
@@ -373,7 +256,7 @@ impl Device {
                 let (change, _) = self.close_receipt(&sums, false)?;
                 let mut w = Writer::default();
                 w.u8(operator).uint(change, 5);
-                Ok(w.0)
+                Ok(w.finish()?)
             }
             codes::CANCEL_RECEIPT => {
                 if self.state.receipt.take().is_none() {
@@ -383,12 +266,12 @@ impl Device {
                 self.tape.cut();
                 Ok(vec![operator])
             }
-            codes::FN_STATUS => Ok(self.fn_status().encode()),
+            codes::FN_STATUS => Ok(self.fn_status().encode()?),
             codes::FN_VALIDITY => {
                 let mut w = Writer::default();
                 // Valid until (YY MM DD); reregistrations left and done.
                 w.u8(29).u8(12).u8(31).u8(11).u8(1);
-                Ok(w.0)
+                Ok(w.finish()?)
             }
             codes::FIND_DOCUMENT => {
                 let number = r.uint(4)? as u32;
@@ -407,13 +290,16 @@ impl Device {
                     sign: doc.sign,
                     value: doc.value,
                 }
-                .encode())
+                .encode()?)
             }
             codes::SEND_TLV => {
                 let tlv = r.rest();
                 check_tlv(tlv)?;
                 match &mut self.state.receipt {
-                    Some(receipt) => receipt.tlv_bytes += tlv.len(),
+                    Some(receipt) => {
+                        receipt_tlvs(receipt, tlv)?;
+                        receipt.tlv_bytes += tlv.len();
+                    }
                     None if self.state.forming != 0 => {}
                     None => return Err(Refuse(code::FN_WRONG_STATE)),
                 }
@@ -431,13 +317,13 @@ impl Device {
                 number: self.state.shift_number,
                 receipt: self.state.receipts_in_shift,
             }
-            .encode()),
+            .encode()?),
             codes::BEGIN_OPEN_SHIFT => {
                 self.require_no_receipt()?;
                 if self.state.shift_open {
                     return Err(Refuse(code::FN_WRONG_STATE));
                 }
-                self.state.forming = 0x10;
+                self.state.forming = current_document::SHIFT_OPEN;
                 Ok(vec![])
             }
             codes::BEGIN_CLOSE_SHIFT => {
@@ -445,7 +331,7 @@ impl Device {
                 if !self.state.shift_open {
                     return Err(Refuse(code::FN_WRONG_STATE));
                 }
-                self.state.forming = 0x12;
+                self.state.forming = current_document::SHIFT_CLOSE;
                 Ok(vec![])
             }
             codes::CLOSE_SHIFT_FN => {
@@ -455,7 +341,7 @@ impl Device {
                     number: doc.number,
                     fiscal_sign: doc.fiscal_sign,
                 }
-                .encode())
+                .encode()?)
             }
             codes::OPERATION_V2 => {
                 let op = OperationV2::decode(data)?;
@@ -471,7 +357,7 @@ impl Device {
                     fiscal_sign: doc.fiscal_sign,
                     at: Some(doc.at),
                 }
-                .encode())
+                .encode()?)
             }
             codes::MARKING_CHECK => self.marking_check(&mut r),
             codes::MARKING_ACCEPT => {
@@ -506,12 +392,14 @@ impl Device {
         // Type 0 (fiscal register), subtype 0, protocol 1.14, model 250, Russian.
         w.u8(0).u8(0).u8(1).u8(14).u8(250).u8(0);
         w.bytes(&crate::shtrih::command::encode_text("ШТРИХ-М-01Ф"));
-        Ok(w.0)
+        Ok(w.finish()?)
     }
 
     fn mode(&self) -> u8 {
         if let Some(receipt) = &self.state.receipt {
-            return mode::RECEIPT_OPEN | ((receipt.sign - 1) << 4);
+            // High nibble: the receipt type of 0x8D (0 until a correction
+            // opened by 0xFF35 has a line).
+            return mode::RECEIPT_OPEN | (type_of_sign(receipt.sign) << 4);
         }
         if !self.state.shift_open {
             return mode::SHIFT_CLOSED;
@@ -545,7 +433,7 @@ impl Device {
         }
     }
 
-    fn full_status(&self, operator: u8) -> Vec<u8> {
+    fn full_status(&self, operator: u8) -> Answer {
         let now = self.now();
         let mut w = Writer::default();
         w.u8(operator)
@@ -570,16 +458,16 @@ impl Device {
             .u8(1) // reregistrations
             .u8(29) // reregistrations left
             .uint(self.state.inn, 6);
-        w.0
+        Ok(w.finish()?)
     }
 
     fn fn_status(&self) -> FnStatus {
         FnStatus {
             phase: 3,
-            current_document: if self.state.receipt.is_some() {
-                0x11
-            } else {
-                self.state.forming
+            current_document: match &self.state.receipt {
+                Some(receipt) if receipt.correction.is_some() => current_document::CORRECTION,
+                Some(_) => current_document::RECEIPT,
+                None => self.state.forming,
             },
             document_data: u8::from(self.state.receipt.as_ref().is_some_and(|r| !r.items.is_empty())),
             shift_open: self.state.shift_open,
@@ -628,7 +516,7 @@ impl Device {
     }
 
     fn add_document(&mut self, doc_type: u8, sign: u8, value: u64) -> StoredDocument {
-        let number = self.state.last_document() + 1;
+        let number = self.state.last_document().wrapping_add(1);
         let at = self.now();
         let doc = StoredDocument {
             doc_type,
@@ -650,7 +538,7 @@ impl Device {
         }
         self.require_paper()?;
         self.state.shift_open = true;
-        self.state.shift_number += 1;
+        self.state.shift_number = self.state.shift_number.wrapping_add(1);
         self.state.shift_opened_at = Some(self.now());
         self.state.receipts_in_shift = 0;
         self.state.forming = 0;
@@ -710,14 +598,14 @@ impl Device {
             return Err(Refuse(code::BAD_PARAMETERS));
         }
         if cash_in {
-            self.state.cash += sum;
-            self.state.registers[1] += sum;
+            self.state.cash = add_register(self.state.cash, sum, 0x84)?;
+            self.state.registers[1] = add_register(self.state.registers[1], sum, 0x89)?;
         } else {
             if sum > self.state.cash {
                 return Err(Refuse(code::NOT_ENOUGH_CASH));
             }
             self.state.cash -= sum;
-            self.state.registers[2] += sum;
+            self.state.registers[2] = add_register(self.state.registers[2], sum, 0x6F)?;
         }
         self.state.document_number = self.state.document_number.wrapping_add(1);
         let title = if cash_in { "ВНЕСЕНИЕ" } else { "ВЫПЛАТА" };
@@ -728,9 +616,16 @@ impl Device {
         Ok(self.state.document_number)
     }
 
-    fn open_receipt(&mut self, sign: u8, operator: u8, fn_code: bool) -> Result<(), Refuse> {
-        if let Some(receipt) = &self.state.receipt {
-            if receipt.sign == sign {
+    /// Opens a receipt of `sign`, or goes on with the open one if it is of
+    /// that sign (a correction opened by 0xFF35 takes the sign of its first
+    /// line).
+    fn open_receipt(&mut self, sign: u8, operator: u8, fn_code: bool, correction: bool) -> Result<(), Refuse> {
+        if let Some(receipt) = &mut self.state.receipt {
+            if receipt.sign == 0 && sign != 0 && !correction {
+                receipt.sign = sign;
+                return Ok(());
+            }
+            if receipt.sign == sign && (!correction || receipt.correction.is_some()) {
                 return Ok(());
             }
             return Err(Refuse(if fn_code {
@@ -746,6 +641,7 @@ impl Device {
             operator,
             items: Vec::new(),
             tlv_bytes: 0,
+            correction: correction.then(OpenCorrection::default),
         });
         Ok(())
     }
@@ -754,6 +650,10 @@ impl Device {
         let receipt = self.state.receipt.as_mut().ok_or(Refuse(code::WRONG_MODE))?;
         if receipt.items.len() >= 1000 {
             return Err(Refuse(0x94));
+        }
+        // The receipt total is a 5-byte field too.
+        if receipt.total().saturating_add(item.sum) > MAX_AMOUNT_KOPECKS {
+            return Err(Refuse(RECEIPT_TOTAL_OVERFLOW));
         }
         receipt.items.push(item);
         Ok(())
@@ -768,8 +668,11 @@ impl Device {
         if qty_milli == 0 || department > 16 {
             return Err(Refuse(code::BAD_PARAMETERS));
         }
-        let sum = mul_round(qty_milli, price, 1_000).ok_or(Refuse(0x60))?;
-        self.open_receipt(sign, operator, false)?;
+        if qty_milli * 1_000 > MAX_QTY_MICRO {
+            return Err(Refuse(QUANTITY_RANGE));
+        }
+        let sum = line_sum(qty_milli, price, 1_000)?;
+        self.open_receipt(sign, operator, false, false)?;
         self.add_item(Item {
             name,
             qty_micro: qty_milli * 1_000,
@@ -790,7 +693,10 @@ impl Device {
         if !(1..=7).contains(&op.method) || !(1..=33).contains(&op.subject) || !known_tax {
             return Err(Refuse(code::BAD_PARAMETERS));
         }
-        let computed = mul_round(op.qty_micro, op.price, 1_000_000).ok_or(Refuse(0x60))?;
+        if op.qty_micro > MAX_QTY_MICRO {
+            return Err(Refuse(QUANTITY_RANGE));
+        }
+        let computed = line_sum(op.qty_micro, op.price, 1_000_000)?;
         let sum = match op.sum {
             None => computed,
             // The sum may differ from price × quantity by less than a kopeck
@@ -803,7 +709,7 @@ impl Device {
                 sum
             }
         };
-        self.open_receipt(op.kind, operator, true)?;
+        self.open_receipt(op.kind, operator, true, false)?;
         self.add_item(Item {
             name: op.name,
             qty_micro: op.qty_micro,
@@ -826,6 +732,18 @@ impl Device {
         if total == 0 {
             return Err(Refuse(code::ZERO_TOTAL));
         }
+        if let Some(correction) = &receipt.correction {
+            // The FN forms no correction without its basis (1173, 1174 with
+            // 1178; 1179 when by order).
+            let complete = match correction.kind {
+                Some(0) => correction.date.is_some(),
+                Some(_) => correction.date.is_some() && correction.order.is_some(),
+                None => false,
+            };
+            if !complete {
+                return Err(Refuse(code::BAD_PARAMETERS));
+            }
+        }
         let cash = sums[0];
         let non_cash: u64 = sums[1..].iter().sum();
         if non_cash > total {
@@ -842,32 +760,55 @@ impl Device {
         }
         self.require_paper()?;
         if inflow {
-            self.state.cash += cash_net;
+            self.state.cash = add_register(self.state.cash, cash_net, 0x84)?;
         } else {
             self.state.cash -= cash_net;
         }
         // Registers 245 sales, 246 purchases, 247 sale returns, 248 purchase
-        // returns; 244 (never zeroed) grows with sales.
-        let register = match receipt.sign {
-            1 => 4,
-            3 => 5,
-            2 => 6,
-            _ => 7,
-        };
-        self.state.registers[register] += total;
-        if receipt.sign == 1 {
-            self.state.registers[3] += total;
+        // returns; 244 (never zeroed) grows with sales. Corrections move
+        // the cash only: a real register counts them apart.
+        if receipt.correction.is_none() {
+            let (register, overflow) = match receipt.sign {
+                1 => (4, 0x85),
+                3 => (5, 0x86),
+                2 => (6, 0x87),
+                _ => (7, 0x88),
+            };
+            self.state.registers[register] = add_register(self.state.registers[register], total, overflow)?;
+            if receipt.sign == 1 {
+                self.state.registers[3] = add_register(self.state.registers[3], total, 0x85)?;
+            }
         }
-        self.state.receipts_in_shift += 1;
+        self.state.receipts_in_shift = self.state.receipts_in_shift.wrapping_add(1);
         self.state.receipt = None;
-        let doc = self.add_document(document_type::RECEIPT, receipt.sign, total);
-        let mut lines = vec![
-            format!("КАССОВЫЙ ЧЕК {}", sign_title(receipt.sign)),
-            format!(
-                "СМЕНА {}  ЧЕК {}",
-                self.state.shift_number, self.state.receipts_in_shift
-            ),
-        ];
+        let doc_type = if receipt.correction.is_some() {
+            document_type::CORRECTION
+        } else {
+            document_type::RECEIPT
+        };
+        let doc = self.add_document(doc_type, receipt.sign, total);
+        let mut lines = match &receipt.correction {
+            Some(correction) => {
+                let mut lines = vec![
+                    "КАССОВЫЙ ЧЕК КОРРЕКЦИИ".to_owned(),
+                    sign_title(receipt.sign).to_owned(),
+                    if correction.kind == Some(1) {
+                        format!("ПО ПРЕДПИСАНИЮ № {}", correction.order.as_deref().unwrap_or(""))
+                    } else {
+                        "САМОСТОЯТЕЛЬНО".to_owned()
+                    },
+                ];
+                if let Some(date) = correction.date {
+                    lines.push(format!("ДАТА РАСЧЁТА {}", date.format("%d.%m.%Y")));
+                }
+                lines
+            }
+            None => vec![format!("КАССОВЫЙ ЧЕК {}", sign_title(receipt.sign))],
+        };
+        lines.push(format!(
+            "СМЕНА {}  ЧЕК {}",
+            self.state.shift_number, self.state.receipts_in_shift
+        ));
         for item in &receipt.items {
             lines.push(item.name.clone());
             lines.push(format!(
@@ -922,7 +863,7 @@ impl Device {
             .u8(if well_formed { 0 } else { 3 })
             .u8(if well_formed { 3 } else { 0 })
             .u8(0);
-        Ok(w.0)
+        Ok(w.finish()?)
     }
 }
 
@@ -950,9 +891,103 @@ fn check_tlv(tlv: &[u8]) -> Result<(), Refuse> {
     Ok(())
 }
 
-/// qty × price / scale, rounded half up; `None` past the 5 bytes of a sum.
-fn mul_round(qty: u64, price: u64, scale: u64) -> Option<u64> {
-    mul_div_round(qty, price, scale).filter(|sum| *sum < 1 << 40)
+/// Overflow of the receipt total.
+const RECEIPT_TOTAL_OVERFLOW: u8 = 0x48;
+/// Overflow of the price range (a line sum past 5 bytes; which code real
+/// firmware gives is unconfirmed).
+const PRICE_RANGE: u8 = 0x61;
+/// Overflow of the quantity range.
+const QUANTITY_RANGE: u8 = 0x62;
+/// The quantity range the protocol text gives (0…9 999 999 999
+/// thousandths), in millionths. Prices get the full 5 bytes instead: the
+/// text's price range is not known to be enforced.
+const MAX_QTY_MICRO: u64 = 9_999_999_999_000;
+
+/// qty × price / scale, rounded half up; refused past the 5 bytes of a sum.
+fn line_sum(qty: u64, price: u64, scale: u64) -> Result<u64, Refuse> {
+    mul_div_round(qty, price, scale)
+        .filter(|sum| *sum <= MAX_AMOUNT_KOPECKS)
+        .ok_or(Refuse(PRICE_RANGE))
+}
+
+/// A money register grown by `add`, refused with `overflow` past its 6 bytes.
+fn add_register(value: u64, add: u64, overflow: u8) -> Result<u64, Refuse> {
+    value
+        .checked_add(add)
+        .filter(|sum| *sum <= money_register::MAX)
+        .ok_or(Refuse(overflow))
+}
+
+/// Tag 1054 of a receipt type of 0x8D (0 sale, 1 purchase, 2 sale return,
+/// 3 purchase return); the sale commands 0x80–0x83 go in the same order.
+fn sign_of_type(kind: u8) -> Option<u8> {
+    Some(match kind {
+        0 => 1,
+        1 => 3,
+        2 => 2,
+        3 => 4,
+        _ => return None,
+    })
+}
+
+/// The receipt type of 0x8D (and the mode's high nibble) of a tag 1054.
+fn type_of_sign(sign: u8) -> u8 {
+    match sign {
+        3 => 1,
+        2 => 2,
+        4 => 3,
+        _ => 0,
+    }
+}
+
+/// What a TLV sent to an open receipt (0xFF0C) tells: a correction's basis.
+/// FFD 1.2 takes 1178 and 1179 only inside 1174, and 1173/1174 only in a
+/// correction.
+fn receipt_tlvs(receipt: &mut OpenReceipt, bytes: &[u8]) -> Result<(), Refuse> {
+    let bad = Refuse(code::BAD_PARAMETERS);
+    for (tag, value) in tlvs(bytes).map_err(|_| Refuse(code::FN_UNKNOWN_COMMAND))? {
+        match tag {
+            tag::CORRECTED_DATE | tag::ORDER_NUMBER => return Err(bad),
+            tag::CORRECTION_TYPE | tag::CORRECTION_BASIS => {
+                let Some(correction) = receipt.correction.as_mut() else {
+                    return Err(bad);
+                };
+                if tag == tag::CORRECTION_TYPE {
+                    match value {
+                        [kind @ (0 | 1)] => correction.kind = Some(*kind),
+                        _ => return Err(bad),
+                    }
+                } else {
+                    let (date, order) = correction_basis(value)?;
+                    correction.date = Some(date);
+                    correction.order = order;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Tag 1174's STLV: 1178 (UnixTime at 00:00, required) and 1179.
+fn correction_basis(value: &[u8]) -> Result<(chrono::NaiveDate, Option<String>), Refuse> {
+    let bad = Refuse(code::BAD_PARAMETERS);
+    let mut date = None;
+    let mut order = None;
+    for (tag, value) in tlvs(value).map_err(|_| Refuse(code::FN_UNKNOWN_COMMAND))? {
+        match (tag, value) {
+            (tag::CORRECTED_DATE, [a, b, c, d]) => {
+                let stamp = i64::from(u32::from_le_bytes([*a, *b, *c, *d]));
+                let at = chrono::DateTime::from_timestamp(stamp, 0).ok_or(Refuse(code::BAD_PARAMETERS))?;
+                date = Some(at.date_naive());
+            }
+            (tag::ORDER_NUMBER, text) if !text.is_empty() && text.len() <= MAX_ORDER_NUMBER => {
+                order = Some(decode_text(text));
+            }
+            _ => return Err(bad),
+        }
+    }
+    Ok((date.ok_or(bad)?, order))
 }
 
 /// The fiscal sign of a document: a keyed digest of its number, time and

@@ -62,6 +62,8 @@ pub fn serve<P: Port>(port: &mut P, device: &Mutex<Device>, stop: &AtomicBool) -
 /// link to its client end, until `stop` is set. Clients may open and close
 /// the port as often as they like: while none holds it, the pseudo-terminal
 /// reports errors, and the register waits.
+/// The caller owns the device, and with it the lock on its state file: the
+/// register stays taken for as long as it runs, as a register on a cable is.
 pub fn run_on_pty(link: &Path, device: &Mutex<Device>, stop: &AtomicBool) -> io::Result<()> {
     let (master, slave) = serialport::TTYPort::pair().map_err(io::Error::from)?;
     let client_path =
@@ -95,6 +97,9 @@ pub fn run_on_pty(link: &Path, device: &Mutex<Device>, stop: &AtomicBool) -> io:
 /// Starts a register in this process, serving an in-memory link on a
 /// thread of its own; returns the host end. Its state lives in `state`
 /// (created if missing), so every start finds the register as it was.
+/// The serving thread owns the device and its lock; dropping the host end
+/// ends the thread and lets the register go for the next program (waited
+/// for up to [`super::LOCK_WAIT`] when another holds it).
 pub fn spawn_in_memory(state: std::path::PathBuf) -> io::Result<crate::port::MemoryPort> {
     let device = Device::open(state, super::local_clock())?;
     let (host, mut port) = crate::port::memory_pair(crate::port::Fuse::intact());

@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::device::{StoredDocument, LINE_WIDTH};
+use super::device::LINE_WIDTH;
+use super::state::StoredDocument;
 
 /// The tape.
 #[derive(Debug, Default)]
@@ -66,7 +67,7 @@ impl Tape {
             format!("ФН {fn_number}"),
             format!("ФД {}  ФП {:010}", doc.number, doc.fiscal_sign),
         ];
-        if doc.doc_type == crate::shtrih::command::document_type::RECEIPT {
+        if crate::shtrih::command::document_type::has_total(doc.doc_type) {
             lines.push(format!(
                 "QR t={}&s={}.{:02}&fn={fn_number}&i={}&fp={}&n={}",
                 doc.at.format("%Y%m%dT%H%M"),

@@ -20,9 +20,30 @@ pub fn decode_text(bytes: &[u8]) -> String {
     text.trim_end().to_owned()
 }
 
-/// Writes fields little-endian.
+/// A value too wide for the field it was written into: a request or an
+/// answer holding one is never sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow {
+    /// The value.
+    pub value: u64,
+    /// The field's width, bytes.
+    pub width: usize,
+}
+
+impl std::fmt::Display for Overflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} does not fit in {} bytes", self.value, self.width)
+    }
+}
+
+/// Writes fields little-endian. The bytes come out only through
+/// [`Writer::finish`], which refuses them if any integer was too wide for
+/// its field: nothing is ever cut silently.
 #[derive(Debug, Default, Clone)]
-pub struct Writer(pub Vec<u8>);
+pub struct Writer {
+    bytes: Vec<u8>,
+    overflow: Option<Overflow>,
+}
 
 impl Writer {
     /// Starts a payload with a command code.
@@ -32,32 +53,44 @@ impl Writer {
         writer
     }
 
+    /// The bytes, or the first value that did not fit its field.
+    pub fn finish(self) -> Result<Vec<u8>, Overflow> {
+        match self.overflow {
+            Some(overflow) => Err(overflow),
+            None => Ok(self.bytes),
+        }
+    }
+
     /// A command code (two bytes for 0xFFnn).
     pub fn code(&mut self, code: Code) -> &mut Self {
         if code > 0xFF {
-            self.0.extend_from_slice(&code.to_be_bytes());
+            self.bytes.extend_from_slice(&code.to_be_bytes());
         } else {
-            self.0.push(code as u8);
+            self.bytes.push(code as u8);
         }
         self
     }
 
     /// One byte.
     pub fn u8(&mut self, value: u8) -> &mut Self {
-        self.0.push(value);
+        self.bytes.push(value);
         self
     }
 
-    /// An unsigned integer in `width` bytes, little-endian (high bytes dropped).
+    /// An unsigned integer in `width` bytes, little-endian. A value wider
+    /// than the field makes [`Writer::finish`] fail.
     pub fn uint(&mut self, value: u64, width: usize) -> &mut Self {
-        self.0.extend_from_slice(&value.to_le_bytes()[..width.min(8)]);
-        self.0.extend(std::iter::repeat_n(0, width.saturating_sub(8)));
+        if width < 8 && value >> (8 * width) != 0 && self.overflow.is_none() {
+            self.overflow = Some(Overflow { value, width });
+        }
+        self.bytes.extend_from_slice(&value.to_le_bytes()[..width.min(8)]);
+        self.bytes.extend(std::iter::repeat_n(0, width.saturating_sub(8)));
         self
     }
 
     /// Raw bytes.
     pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.extend_from_slice(bytes);
+        self.bytes.extend_from_slice(bytes);
         self
     }
 
@@ -65,27 +98,27 @@ impl Writer {
     pub fn text_fixed(&mut self, text: &str, width: usize) -> &mut Self {
         let mut bytes = encode_text(text);
         bytes.resize(width, 0);
-        self.0.extend_from_slice(&bytes);
+        self.bytes.extend_from_slice(&bytes);
         self
     }
 
     /// A date as day, month, year − 2000.
     pub fn date(&mut self, date: NaiveDate) -> &mut Self {
-        self.0
+        self.bytes
             .extend_from_slice(&[date.day() as u8, date.month() as u8, (date.year() % 100) as u8]);
         self
     }
 
     /// A time as hours, minutes, seconds.
     pub fn time(&mut self, time: NaiveTime) -> &mut Self {
-        self.0
+        self.bytes
             .extend_from_slice(&[time.hour() as u8, time.minute() as u8, time.second() as u8]);
         self
     }
 
     /// Date-time of the fiscal storage: year − 2000, month, day, hour, minute.
     pub fn fn_datetime(&mut self, at: NaiveDateTime) -> &mut Self {
-        self.0.extend_from_slice(&[
+        self.bytes.extend_from_slice(&[
             (at.year() % 100) as u8,
             at.month() as u8,
             at.day() as u8,
@@ -218,6 +251,8 @@ pub mod codes {
     pub const CANCEL_RECEIPT: Code = 0x88;
     pub const SUBTOTAL: Code = 0x89;
     pub const OPEN_RECEIPT: Code = 0x8D;
+    /// Added to 0x8D's receipt type: a correction receipt (FFD 1.2).
+    pub const CORRECTION_FLAG: u8 = 0x80;
     pub const CONTINUE_PRINT: Code = 0xB0;
     pub const OPEN_SHIFT: Code = 0xE0;
     pub const DEVICE_TYPE: Code = 0xFC;
@@ -225,6 +260,7 @@ pub mod codes {
     pub const FN_VALIDITY: Code = 0xFF03;
     pub const FIND_DOCUMENT: Code = 0xFF0A;
     pub const SEND_TLV: Code = 0xFF0C;
+    pub const BEGIN_CORRECTION: Code = 0xFF35;
     pub const SHIFT_PARAMETERS: Code = 0xFF40;
     pub const BEGIN_OPEN_SHIFT: Code = 0xFF41;
     pub const BEGIN_CLOSE_SHIFT: Code = 0xFF42;
@@ -333,7 +369,7 @@ pub const MAX_NAME: usize = 128;
 
 impl OperationV2 {
     /// The request payload.
-    pub fn encode(&self, password: u32) -> Vec<u8> {
+    pub fn encode(&self, password: u32) -> Result<Vec<u8>, Overflow> {
         let mut w = Writer::command(codes::OPERATION_V2);
         w.uint(u64::from(password), 4)
             .u8(self.kind)
@@ -351,7 +387,7 @@ impl OperationV2 {
         let mut name = encode_text(&self.name);
         name.truncate(MAX_NAME);
         w.bytes(&name);
-        w.0
+        w.finish()
     }
 
     /// From the data after the password.
@@ -391,7 +427,7 @@ pub struct CloseReceiptV2 {
 
 impl CloseReceiptV2 {
     /// The request payload.
-    pub fn encode(&self, password: u32) -> Vec<u8> {
+    pub fn encode(&self, password: u32) -> Result<Vec<u8>, Overflow> {
         let mut w = Writer::command(codes::CLOSE_RECEIPT_V2);
         w.uint(u64::from(password), 4);
         for sum in self.sums {
@@ -405,7 +441,7 @@ impl CloseReceiptV2 {
         let mut text = encode_text(&self.text);
         text.truncate(64);
         w.bytes(&text);
-        w.0
+        w.finish()
     }
 
     /// From the data after the password.
@@ -445,7 +481,7 @@ pub struct ReceiptClosed {
 
 impl ReceiptClosed {
     /// The answer data after the error byte.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Overflow> {
         let mut w = Writer::default();
         w.uint(self.change, 5)
             .uint(u64::from(self.number), 4)
@@ -453,7 +489,7 @@ impl ReceiptClosed {
         if let Some(at) = self.at {
             w.fn_datetime(at);
         }
-        w.0
+        w.finish()
     }
 
     /// From the answer data.
@@ -489,7 +525,7 @@ pub struct ShortStatus {
 
 impl ShortStatus {
     /// The answer data after the error byte: 14 bytes.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Overflow> {
         let mut w = Writer::default();
         w.u8(self.operator)
             .uint(u64::from(self.flags), 2)
@@ -502,7 +538,7 @@ impl ShortStatus {
             .u8(0) // EKLZ / FN error
             .u8((self.operations >> 8) as u8)
             .bytes(&[0, 0, 0]);
-        w.0
+        w.finish()
     }
 
     /// From the answer data.
@@ -539,8 +575,8 @@ pub mod mode {
 pub struct FnStatus {
     /// Life phase (3: fiscal mode).
     pub phase: u8,
-    /// Current document being formed (0: none, 0x10 shift open report,
-    /// 0x11 receipt, 0x12 shift close report…).
+    /// Current document being formed (0: none, 0x02 shift open report,
+    /// 0x04 receipt, 0x08 shift close report, 0x14 correction receipt…).
     pub current_document: u8,
     /// Document data received (0 none, 1 yes).
     pub document_data: u8,
@@ -558,7 +594,7 @@ pub struct FnStatus {
 
 impl FnStatus {
     /// The answer data after the error byte: 30 bytes.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Overflow> {
         let mut w = Writer::default();
         w.u8(self.phase)
             .u8(self.current_document)
@@ -568,7 +604,7 @@ impl FnStatus {
             .fn_datetime(self.at)
             .text_fixed(&self.fn_number, 16)
             .uint(u64::from(self.last_document), 4);
-        w.0
+        w.finish()
     }
 
     /// From the answer data.
@@ -600,12 +636,12 @@ pub struct ShiftParameters {
 
 impl ShiftParameters {
     /// The answer data.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Overflow> {
         let mut w = Writer::default();
         w.u8(u8::from(self.open))
             .uint(u64::from(self.number), 2)
             .uint(u64::from(self.receipt), 2);
-        w.0
+        w.finish()
     }
 
     /// From the answer data.
@@ -625,6 +661,58 @@ pub mod document_type {
     pub const SHIFT_OPEN: u8 = 2;
     pub const RECEIPT: u8 = 3;
     pub const SHIFT_CLOSE: u8 = 5;
+    /// Correction receipt (кассовый чек коррекции).
+    pub const CORRECTION: u8 = 31;
+
+    /// Receipts and correction receipts carry a calculation sign and a total.
+    pub fn has_total(doc_type: u8) -> bool {
+        matches!(doc_type, RECEIPT | CORRECTION)
+    }
+}
+
+/// Current document of the fiscal storage (0xFF01).
+pub mod current_document {
+    #![allow(missing_docs)]
+    pub const NONE: u8 = 0x00;
+    pub const SHIFT_OPEN: u8 = 0x02;
+    pub const RECEIPT: u8 = 0x04;
+    pub const SHIFT_CLOSE: u8 = 0x08;
+    pub const CORRECTION: u8 = 0x14;
+}
+
+/// FFD tags the driver and the emulator send or check.
+pub mod tag {
+    /// Correction type: 0 self-initiated, 1 by order of the tax office.
+    pub const CORRECTION_TYPE: u16 = 1173;
+    /// Basis of a correction (STLV of 1178 and 1179).
+    pub const CORRECTION_BASIS: u16 = 1174;
+    /// Date of the corrected settlement, UnixTime at 00:00.
+    pub const CORRECTED_DATE: u16 = 1178;
+    /// Number of the tax office's order.
+    pub const ORDER_NUMBER: u16 = 1179;
+}
+
+/// Longest order number (tag 1179), bytes.
+pub const MAX_ORDER_NUMBER: usize = 32;
+
+/// One TLV: tag (2), length (2), value; the length must fit its 2 bytes.
+pub fn tlv(tag: u16, value: &[u8]) -> Result<Vec<u8>, Overflow> {
+    let mut w = Writer::default();
+    w.uint(u64::from(tag), 2).uint(value.len() as u64, 2).bytes(value);
+    w.finish()
+}
+
+/// The TLVs one after another: (tag, value); `Malformed` when a length
+/// runs past the end.
+pub fn tlvs(bytes: &[u8]) -> Result<Vec<(u16, &[u8])>, Malformed> {
+    let mut r = Reader::new(bytes);
+    let mut out = Vec::new();
+    while r.remaining() > 0 {
+        let tag = r.uint(2)? as u16;
+        let len = r.uint(2)? as usize;
+        out.push((tag, r.take(len)?));
+    }
+    Ok(out)
 }
 
 /// Answer of 0xFF0A: a fiscal document found by number.
@@ -640,28 +728,28 @@ pub struct FoundDocument {
     pub number: u32,
     /// Fiscal sign.
     pub fiscal_sign: u32,
-    /// Receipts: calculation sign (1054) and total, kopecks. Shift reports:
-    /// 0 and the shift number.
+    /// Receipts and correction receipts: calculation sign (1054) and
+    /// total, kopecks. Shift reports: 0 and the shift number.
     pub sign: u8,
-    /// Receipts: total; shift reports: shift number.
+    /// Receipts and correction receipts: total; shift reports: shift number.
     pub value: u64,
 }
 
 impl FoundDocument {
     /// The answer data.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Overflow> {
         let mut w = Writer::default();
         w.u8(self.doc_type)
             .u8(u8::from(self.ofd_confirmed))
             .fn_datetime(self.at)
             .uint(u64::from(self.number), 4)
             .uint(u64::from(self.fiscal_sign), 4);
-        if self.doc_type == document_type::RECEIPT {
+        if document_type::has_total(self.doc_type) {
             w.u8(self.sign).uint(self.value, 5);
         } else {
             w.uint(self.value, 2);
         }
-        w.0
+        w.finish()
     }
 
     /// From the answer data.
@@ -672,7 +760,7 @@ impl FoundDocument {
         let at = r.fn_datetime()?;
         let number = r.uint(4)? as u32;
         let fiscal_sign = r.uint(4)? as u32;
-        let (sign, value) = if doc_type == document_type::RECEIPT {
+        let (sign, value) = if document_type::has_total(doc_type) {
             (r.u8()?, r.uint(5)?)
         } else {
             (0, r.uint(2).unwrap_or(0))
@@ -703,12 +791,12 @@ pub struct ShiftReport {
 
 impl ShiftReport {
     /// The answer data.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Overflow> {
         let mut w = Writer::default();
         w.uint(u64::from(self.shift), 2)
             .uint(u64::from(self.number), 4)
             .uint(u64::from(self.fiscal_sign), 4);
-        w.0
+        w.finish()
     }
 
     /// From the answer data.
@@ -742,7 +830,7 @@ mod tests {
             subject: 1,
             name: "Сыр".into(),
         };
-        let bytes = op.encode(1);
+        let bytes = op.encode(1).expect("fits");
         assert_eq!(
             bytes,
             vec![
@@ -765,11 +853,12 @@ mod tests {
     fn fixed_text_is_padded_and_cut() {
         let mut w = Writer::default();
         w.text_fixed("Ёж", 4);
-        assert_eq!(w.0, vec![0xA8, 0xE6, 0, 0]);
-        assert_eq!(decode_text(&w.0), "Ёж");
+        let bytes = w.finish().expect("text only");
+        assert_eq!(bytes, vec![0xA8, 0xE6, 0, 0]);
+        assert_eq!(decode_text(&bytes), "Ёж");
         let mut w = Writer::default();
         w.text_fixed("abcdef", 4);
-        assert_eq!(w.0, b"abcd".to_vec());
+        assert_eq!(w.finish(), Ok(b"abcd".to_vec()));
     }
 
     #[test]
@@ -779,5 +868,76 @@ mod tests {
         assert_eq!(split_request(&[0x10, 1, 0]), Err(Malformed));
         assert_eq!(Reader::new(&[1, 2, 3]).fn_datetime(), Err(Malformed));
         assert_eq!(split_request(&[0xFC]), Ok((codes::DEVICE_TYPE, None, &[][..])));
+    }
+
+    #[test]
+    fn an_integer_too_wide_for_its_field_is_never_sent() {
+        let mut w = Writer::default();
+        w.uint(0xFF_FFFF_FFFF, 5);
+        assert_eq!(w.finish(), Ok(vec![0xFF; 5]));
+        // One more than 5 bytes hold: refused, not cut to 0.
+        let mut w = Writer::command(codes::CASH_IN);
+        w.uint(30, 4).uint(0x100_0000_0000, 5);
+        assert_eq!(
+            w.finish(),
+            Err(Overflow {
+                value: 0x100_0000_0000,
+                width: 5
+            })
+        );
+        // 99 999 999 999.99 ₽ used to go out as 1 043 953 500.15.
+        let mut w = Writer::default();
+        w.uint(9_999_999_999_999, 5).uint(1, 1);
+        assert_eq!(w.finish().map_err(|o| o.value), Err(9_999_999_999_999));
+        let mut w = Writer::default();
+        w.uint(256, 1);
+        assert_eq!(
+            w.finish().map_err(|o| o.to_string()),
+            Err("256 does not fit in 1 bytes".into())
+        );
+        let mut w = Writer::default();
+        w.uint(u64::MAX, 8).uint(7, 10);
+        assert_eq!(w.finish().map(|bytes| bytes.len()), Ok(18));
+
+        let op = OperationV2 {
+            kind: 1,
+            qty_micro: 1_000_000,
+            price: 0x100_0000_0000,
+            sum: None,
+            tax_sum: None,
+            tax: tax_bits::NO_VAT,
+            department: 0,
+            method: 4,
+            subject: 1,
+            name: "A".into(),
+        };
+        assert!(op.encode(30).is_err());
+        let mut sums = [0u64; 16];
+        sums[13] = 0x100_0000_0000;
+        let close = CloseReceiptV2 {
+            sums,
+            rounding: 0,
+            taxes: [0; 6],
+            tax_system: 1,
+            text: String::new(),
+        };
+        assert!(close.encode(30).is_err());
+        assert!(tlv(tag::ORDER_NUMBER, &[0x31; 0x1_0000]).is_err());
+    }
+
+    #[test]
+    fn tlvs_read_back_as_written() {
+        let mut bytes = tlv(tag::CORRECTION_TYPE, &[1]).expect("fits");
+        assert_eq!(bytes, vec![0x95, 0x04, 0x01, 0x00, 0x01]);
+        bytes.extend(tlv(tag::ORDER_NUMBER, b"12").expect("fits"));
+        assert_eq!(
+            tlvs(&bytes),
+            Ok(vec![
+                (tag::CORRECTION_TYPE, &[1u8][..]),
+                (tag::ORDER_NUMBER, &b"12"[..])
+            ])
+        );
+        // A length past the end.
+        assert_eq!(tlvs(&[0x95, 0x04, 0x02, 0x00, 0x01]), Err(Malformed));
     }
 }

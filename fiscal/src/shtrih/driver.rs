@@ -1,19 +1,33 @@
 //! The Shtrih-M driver: [`FiscalRegister`] over a [`Link`]. Receipts go as
 //! FFD 1.05/1.2 operations (0xFF46) closed by 0xFF45, whose answer carries
-//! the fiscal document number and sign.
+//! the fiscal document number and sign. A correction receipt (FFD 1.2) is
+//! opened by 0x8D with 0x80 + its type and gets 1173 and 1174 by 0xFF0C
+//! before the close. Every request of a receipt is built and checked
+//! (amounts, a zero total, field widths) before its first byte is sent.
 
 use std::time::Duration;
 
 use super::command::{
-    codes, document_type, mode, mul_div_round, split_answer, tax_bits, CloseReceiptV2, Code, FnStatus, FoundDocument,
-    OperationV2, Reader, ReceiptClosed, ShiftParameters, ShortStatus, Writer,
+    codes, document_type, encode_text, mode, mul_div_round, split_answer, tag, tax_bits, tlv, CloseReceiptV2, Code,
+    FnStatus, FoundDocument, OperationV2, Overflow, Reader, ReceiptClosed, ShiftParameters, ShortStatus, Writer,
+    MAX_ORDER_NUMBER,
 };
+use super::frame::MAX_PAYLOAD;
 use super::link::{Link, Timeouts};
 use crate::error::{code, DeviceError, FiscalError, TransportError};
 use crate::port::Port;
 use crate::register::{
-    CalculationSign, DocumentKind, FiscalDocument, FiscalReceipt, FiscalRegister, MarkingCheck, RegisterStatus, VatRate,
+    CalculationSign, CorrectionKind, CorrectionReceipt, DocumentKind, FiscalDocument, FiscalLine, FiscalPayments,
+    FiscalReceipt, FiscalRegister, MarkingCheck, RegisterStatus, VatRate, MAX_AMOUNT_KOPECKS, MAX_LINE_SUM_KOPECKS,
 };
+
+/// The largest quantity of a line, thousandths: 0xFF46 carries millionths
+/// in 6 bytes.
+pub const MAX_QTY_MILLI: u64 = 0xFFFF_FFFF_FFFF / 1_000;
+
+/// The longest marking code: 0xFF67 (code, password, length byte, code)
+/// must fit one frame.
+pub const MAX_MARKING: usize = MAX_PAYLOAD - 7;
 
 /// Settings of a Shtrih-M register on a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +81,12 @@ impl<P: Port> ShtrihM<P> {
         w
     }
 
+    /// Sends a built request; a value too wide for its field stops it here.
+    fn send(&mut self, request: Writer) -> Result<Vec<u8>, FiscalError> {
+        let request = request.finish().map_err(too_wide)?;
+        self.call(&request)
+    }
+
     /// Sends a request, returns the answer data after the error byte (and,
     /// for one-byte commands, after the operator's number).
     pub fn call(&mut self, request: &[u8]) -> Result<Vec<u8>, FiscalError> {
@@ -111,12 +131,12 @@ impl<P: Port> ShtrihM<P> {
     }
 
     fn simple(&mut self, code: Code) -> Result<Vec<u8>, FiscalError> {
-        let request = self.request(code).0;
-        self.call(&request)
+        let request = self.request(code);
+        self.send(request)
     }
 
     fn short_status(&mut self) -> Result<ShortStatus, FiscalError> {
-        let request = self.request(codes::SHORT_STATUS).0;
+        let request = self.request(codes::SHORT_STATUS).finish().map_err(too_wide)?;
         let (_, data) = self.exchange(&request)?;
         ShortStatus::decode(&data).map_err(|_| malformed(codes::SHORT_STATUS))
     }
@@ -133,7 +153,7 @@ impl<P: Port> ShtrihM<P> {
 
     /// The register's serial number, from the full status (0x11).
     pub fn serial_number(&mut self) -> Result<u32, FiscalError> {
-        let data = self.call(&self.request(codes::FULL_STATUS).0)?;
+        let data = self.simple(codes::FULL_STATUS)?;
         // Versions and dates (22), date and time (6), FP flags (1), then serial (4).
         let mut r = Reader::new(&data);
         r.take(29)
@@ -143,54 +163,198 @@ impl<P: Port> ShtrihM<P> {
     }
 
     fn cash_move(&mut self, code: Code, amount: u64) -> Result<u16, FiscalError> {
+        check_amount(amount)?;
         let mut w = self.request(code);
         w.uint(amount, 5);
-        let data = self.call(&w.0)?;
+        let data = self.send(w)?;
         match data.as_slice() {
             [low, high, ..] => Ok(u16::from_le_bytes([*low, *high])),
             _ => Err(malformed(code)),
         }
     }
 
-    fn line(&mut self, sign: CalculationSign, line: &crate::register::FiscalLine) -> Result<(), FiscalError> {
-        if line.qty_milli == 0 {
-            return Err(FiscalError::Invalid(format!("{}: quantity is zero", line.name)));
+    /// The requests of a receipt's lines (0xFF46, and 0xFF67 for a marking
+    /// code), all built before the first is sent.
+    fn lines(&self, sign: CalculationSign, lines: &[FiscalLine]) -> Result<Vec<Vec<u8>>, FiscalError> {
+        let mut requests = Vec::with_capacity(lines.len());
+        for line in lines {
+            // The unit price the register prints: the discounted price
+            // rounded to the kopeck; the exact sum goes alongside.
+            let price = if Some(line.sum) == mul_div_round(line.qty_milli, line.price, 1_000) {
+                line.price
+            } else {
+                mul_div_round(line.sum, 1_000, line.qty_milli)
+                    .ok_or_else(|| FiscalError::Invalid(format!("{}: price out of range", line.name)))?
+            };
+            check_amount(price)?;
+            let op = OperationV2 {
+                kind: sign.code(),
+                qty_micro: line.qty_milli * 1_000,
+                price,
+                sum: Some(line.sum),
+                tax_sum: None,
+                tax: tax_byte(line.vat, self.settings.vat22_code),
+                department: self.settings.department,
+                method: line.method,
+                subject: line.subject,
+                name: line.name.clone(),
+            };
+            requests.push(op.encode(self.settings.password).map_err(too_wide)?);
+            if let Some(marking) = &line.marking {
+                let bytes = marking.as_bytes();
+                let mut w = self.request(codes::MARKING_BIND);
+                w.uint(bytes.len() as u64, 1).bytes(bytes);
+                requests.push(w.finish().map_err(too_wide)?);
+            }
         }
-        // The unit price the register prints: the discounted price rounded
-        // to the kopeck; the exact sum goes alongside.
-        let price = if Some(line.sum) == mul_div_round(line.qty_milli, line.price, 1_000) {
-            line.price
-        } else {
-            mul_div_round(line.sum, 1_000, line.qty_milli)
-                .ok_or_else(|| FiscalError::Invalid(format!("{}: price out of range", line.name)))?
-        };
-        let op = OperationV2 {
-            kind: sign.code(),
-            qty_micro: line.qty_milli * 1_000,
-            price,
-            sum: Some(line.sum),
-            tax_sum: None,
-            tax: tax_byte(line.vat, self.settings.vat22_code),
-            department: self.settings.department,
-            method: line.method,
-            subject: line.subject,
-            name: line.name.clone(),
-        };
-        self.call(&op.encode(self.settings.password))?;
-        if let Some(marking) = &line.marking {
-            let mut w = self.request(codes::MARKING_BIND);
-            let bytes = marking.as_bytes();
-            let len = u8::try_from(bytes.len())
-                .map_err(|_| FiscalError::Invalid("marking code longer than 255 bytes".into()))?;
-            w.u8(len).bytes(bytes);
-            self.call(&w.0)?;
+        Ok(requests)
+    }
+
+    /// The closing request (0xFF45).
+    fn close(&self, payments: &FiscalPayments, tax_system: u8) -> Result<Vec<u8>, FiscalError> {
+        let mut sums = [0u64; 16];
+        sums[0] = payments.cash;
+        sums[1] = payments.card;
+        sums[13] = payments.prepaid;
+        CloseReceiptV2 {
+            sums,
+            rounding: 0,
+            taxes: [0; 6],
+            tax_system,
+            text: String::new(),
         }
-        Ok(())
+        .encode(self.settings.password)
+        .map_err(too_wide)
+    }
+
+    /// The 0xFF0C requests of a correction: 1173, then 1174 holding 1178
+    /// (and 1179 when by order).
+    fn correction_tlvs(&self, correction: &CorrectionReceipt) -> Result<Vec<Vec<u8>>, FiscalError> {
+        let midnight = correction.date.and_hms_opt(0, 0, 0).unwrap_or_default();
+        let stamp = u32::try_from(midnight.and_utc().timestamp())
+            .map_err(|_| FiscalError::Invalid(format!("correction date {} out of range", correction.date)))?;
+        let mut basis = tlv(tag::CORRECTED_DATE, &stamp.to_le_bytes()).map_err(too_wide)?;
+        if let CorrectionKind::ByOrder { number } = &correction.kind {
+            let number = encode_text(number.trim());
+            if number.is_empty() || number.len() > MAX_ORDER_NUMBER {
+                return Err(FiscalError::Invalid(format!(
+                    "the order number of a correction must have 1 to {MAX_ORDER_NUMBER} characters"
+                )));
+            }
+            basis.extend(tlv(tag::ORDER_NUMBER, &number).map_err(too_wide)?);
+        }
+        let mut requests = Vec::with_capacity(2);
+        for data in [
+            tlv(tag::CORRECTION_TYPE, &[correction.kind.code()]),
+            tlv(tag::CORRECTION_BASIS, &basis),
+        ] {
+            let mut w = self.request(codes::SEND_TLV);
+            w.bytes(&data.map_err(too_wide)?);
+            requests.push(w.finish().map_err(too_wide)?);
+        }
+        Ok(requests)
+    }
+
+    /// Sends a receipt's requests, then closes it. A refusal on the way
+    /// cancels the half-made receipt.
+    fn send_receipt(
+        &mut self,
+        requests: Vec<Vec<u8>>,
+        close: Vec<u8>,
+        kind: DocumentKind,
+    ) -> Result<FiscalDocument, FiscalError> {
+        let mut answer = Ok(Vec::new());
+        for request in requests.iter().chain([&close]) {
+            answer = self.call(request);
+            if answer.is_err() {
+                break;
+            }
+        }
+        let data = match answer {
+            Ok(data) => data,
+            Err(error) => {
+                if let FiscalError::Device(_) = error {
+                    // Refused: take the half-made receipt back.
+                    let _ = self.cancel_receipt();
+                }
+                return Err(error);
+            }
+        };
+        let closed = ReceiptClosed::decode(&data).map_err(|_| malformed(codes::CLOSE_RECEIPT_V2))?;
+        match closed.at {
+            Some(at) => Ok(FiscalDocument {
+                number: closed.number,
+                fiscal_sign: closed.fiscal_sign,
+                kind,
+                at,
+            }),
+            // A short answer has no time: read the document back.
+            None => self.document(closed.number),
+        }
     }
 }
 
 fn malformed(code: Code) -> FiscalError {
     TransportError::Protocol(format!("answer to {code:#X} is malformed")).into()
+}
+
+/// A value too wide for its field: a bug upstream of the encoder, caught
+/// before a byte is sent.
+fn too_wide(overflow: Overflow) -> FiscalError {
+    FiscalError::Invalid(format!("a field of the request: {overflow}"))
+}
+
+fn check_amount(kopecks: u64) -> Result<(), FiscalError> {
+    if kopecks > MAX_AMOUNT_KOPECKS {
+        return Err(FiscalError::AmountTooLarge { kopecks });
+    }
+    Ok(())
+}
+
+/// Everything the register would refuse or could not carry, checked before
+/// the first byte: quantities, amounts, marking codes, the total (not 0, at
+/// most [`MAX_AMOUNT_KOPECKS`]) and the payments (each and all together at
+/// most that, so the change fits too). Returns the total.
+fn check_receipt(lines: &[FiscalLine], payments: &FiscalPayments) -> Result<u64, FiscalError> {
+    let mut total = 0u64;
+    for line in lines {
+        if line.qty_milli == 0 {
+            return Err(FiscalError::Invalid(format!("{}: quantity is zero", line.name)));
+        }
+        if line.qty_milli > MAX_QTY_MILLI {
+            return Err(FiscalError::Invalid(format!("{}: quantity out of range", line.name)));
+        }
+        check_amount(line.price)?;
+        if line.sum > MAX_LINE_SUM_KOPECKS {
+            return Err(FiscalError::AmountTooLarge { kopecks: line.sum });
+        }
+        if line.marking.as_ref().is_some_and(|code| code.len() > MAX_MARKING) {
+            return Err(FiscalError::Invalid(format!(
+                "{}: marking code longer than {MAX_MARKING} bytes",
+                line.name
+            )));
+        }
+        total = total.saturating_add(line.sum);
+    }
+    check_amount(total)?;
+    if total == 0 {
+        return Err(FiscalError::ZeroTotal);
+    }
+    for amount in [payments.cash, payments.card, payments.prepaid, payments.total()] {
+        check_amount(amount)?;
+    }
+    Ok(total)
+}
+
+/// The receipt type of 0x8D: 0 sale, 1 purchase, 2 sale return, 3 purchase
+/// return.
+pub fn receipt_type(sign: CalculationSign) -> u8 {
+    match sign {
+        CalculationSign::Sale => 0,
+        CalculationSign::Expense => 1,
+        CalculationSign::SaleReturn => 2,
+        CalculationSign::ExpenseReturn => 3,
+    }
 }
 
 /// The register's tax byte for a VAT rate.
@@ -212,6 +376,13 @@ fn document_of(found: FoundDocument) -> FiscalDocument {
         document_type::SHIFT_CLOSE => DocumentKind::ShiftClose,
         document_type::RECEIPT => match CalculationSign::from_code(found.sign) {
             Some(sign) => DocumentKind::Receipt {
+                sign,
+                total: found.value,
+            },
+            None => DocumentKind::Other(found.doc_type),
+        },
+        document_type::CORRECTION => match CalculationSign::from_code(found.sign) {
+            Some(sign) => DocumentKind::Correction {
                 sign,
                 total: found.value,
             },
@@ -271,48 +442,31 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
     }
 
     fn register(&mut self, receipt: &FiscalReceipt) -> Result<FiscalDocument, FiscalError> {
-        for line in &receipt.lines {
-            if let Err(error) = self.line(receipt.sign, line) {
-                if let FiscalError::Device(_) = error {
-                    // Refused: take the half-made receipt back.
-                    let _ = self.cancel_receipt();
-                }
-                return Err(error);
-            }
-        }
-        let mut sums = [0u64; 16];
-        sums[0] = receipt.payments.cash;
-        sums[1] = receipt.payments.card;
-        sums[13] = receipt.payments.prepaid;
-        let close = CloseReceiptV2 {
-            sums,
-            rounding: 0,
-            taxes: [0; 6],
-            tax_system: receipt.tax_system,
-            text: String::new(),
+        let total = check_receipt(&receipt.lines, &receipt.payments)?;
+        let requests = self.lines(receipt.sign, &receipt.lines)?;
+        let close = self.close(&receipt.payments, receipt.tax_system)?;
+        let kind = DocumentKind::Receipt {
+            sign: receipt.sign,
+            total,
         };
-        let data = match self.call(&close.encode(self.settings.password)) {
-            Ok(data) => data,
-            Err(error @ FiscalError::Device(_)) => {
-                let _ = self.cancel_receipt();
-                return Err(error);
-            }
-            Err(error) => return Err(error),
+        self.send_receipt(requests, close, kind)
+    }
+
+    fn register_correction(&mut self, correction: &CorrectionReceipt) -> Result<FiscalDocument, FiscalError> {
+        let total = check_receipt(&correction.lines, &correction.payments)?;
+        // FFD 1.2: opened by 0x8D with the correction flag, as Shtrih-M's
+        // own driver does; the lines then carry the sign.
+        let mut open = self.request(codes::OPEN_RECEIPT);
+        open.u8(codes::CORRECTION_FLAG | receipt_type(correction.sign));
+        let mut requests = vec![open.finish().map_err(too_wide)?];
+        requests.extend(self.lines(correction.sign, &correction.lines)?);
+        requests.extend(self.correction_tlvs(correction)?);
+        let close = self.close(&correction.payments, correction.tax_system)?;
+        let kind = DocumentKind::Correction {
+            sign: correction.sign,
+            total,
         };
-        let closed = ReceiptClosed::decode(&data).map_err(|_| malformed(codes::CLOSE_RECEIPT_V2))?;
-        match closed.at {
-            Some(at) => Ok(FiscalDocument {
-                number: closed.number,
-                fiscal_sign: closed.fiscal_sign,
-                kind: DocumentKind::Receipt {
-                    sign: receipt.sign,
-                    total: receipt.total(),
-                },
-                at,
-            }),
-            // A short answer has no time: read the document back.
-            None => self.document(closed.number),
-        }
+        self.send_receipt(requests, close, kind)
     }
 
     fn cancel_receipt(&mut self) -> Result<(), FiscalError> {
@@ -322,7 +476,7 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
     fn document(&mut self, number: u32) -> Result<FiscalDocument, FiscalError> {
         let mut w = self.request(codes::FIND_DOCUMENT);
         w.uint(u64::from(number), 4);
-        let data = self.call(&w.0)?;
+        let data = self.send(w)?;
         let found = FoundDocument::decode(&data).map_err(|_| malformed(codes::FIND_DOCUMENT))?;
         Ok(document_of(found))
     }
@@ -334,8 +488,14 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
         qty_milli: u64,
     ) -> Result<MarkingCheck, FiscalError> {
         let bytes = code.as_bytes();
-        let len =
-            u8::try_from(bytes.len()).map_err(|_| FiscalError::Invalid("marking code longer than 255 bytes".into()))?;
+        // 0xFF61 carries the code after 8 bytes of head: it must fit a frame.
+        if bytes.len() > MAX_PAYLOAD - 10 {
+            return Err(FiscalError::Invalid(format!(
+                "marking code longer than {} bytes",
+                MAX_PAYLOAD - 10
+            )));
+        }
+        let len = bytes.len() as u8;
         // Planned status (tag 2003): 1 piece sold, 2 weighed sold, 3 piece returned, 4 weighed returned.
         let weighed = !qty_milli.is_multiple_of(1_000);
         let planned = match (sign, weighed) {
@@ -346,7 +506,7 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
         };
         let mut w = self.request(codes::MARKING_CHECK);
         w.u8(planned).u8(0).u8(len).u8(0).bytes(bytes);
-        let data = self.call(&w.0)?;
+        let data = self.send(w)?;
         // Tag 2004: bit 0 checked, bit 1 the crypto tail is valid.
         let valid = match data.as_slice() {
             [local, ..] => local & 0x02 != 0,
@@ -354,21 +514,21 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
         };
         let mut w = self.request(codes::MARKING_ACCEPT);
         w.u8(u8::from(valid));
-        let result = self.call(&w.0)?.first().copied().unwrap_or(0);
+        let result = self.send(w)?.first().copied().unwrap_or(0);
         Ok(MarkingCheck { valid, result })
     }
 
     fn cash_in_drawer(&mut self) -> Result<u64, FiscalError> {
         let mut w = self.request(codes::MONEY_REGISTER);
         w.u8(crate::emulator::money_register::CASH_IN_DRAWER);
-        let data = self.call(&w.0)?;
+        let data = self.send(w)?;
         Reader::new(&data).uint(6).map_err(|_| malformed(codes::MONEY_REGISTER))
     }
 
     fn open_drawer(&mut self) -> Result<(), FiscalError> {
         let mut w = self.request(codes::OPEN_DRAWER);
         w.u8(0);
-        self.call(&w.0).map(drop)
+        self.send(w).map(drop)
     }
 
     fn print_text(&mut self, lines: &[String]) -> Result<(), FiscalError> {
@@ -376,7 +536,7 @@ impl<P: Port> FiscalRegister for ShtrihM<P> {
             let mut w = self.request(codes::PRINT_STRING);
             // Flags: bit 1 receipt tape.
             w.u8(0x02).text_fixed(line, 40);
-            self.call(&w.0)?;
+            self.send(w)?;
         }
         Ok(())
     }

@@ -10,9 +10,14 @@
 //! total is this receipt. So a receipt is never lost and never printed twice.
 
 pub use kassa_fiscal::{
-    CalculationSign, DocumentKind, FiscalDocument, FiscalError, FiscalLine, FiscalPayments, FiscalReceipt,
+    CalculationSign, DeviceError, DocumentKind, FiscalDocument, FiscalError, FiscalLine, FiscalPayments, FiscalReceipt,
     FiscalRegister, Measure, RegisterStatus,
 };
+
+mod worker;
+
+pub use worker::{Connector, FiscalEvent};
+pub(crate) use worker::{DeviceCommand, FiscalLink};
 
 use crate::catalog::{Product, ProductKind, Store, TaxSystem, Unit};
 use crate::error::{Error, Result};
@@ -22,12 +27,21 @@ use crate::sale::{PaymentMethod, Receipt, ReceiptKind};
 /// Where a receipt stands with the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FiscalState {
-    /// Not for this till's register (imported, or no register attached).
+    /// No fiscal receipt: imported, sold on a till without a register, or
+    /// a zero total (no money moved: a register refuses such a receipt).
     NotQueued,
     /// Waiting to be registered; the last error met, if any.
     Pending {
         /// Why it is not registered yet.
         last_error: Option<String>,
+    },
+    /// The register refused it: out of the queue (it holds up nothing),
+    /// waiting for a manager to retry it or register a correction.
+    Parked {
+        /// The register's error code.
+        code: Option<u8>,
+        /// What the register said, with what to do.
+        reason: String,
     },
     /// Registered: the fiscal document.
     Registered {
@@ -37,7 +51,50 @@ pub enum FiscalState {
         sign: u32,
         /// When the register made it.
         at: String,
+        /// By a correction receipt (чек коррекции), not the receipt itself.
+        correction: bool,
     },
+}
+
+impl FiscalState {
+    /// Where a queue entry stands (`None`: never queued).
+    pub fn of(entry: Option<crate::db::FiscalEntry>) -> FiscalState {
+        let Some(entry) = entry else {
+            return FiscalState::NotQueued;
+        };
+        match (entry.fd_number, entry.fiscal_sign, entry.fiscal_at) {
+            (Some(number), Some(sign), Some(at)) => FiscalState::Registered {
+                number,
+                sign,
+                at,
+                correction: entry.correction,
+            },
+            _ if entry.parked => FiscalState::Parked {
+                code: entry.refusal_code,
+                reason: entry.last_error.unwrap_or_default(),
+            },
+            _ => FiscalState::Pending {
+                last_error: entry.last_error,
+            },
+        }
+    }
+}
+
+/// The largest amount a register's 5-byte money field holds:
+/// 10 995 116 277.75 ₽. Anything larger is refused before it is booked.
+pub fn max_amount() -> crate::money::Money {
+    crate::money::Money::from_kopecks(kassa_fiscal::MAX_AMOUNT_KOPECKS as i64)
+}
+
+/// Refuses an amount the register cannot print.
+pub fn check_amount(amount: crate::money::Money) -> Result<()> {
+    if amount > max_amount() {
+        return Err(Error::BeyondRegister {
+            amount,
+            limit: max_amount(),
+        });
+    }
+    Ok(())
 }
 
 /// FFD tax system bits (tag 1055) of a store; ОСН when not set.
@@ -150,20 +207,26 @@ pub fn is_this_receipt(document: &FiscalDocument, receipt: &FiscalReceipt) -> bo
 /// The port name that means "the emulator built into this program".
 pub const BUILT_IN_EMULATOR: &str = "emulator";
 
-/// Connects to a till's fiscal register: a Shtrih-M register on a serial
+/// How a till reaches its fiscal register: a Shtrih-M register on a serial
 /// port, or with the port `emulator`, the built-in emulator whose state
 /// lives in `emulator_state` (the demo's register: no hardware needed).
-pub fn connect(
-    device: &crate::db::DeviceSettings,
-    emulator_state: &std::path::Path,
-) -> Result<Box<dyn FiscalRegister>> {
+/// The worker calls it whenever it needs the register and lets go when
+/// the queue is empty, so another program (the CLI beside the desktop
+/// till) gets its turn, as with a serial port.
+pub fn connector(device: &crate::db::DeviceSettings, emulator_state: &std::path::Path) -> Connector {
+    let device = device.clone();
+    let emulator_state = emulator_state.to_path_buf();
+    Box::new(move || connect(&device, &emulator_state))
+}
+
+fn connect(device: &crate::db::DeviceSettings, emulator_state: &std::path::Path) -> Result<Box<dyn FiscalRegister>> {
     let settings = kassa_fiscal::Settings {
         password: device.password,
         vat22_code: device.vat22_code,
         ..kassa_fiscal::Settings::default()
     };
     let unreachable = |error: std::io::Error| {
-        Error::Fiscal(FiscalError::Transport(kassa_fiscal::TransportError::Io(
+        Error::Fiscal(FiscalError::Transport(kassa_fiscal::TransportError::io(
             std::io::Error::new(error.kind(), format!("{}: {error}", device.port)),
         )))
     };

@@ -1,0 +1,456 @@
+//! A till that cannot be wedged: each case here once stopped a till in
+//! testing (the hardening issue). Each test fails without its fix.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+use kassa::error::Error;
+use kassa::fiscal::{FiscalDocument, FiscalError, FiscalReceipt, FiscalRegister, FiscalState, RegisterStatus};
+use kassa::sale::{Cart, Payment};
+use kassa::till::{ActionId, ReturnLine};
+use kassa_fiscal::emulator::Device;
+use kassa_fiscal::{CorrectionKind, CorrectionReceipt, DeviceError, MarkingCheck};
+
+use crate::fiscal::{open_on_emulator, open_on_emulator_with_clock, receipt_documents};
+use crate::util::{at, demo_db, demo_till, dump, login, m, q};
+
+const KASSA: &str = env!("CARGO_BIN_EXE_kassa");
+
+fn kassa(db: &Path, args: &[&str]) -> Output {
+    Command::new(KASSA)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("KASSA_PIN")
+        .output()
+        .expect("run kassa")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Fiscal documents of every kind in the emulator: (type, sign, value).
+fn documents(device: &Arc<Mutex<Device>>) -> Vec<(u8, u8, u64)> {
+    let device = device.lock().expect("device");
+    device
+        .state()
+        .documents
+        .iter()
+        .map(|doc| (doc.doc_type, doc.sign, doc.value))
+        .collect()
+}
+
+#[test]
+fn a_gift_only_return_needs_no_fiscal_receipt_and_the_next_day_sells() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut till, anna, device, clock) =
+        open_on_emulator_with_clock(dir.path(), kassa_fiscal::emulator::local_clock());
+    // Two coffees (449.00 each) and two chocolates: 1 017.00 after the
+    // 2-for-1, over 1 000.00, so the bag (1013) comes as a gift at 0.00.
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1010", q("2")).expect("chocolate");
+    till.add_product(&anna, &mut cart, "1008", q("2")).expect("coffee");
+    let sale = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::card(m("1017.00"))])
+        .expect("sale");
+    // The buyer brings back only the bag: 0.00, no money moves.
+    let back = till
+        .return_sale(
+            &anna,
+            &ActionId::new(),
+            sale.id(),
+            &[ReturnLine {
+                sku: "1013".into(),
+                qty: q("1"),
+            }],
+        )
+        .expect("the bag comes back");
+    assert_eq!(back.total(), m("0.00"));
+    assert_eq!(
+        till.fiscalize_pending().expect("nothing wedges"),
+        1,
+        "only the sale goes"
+    );
+    assert!(till.fiscal_error().is_none());
+    assert_eq!(till.fiscal_state(back.id()).expect("state"), FiscalState::NotQueued);
+    // The register never saw a zero receipt: shift opening, the sale.
+    assert_eq!(receipt_documents(&device), [(2, 1, 101_700)]);
+
+    till.close_shift(&anna, &ActionId::new()).expect("Z");
+    till.fiscalize_pending().expect("Z on the register");
+    clock.set(at("2026-11-27T09:30:00+03:00"));
+    till.open_shift(&anna, &ActionId::new()).expect("the next day opens");
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1003", q("1")).expect("milk");
+    let next = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::card(m("89.90"))])
+        .expect("the next day sells");
+    till.fiscalize_pending().expect("registered");
+    assert!(matches!(
+        till.fiscal_state(next.id()).expect("state"),
+        FiscalState::Registered {
+            number: 5,
+            correction: false,
+            ..
+        }
+    ));
+    // open, sale, close, open, sale.
+    let kinds: Vec<u8> = documents(&device).iter().map(|d| d.0).collect();
+    assert_eq!(kinds, [2, 3, 5, 2, 3]);
+}
+
+/// A register that refuses the next receipt with a code of the register's
+/// own (here 0x33, bad parameters), then works again.
+struct RefusingOnce {
+    inner: Box<dyn FiscalRegister>,
+    refuse: bool,
+}
+
+impl FiscalRegister for RefusingOnce {
+    fn status(&mut self) -> Result<RegisterStatus, FiscalError> {
+        self.inner.status()
+    }
+    fn open_shift(&mut self, cashier: &str) -> Result<FiscalDocument, FiscalError> {
+        self.inner.open_shift(cashier)
+    }
+    fn close_shift(&mut self, cashier: &str) -> Result<FiscalDocument, FiscalError> {
+        self.inner.close_shift(cashier)
+    }
+    fn x_report(&mut self) -> Result<(), FiscalError> {
+        self.inner.x_report()
+    }
+    fn cash_in(&mut self, amount: u64) -> Result<u16, FiscalError> {
+        self.inner.cash_in(amount)
+    }
+    fn cash_out(&mut self, amount: u64) -> Result<u16, FiscalError> {
+        self.inner.cash_out(amount)
+    }
+    fn register(&mut self, receipt: &FiscalReceipt) -> Result<FiscalDocument, FiscalError> {
+        if std::mem::take(&mut self.refuse) {
+            return Err(FiscalError::Device(DeviceError {
+                command: 0xFF46,
+                code: 0x33,
+            }));
+        }
+        self.inner.register(receipt)
+    }
+    fn register_correction(&mut self, correction: &CorrectionReceipt) -> Result<FiscalDocument, FiscalError> {
+        self.inner.register_correction(correction)
+    }
+    fn cancel_receipt(&mut self) -> Result<(), FiscalError> {
+        self.inner.cancel_receipt()
+    }
+    fn document(&mut self, number: u32) -> Result<FiscalDocument, FiscalError> {
+        self.inner.document(number)
+    }
+    fn check_marking(
+        &mut self,
+        code: &str,
+        sign: kassa::fiscal::CalculationSign,
+        qty_milli: u64,
+    ) -> Result<MarkingCheck, FiscalError> {
+        self.inner.check_marking(code, sign, qty_milli)
+    }
+    fn cash_in_drawer(&mut self) -> Result<u64, FiscalError> {
+        self.inner.cash_in_drawer()
+    }
+    fn open_drawer(&mut self) -> Result<(), FiscalError> {
+        self.inner.open_drawer()
+    }
+    fn print_text(&mut self, lines: &[String]) -> Result<(), FiscalError> {
+        self.inner.print_text(lines)
+    }
+}
+
+#[test]
+fn a_refused_receipt_is_parked_blocks_nothing_and_a_correction_registers_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut till, anna, device) = open_on_emulator(dir.path(), kassa_fiscal::emulator::local_clock());
+    let events = till.fiscal_events().expect("a register is attached");
+    let plugged = crate::fiscal::plug(&device, &kassa_fiscal::port::Fuse::intact());
+    till.attach_register(Box::new(RefusingOnce {
+        inner: plugged,
+        refuse: true,
+    }))
+    .expect("attach");
+    let sell = |till: &mut kassa::till::Till, sku: &str, total: &str| {
+        let mut cart = Cart::new();
+        till.add_product(&anna, &mut cart, sku, q("1")).expect("product");
+        till.pay(&anna, &ActionId::new(), &cart, &[Payment::card(m(total))])
+            .expect("booked")
+    };
+    let refused = sell(&mut till, "1003", "89.90");
+    let next = sell(&mut till, "1008", "449.00");
+    till.fiscalize_pending().expect("the queue goes on");
+    match till.fiscal_state(refused.id()).expect("state") {
+        FiscalState::Parked { code, reason } => {
+            assert_eq!(code, Some(0x33));
+            assert!(reason.contains("0x33"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        till.fiscal_state(next.id()).expect("state"),
+        FiscalState::Registered { number: 2, .. }
+    ));
+    let seen: Vec<kassa::fiscal::FiscalEvent> = events.try_iter().collect();
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, kassa::fiscal::FiscalEvent::Refused { receipt, error }
+            if receipt == refused.id() && error.code == 0x33)),
+        "{seen:?}"
+    );
+
+    // The Z report goes through with the receipt parked.
+    till.close_shift(&anna, &ActionId::new()).expect("Z");
+    till.fiscalize_pending().expect("the register's shift closes");
+    let kinds: Vec<u8> = documents(&device).iter().map(|d| d.0).collect();
+    assert_eq!(kinds, [2, 3, 5]);
+
+    // A cashier sees no parked list; a manager does, and corrects it.
+    assert!(matches!(till.parked_receipts(&anna), Err(Error::Forbidden { .. })));
+    let maria = login(&mut till, "E3");
+    let parked = till.parked_receipts(&maria).expect("the manager's list");
+    assert_eq!(parked.len(), 1);
+    assert_eq!(parked[0].receipt, refused.id());
+    let document = till
+        .correct_parked(&maria, refused.id(), CorrectionKind::SelfInitiated)
+        .expect("the correction registers");
+    assert!(matches!(
+        till.fiscal_state(refused.id()).expect("state"),
+        FiscalState::Registered { correction: true, number, .. } if number == document.number
+    ));
+    // A correction of a sale (sign 1) for 89.90, in a shift of its own.
+    let last = documents(&device);
+    assert_eq!(last.last(), Some(&(31, 1, 8_990)));
+    assert!(till.parked_receipts(&maria).expect("list").is_empty());
+    assert!(matches!(
+        till.correct_parked(&maria, refused.id(), CorrectionKind::SelfInitiated),
+        Err(Error::NotParked(_))
+    ));
+}
+
+#[test]
+fn amounts_past_the_registers_fields_are_refused_before_booking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut till, anna, _device) = open_on_emulator(dir.path(), kassa_fiscal::emulator::local_clock());
+    let boss = login(&mut till, "E4");
+    let path = dir.path().join("kassa.db");
+    let before = dump(&path);
+    // One kopeck past 10 995 116 277.75: refused, nothing written.
+    let past = till.cash_in(&boss, &ActionId::new(), m("10995116277.76"));
+    assert!(
+        matches!(past, Err(Error::BeyondRegister { amount, .. }) if amount == m("10995116277.76")),
+        "{past:?}"
+    );
+    let far = till.cash_in(&boss, &ActionId::new(), m("99999999999.99"));
+    assert!(matches!(far, Err(Error::BeyondRegister { .. })), "{far:?}");
+    assert_eq!(dump(&path), before, "nothing booked");
+    // At the limit it goes through.
+    till.cash_in(&anna, &ActionId::new(), m("10995116277.75"))
+        .expect("the largest amount the register prints");
+    assert_eq!(till.cash_in_drawer().expect("drawer"), m("10995116277.75"));
+}
+
+#[test]
+fn a_clock_that_goes_back_still_sells_and_closes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_db(dir.path());
+    let (mut till, clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
+    let anna = login(&mut till, "E1");
+    till.open_shift(&anna, &ActionId::new()).expect("open");
+    clock.set(at("2026-11-26T10:30:00+03:00"));
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1003", q("1")).expect("milk");
+    till.pay(&anna, &ActionId::new(), &cart, &[Payment::cash(m("100.00"))])
+        .expect("sale");
+    // NTP steps the clock back two hours.
+    clock.set(at("2026-11-26T08:30:00+03:00"));
+    let late = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::cash(m("100.00"))])
+        .expect("still sells");
+    assert_eq!(late.draft().at.to_string(), "2026-11-26T10:30:00+03:00");
+    let z = till.close_shift(&anna, &ActionId::new()).expect("still closes");
+    assert_eq!(z.sales_count, 2);
+    assert_eq!(z.sales, m("179.80"));
+}
+
+#[test]
+fn a_marked_pack_is_sold_once_whatever_tail_the_scanner_adds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_db(dir.path());
+    let (mut till, _clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
+    let anna = login(&mut till, "E1");
+    till.open_shift(&anna, &ActionId::new()).expect("open");
+    let pack = "010460001001015821SNEAKER000001\u{1d}93dGVz";
+    let same_pack_other_tail = "010460001001015821SNEAKER000001\u{1d}93AbCd";
+    let mut cart = Cart::new();
+    till.scan(&anna, &mut cart, pack).expect("the sneakers");
+    till.pay(&anna, &ActionId::new(), &cart, &[Payment::card(m("3990.00"))])
+        .expect("sold");
+    let mut again = Cart::new();
+    let twice = till.scan(&anna, &mut again, same_pack_other_tail);
+    assert!(matches!(twice, Err(Error::MarkingSold { .. })), "{twice:?}");
+}
+
+#[test]
+fn a_mistyped_till_is_refused_and_tills_exist_by_set_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(kassa(&db, &["init", "--demo"]).status.success());
+    let before = dump(&db);
+    let typo = kassa(
+        &db,
+        &["till", "--till", "t1", "--employee", "E1", "--pin", "1111", "open"],
+    );
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(
+        stderr(&typo).contains("till `t1` of store S1 is not set up"),
+        "{}",
+        stderr(&typo)
+    );
+    assert_eq!(stderr(&typo).lines().count(), 1);
+    assert_eq!(dump(&db), before, "nothing changed");
+    let shown = kassa(&db, &["fiscal-device", "--till", "t1"]);
+    assert_eq!(shown.status.code(), Some(1), "showing does not set a till up");
+}
+
+#[test]
+fn changing_the_books_needs_an_employee_with_the_right() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(kassa(&db, &["init", "--demo"]).status.success());
+    let journal = dir.path().join("j.jsonl");
+    std::fs::write(
+        &journal,
+        r#"{"type":"employee","id":"E1","name":"Анна Иванова","role":"owner","commission_pct":"1.5"}"#,
+    )
+    .expect("journal");
+    let journal = journal.to_str().expect("path");
+    let before = dump(&db);
+    let books_of = |dump: &str| {
+        dump.split("## ")
+            .filter(|table| !table.starts_with("events") && !table.starts_with("employees"))
+            .collect::<Vec<_>>()
+            .join("## ")
+    };
+    let nobody = kassa(&db, &["import", journal]);
+    assert_eq!(nobody.status.code(), Some(1));
+    assert!(stderr(&nobody).contains("--employee"), "{}", stderr(&nobody));
+    // A cashier cannot make herself owner.
+    let cashier = kassa(&db, &["--employee", "E1", "--pin", "1111", "import", journal]);
+    assert_eq!(cashier.status.code(), Some(1));
+    assert!(
+        stderr(&cashier).contains("journal line 1: E1 has no right to manage_staff"),
+        "{}",
+        stderr(&cashier)
+    );
+    let device = kassa(
+        &db,
+        &[
+            "fiscal-device",
+            "--till",
+            "T1",
+            "--port",
+            "none",
+            "--employee",
+            "E3",
+            "--pin",
+            "3333",
+        ],
+    );
+    assert_eq!(device.status.code(), Some(1), "a manager does not change devices");
+    assert!(
+        stderr(&device).contains("E3 has no right to manage_staff"),
+        "{}",
+        stderr(&device)
+    );
+    // Nothing changed but the logins in the history.
+    let books = |db: &Path| {
+        dump(db)
+            .split("## ")
+            .filter(|table| !table.starts_with("events") && !table.starts_with("employees"))
+            .collect::<Vec<_>>()
+            .join("## ")
+    };
+    let before = books_of(&before);
+    assert_eq!(books(&db), before, "nothing changed");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let role: String = conn
+        .query_row("SELECT role FROM employees WHERE id = 'E1'", [], |r| r.get(0))
+        .expect("E1");
+    assert_eq!(role, "cashier");
+    drop(conn);
+    // The owner may; the history says who.
+    let owner = kassa(
+        &db,
+        &[
+            "fiscal-device",
+            "--till",
+            "T7",
+            "--port",
+            "none",
+            "--employee",
+            "E4",
+            "--pin",
+            "4444",
+        ],
+    );
+    assert!(owner.status.success(), "{}", stderr(&owner));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let actor: String = conn
+        .query_row(
+            "SELECT actor FROM events WHERE type = 'fiscal_device' AND entity = 'S1/T7'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the device change is in the history");
+    assert_eq!(actor, "E4");
+}
+
+#[test]
+fn one_action_id_books_once_and_bad_input_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(kassa(&db, &["init", "--demo"]).status.success());
+    let as_anna = ["till", "--employee", "E1", "--pin", "1111"];
+    let before = dump(&db);
+    let bad_float = kassa(&db, &[&as_anna[..], &["open", "--float", "1,50"]].concat());
+    assert_eq!(bad_float.status.code(), Some(1));
+    assert_eq!(stderr(&bad_float).lines().count(), 1, "{}", stderr(&bad_float));
+    let bad_scan = kassa(&db, &[&as_anna[..], &["sell", "4600010010011", "123"]].concat());
+    assert_eq!(bad_scan.status.code(), Some(1));
+    // Nothing but the logins: no shift, no cash.
+    let books = |dump: String| {
+        dump.split("## ")
+            .filter(|table| !table.starts_with("events") && !table.starts_with("employees"))
+            .collect::<Vec<_>>()
+            .join("## ")
+    };
+    assert_eq!(books(dump(&db)), books(before), "no shift was opened");
+
+    let sell = [
+        &as_anna[..],
+        &["--action-id", "script-42", "sell", "1003:1", "--cash", "100.00"],
+    ]
+    .concat();
+    let first = kassa(&db, &sell);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let retried = kassa(&db, &sell);
+    assert!(retried.status.success(), "{}", stderr(&retried));
+    let receipt = |out: &Output| -> serde_json::Value {
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("receipt JSON")["receipt"].clone()
+    };
+    assert_eq!(receipt(&first), receipt(&retried));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let sales: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM receipts r JOIN shifts s ON s.id = r.shift WHERE s.till = 'T1' AND s.id <> 'SH-1'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(sales, 1, "booked once");
+}
