@@ -394,7 +394,7 @@ impl Worker {
                         doc.kind
                             == super::DocumentKind::Correction {
                                 sign: correction.sign,
-                                total: correction_total(&correction),
+                                total: correction.total(),
                             }
                     })? {
                         Some(document) => document,
@@ -418,10 +418,6 @@ impl Worker {
         }
         result
     }
-}
-
-fn correction_total(correction: &CorrectionReceipt) -> u64 {
-    correction.lines.iter().map(|line| line.sum).sum()
 }
 
 /// What one drain did.
@@ -521,6 +517,25 @@ fn shift_refusal(error: &DeviceError) -> bool {
     )
 }
 
+/// Records a receipt's fiscal document (the journal's `fiscal` record).
+fn registered(
+    db: &mut Db,
+    receipt: &str,
+    fn_number: &str,
+    document: &FiscalDocument,
+    offset: chrono::FixedOffset,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let ledger = db.ledger(None)?;
+    ledger.fiscal_registered(receipt, fn_number, document, &register_moment(document, offset), false)?;
+    ledger.commit()?;
+    outcome.count += 1;
+    outcome
+        .registered
+        .push((receipt.to_owned(), document.number, document.fiscal_sign));
+    Ok(())
+}
+
 /// Reconciles with the register and registers every waiting receipt,
 /// oldest first, exactly once (see [`crate::fiscal`]); a receipt the
 /// register refuses is parked and the next one goes; then the register's
@@ -549,19 +564,7 @@ fn reconcile(
                 super::is_this_receipt(document, &fiscal)
             })?;
             if let Some(document) = found {
-                let ledger = db.ledger(None)?;
-                ledger.fiscal_registered(
-                    &entry.receipt,
-                    &status.fn_number,
-                    &document,
-                    &register_moment(&document, offset),
-                    false,
-                )?;
-                ledger.commit()?;
-                outcome.count += 1;
-                outcome
-                    .registered
-                    .push((entry.receipt.clone(), document.number, document.fiscal_sign));
+                registered(db, &entry.receipt, &status.fn_number, &document, offset, outcome)?;
                 continue;
             }
         }
@@ -584,20 +587,8 @@ fn reconcile(
         }
         match register.register(&fiscal) {
             Ok(document) => {
-                let ledger = db.ledger(None)?;
-                ledger.fiscal_registered(
-                    &entry.receipt,
-                    &status.fn_number,
-                    &document,
-                    &register_moment(&document, offset),
-                    false,
-                )?;
-                ledger.commit()?;
+                registered(db, &entry.receipt, &status.fn_number, &document, offset, outcome)?;
                 status.last_document = document.number;
-                outcome.count += 1;
-                outcome
-                    .registered
-                    .push((entry.receipt.clone(), document.number, document.fiscal_sign));
             }
             // Out of paper, busy printing: the receipt waits its turn.
             Err(FiscalError::Device(error)) if transient(&error) => {
