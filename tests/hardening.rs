@@ -454,3 +454,54 @@ fn one_action_id_books_once_and_bad_input_changes_nothing() {
         .expect("count");
     assert_eq!(sales, 1, "booked once");
 }
+
+#[test]
+fn a_register_port_that_vanishes_keeps_the_sale_waiting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let link = dir.path().join("kkt");
+    let start_emulator = || {
+        let child = Command::new(KASSA)
+            .args(["fiscal-emulator", "--port"])
+            .arg(&link)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("emulator starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !link.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        child
+    };
+    assert!(kassa(&db, &["init", "--demo"]).status.success());
+    let mut emulator = start_emulator();
+    let port = link.to_str().expect("path");
+    let owner = ["--employee", "E4", "--pin", "4444"];
+    let set = kassa(
+        &db,
+        &[&owner[..], &["fiscal-device", "--till", "T1", "--port", port]].concat(),
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    let as_anna = ["till", "--employee", "E1", "--pin", "1111"];
+    let sell = || kassa(&db, &[&as_anna[..], &["sell", "1003:1", "--cash", "100.00"]].concat());
+    let state = |out: &Output| -> String {
+        let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).expect("receipt JSON");
+        receipt["fiscal"]["state"].as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(state(&sell()), "registered");
+    // The USB cable is pulled: the port is gone.
+    emulator.kill().expect("kill");
+    emulator.wait().expect("reaped");
+    let _ = std::fs::remove_file(&link);
+    let kept = sell();
+    assert!(kept.status.success(), "the sale is kept: {}", stderr(&kept));
+    assert_eq!(state(&kept), "pending");
+    assert_eq!(stderr(&kept).lines().count(), 1, "{}", stderr(&kept));
+    // Plugged back in: the waiting receipt goes.
+    let mut emulator = start_emulator();
+    let retry = kassa(&db, &[&as_anna[..], &["fiscalize"]].concat());
+    let _ = emulator.kill();
+    let _ = emulator.wait();
+    assert!(retry.status.success(), "{}", stderr(&retry));
+    assert_eq!(String::from_utf8_lossy(&retry.stdout).trim(), "1 receipts registered");
+}
