@@ -629,7 +629,7 @@ fn qty_arg(item: &str, qty: &str) -> Result<Qty, String> {
 enum TillPlan {
     Open(Option<Money>),
     Sell {
-        items: Vec<String>,
+        items: Vec<Item>,
         cash: Option<Money>,
     },
     Return {
@@ -643,21 +643,26 @@ enum TillPlan {
     Fiscalize,
 }
 
+/// One thing to sell: a scan, or a sku with its quantity.
+enum Item {
+    Scan(String),
+    Sku(String, Qty),
+}
+
 impl TillPlan {
     fn parse(action: TillAction) -> Result<TillPlan, String> {
         Ok(match action {
             TillAction::Open { float } => TillPlan::Open(float.as_deref().map(money_arg).transpose()?),
-            TillAction::Sell { items, cash } => {
-                for item in &items {
-                    if let Some((_, qty)) = item.split_once(':') {
-                        qty_arg(item, qty)?;
-                    }
-                }
-                TillPlan::Sell {
-                    items,
-                    cash: cash.as_deref().map(money_arg).transpose()?,
-                }
-            }
+            TillAction::Sell { items, cash } => TillPlan::Sell {
+                items: items
+                    .iter()
+                    .map(|item| match item.split_once(':') {
+                        Some((sku, qty)) => Ok(Item::Sku(sku.to_owned(), qty_arg(item, qty)?)),
+                        None => Ok(Item::Scan(item.clone())),
+                    })
+                    .collect::<Result<_, String>>()?,
+                cash: cash.as_deref().map(money_arg).transpose()?,
+            },
             TillAction::Return { receipt, items } => {
                 let mut lines = Vec::new();
                 for item in &items {
@@ -693,23 +698,16 @@ fn till_command(path: &Path, who: Option<kassa::setup::Credentials<'_>>, args: T
     let session = till.login(who.employee, who.pin).map_err(e)?;
     connect_register(&mut till, path)?;
     let action = args.action_id.map(ActionId::from_string).unwrap_or_default();
-    match plan {
-        TillPlan::Open(float) => {
-            let shift = till.open_shift_with_float(&session, &action, float).map_err(e)?;
-            wait_for_register(&mut till);
-            println!(
-                "shift {shift} open; cash in the drawer {}",
-                till.cash_in_drawer().map_err(e)?
-            );
-        }
+    let done = match plan {
+        TillPlan::Open(float) => Done::Shift(till.open_shift_with_float(&session, &action, float).map_err(e)?),
         TillPlan::Sell { items, cash } => {
             // The cart first (nothing is written while scanning), then one
             // sale; the first sale of the day opens the shift, as at the till.
             let mut cart = Cart::new();
             for item in &items {
-                match item.split_once(':') {
-                    Some((sku, qty)) => till.add_product(&session, &mut cart, sku, qty_arg(item, qty)?),
-                    None => till.scan(&session, &mut cart, item),
+                match item {
+                    Item::Scan(code) => till.scan(&session, &mut cart, code),
+                    Item::Sku(sku, qty) => till.add_product(&session, &mut cart, sku, *qty),
                 }
                 .map_err(e)?;
             }
@@ -729,41 +727,46 @@ fn till_command(path: &Path, who: Option<kassa::setup::Credentials<'_>>, args: T
                 let shift = till.open_shift_with_float(&session, &open, None).map_err(e)?;
                 eprintln!("shift {shift} opened");
             }
-            let receipt = till.pay(&session, &action, &cart, &[payment]).map_err(e)?;
-            wait_for_register(&mut till);
-            print_receipt(&till, &receipt)?;
+            Done::Receipt(till.pay(&session, &action, &cart, &[payment]).map_err(e)?)
         }
         TillPlan::Return { receipt, lines } => {
-            let refund = till.return_sale(&session, &action, &receipt, &lines).map_err(e)?;
-            wait_for_register(&mut till);
-            print_receipt(&till, &refund)?;
+            Done::Receipt(till.return_sale(&session, &action, &receipt, &lines).map_err(e)?)
         }
         TillPlan::CashIn(amount) => {
             till.cash_in(&session, &action, amount).map_err(e)?;
-            wait_for_register(&mut till);
-            println!("cash in the drawer {}", till.cash_in_drawer().map_err(e)?);
+            Done::Cash
         }
         TillPlan::CashOut(amount, reason) => {
             till.cash_out(&session, &action, amount, reason).map_err(e)?;
-            wait_for_register(&mut till);
-            println!("cash in the drawer {}", till.cash_in_drawer().map_err(e)?);
+            Done::Cash
         }
-        TillPlan::XReport => {
-            let totals = till.x_report(&session).map_err(e)?;
-            wait_for_register(&mut till);
-            print_totals("X", &totals);
-        }
-        TillPlan::Close => {
-            let totals = till.close_shift(&session, &action).map_err(e)?;
-            wait_for_register(&mut till);
-            print_totals("Z", &totals);
-        }
+        TillPlan::XReport => Done::Totals("X", till.x_report(&session).map_err(e)?),
+        TillPlan::Close => Done::Totals("Z", till.close_shift(&session, &action).map_err(e)?),
         TillPlan::Fiscalize => {
             let n = till.fiscalize_pending().map_err(e)?;
             println!("{n} receipts registered");
+            return Ok(());
         }
+    };
+    wait_for_register(&mut till);
+    match done {
+        Done::Shift(shift) => println!(
+            "shift {shift} open; cash in the drawer {}",
+            till.cash_in_drawer().map_err(e)?
+        ),
+        Done::Receipt(receipt) => print_receipt(&till, &receipt)?,
+        Done::Cash => println!("cash in the drawer {}", till.cash_in_drawer().map_err(e)?),
+        Done::Totals(kind, totals) => print_totals(kind, &totals),
     }
     Ok(())
+}
+
+/// What a till command did, shown once the register has had its say.
+enum Done {
+    Shift(String),
+    Receipt(kassa::sale::Receipt),
+    Cash,
+    Totals(&'static str, kassa::shift::ShiftTotals),
 }
 
 /// The command line waits for its own action's outcome at the register; a

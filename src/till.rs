@@ -179,6 +179,11 @@ impl Till {
         self.fiscal = None;
     }
 
+    /// Sets the layout of weighed-goods labels (prefixes, code and weight lengths).
+    pub fn set_weight_layout(&mut self, layout: WeightLayout) {
+        self.weight_layout = layout;
+    }
+
     /// Whether this till fiscalises its receipts.
     pub fn has_register(&self) -> bool {
         self.fiscal.is_some()
@@ -240,11 +245,7 @@ impl Till {
         kind: kassa_fiscal::CorrectionKind,
     ) -> Result<crate::fiscal::FiscalDocument> {
         self.check(session, Permission::ViewReports)?;
-        let link = self.fiscal.as_ref().ok_or_else(|| {
-            Error::Fiscal(kassa_fiscal::FiscalError::Transport(
-                kassa_fiscal::TransportError::NoLink,
-            ))
-        })?;
+        let link = self.fiscal.as_ref().ok_or_else(crate::fiscal::no_link)?;
         link.correct(receipt, kind)
     }
 
@@ -337,10 +338,7 @@ impl Till {
     /// till still sells and closes, and its records stay in order.
     fn moment(&self) -> Result<At> {
         let now = self.clock.now();
-        let Some(shift) = self.current_shift()? else {
-            return Ok(now);
-        };
-        match self.db.last_moment(&shift)? {
+        match self.db.last_moment(&self.store, &self.till)? {
             Some(last) if last > now.epoch_millis() => {
                 let utc = chrono::DateTime::from_timestamp_millis(last).unwrap_or_else(|| now.time().to_utc());
                 Ok(At::new(utc.with_timezone(now.time().offset())))
@@ -472,7 +470,7 @@ impl Till {
         )?;
         self.nudge_register();
         if let Some(float) = float {
-            self.on_register(DeviceCommand::CashIn(u64::try_from(float.kopecks()).unwrap_or(0)));
+            self.on_register(DeviceCommand::CashIn(register_kopecks(float)));
         }
         Ok(id)
     }
@@ -522,7 +520,7 @@ impl Till {
                 .map_err(|e| e.root().clone())?;
             Ok(String::new())
         })?;
-        let kopecks = u64::try_from(amount.kopecks()).unwrap_or(0);
+        let kopecks = register_kopecks(amount);
         self.on_register(match out_reason {
             None => DeviceCommand::CashIn(kopecks),
             Some(_) => DeviceCommand::CashOut(kopecks),
@@ -787,7 +785,7 @@ impl Till {
                         return Err(Error::invalid(format!("marking code {code} has been sold already")));
                     }
                 }
-                let id = book_receipt(
+                let (id, total) = book_receipt(
                     ledger,
                     &shift,
                     now,
@@ -796,8 +794,9 @@ impl Till {
                     lines,
                     payments.to_vec(),
                     None,
+                    fiscal,
                 )?;
-                file_receipt(ledger, &id, store, till, &employee.id, &markings, fiscal)?;
+                file_receipt(ledger, &id, total, store, till, &employee.id, &markings, fiscal)?;
                 Ok(id)
             },
         )?;
@@ -853,7 +852,7 @@ impl Till {
                         left -= part;
                     }
                 }
-                let id = book_receipt(
+                let (id, total) = book_receipt(
                     ledger,
                     &shift,
                     now,
@@ -862,6 +861,7 @@ impl Till {
                     receipt_lines,
                     payments,
                     Some(sale.to_owned()),
+                    fiscal,
                 )?;
                 // A marked unit goes back with its code from the sale.
                 let mut markings = Vec::new();
@@ -875,7 +875,7 @@ impl Till {
                         }
                     }
                 }
-                file_receipt(ledger, &id, store, till, &employee.id, &markings, fiscal)?;
+                file_receipt(ledger, &id, total, store, till, &employee.id, &markings, fiscal)?;
                 Ok(id)
             },
         )?;
@@ -925,7 +925,7 @@ impl Till {
                 } else {
                     vec![]
                 };
-                let id = book_receipt(
+                let (id, total) = book_receipt(
                     ledger,
                     &shift,
                     now,
@@ -934,8 +934,9 @@ impl Till {
                     lines,
                     payments,
                     None,
+                    fiscal,
                 )?;
-                file_receipt(ledger, &id, store, till, &employee.id, &markings, fiscal)?;
+                file_receipt(ledger, &id, total, store, till, &employee.id, &markings, fiscal)?;
                 Ok(id)
             },
         )?;
@@ -1069,10 +1070,11 @@ impl Till {
 /// books are not held meanwhile); the attempt is then recorded in a short
 /// transaction that counts from what it reads itself.
 pub(crate) fn login(db: &mut Db, now: At, employee: &str, pin: &str) -> Result<Session> {
-    let auth = db.employee_auth(employee)?.ok_or_else(|| Error::NotFound {
+    let unknown = || Error::NotFound {
         what: "employee",
         id: employee.to_owned(),
-    })?;
+    };
+    let auth = db.employee_auth(employee)?.ok_or_else(unknown)?;
     let locked = |until: i64| Error::Locked {
         employee: employee.to_owned(),
         minutes: (until - now.epoch_millis() + 59_999) / 60_000,
@@ -1088,10 +1090,7 @@ pub(crate) fn login(db: &mut Db, now: At, employee: &str, pin: &str) -> Result<S
     let mut ledger = db.ledger(Some(employee))?;
     ledger.set_now(now);
     // Another process may have locked the employee meanwhile.
-    let fresh = ledger.employee_auth(employee)?.ok_or_else(|| Error::NotFound {
-        what: "employee",
-        id: employee.to_owned(),
-    })?;
+    let fresh = ledger.employee_auth(employee)?.ok_or_else(unknown)?;
     if let Some(until) = fresh.locked_until.filter(|until| *until > now.epoch_millis()) {
         return Err(locked(until));
     }
@@ -1131,13 +1130,14 @@ fn check_cashier_discounts(cart: &Cart, employee: &Employee, rights: &Rights) ->
 }
 
 /// After booking: the receipt's marking codes (so a pack is sold once),
-/// and with a register, its place in the fiscal queue. A receipt the
-/// register cannot print is refused here, before anything commits: an
-/// amount past its money fields. One with a zero total moved no money and
-/// needs no fiscal receipt (a register refuses it): it is not queued.
+/// and with a register, its place in the fiscal queue. A receipt with a
+/// zero total moved no money and needs no fiscal receipt (a register
+/// refuses it): it is not queued.
+#[allow(clippy::too_many_arguments)]
 fn file_receipt(
     ledger: &mut Ledger<'_>,
     id: &str,
+    total: Money,
     store: &str,
     till: &str,
     cashier: &str,
@@ -1145,13 +1145,15 @@ fn file_receipt(
     fiscal: bool,
 ) -> Result<()> {
     ledger.record_markings(id, markings)?;
-    if !fiscal {
+    if !fiscal || total.is_zero() {
         return Ok(());
     }
-    let receipt = ledger.receipt(id)?.ok_or_else(|| Error::NotFound {
-        what: "receipt",
-        id: id.to_owned(),
-    })?;
+    ledger.queue_fiscal(id, store, till, cashier)
+}
+
+/// Refuses a receipt the register cannot print: an amount past its money
+/// fields (a price, a line, a payment, all payments together).
+fn check_register_limits(receipt: &Receipt) -> Result<()> {
     let draft = receipt.draft();
     for line in &draft.lines {
         crate::fiscal::check_amount(line.price)?;
@@ -1160,14 +1162,18 @@ fn file_receipt(
     for payment in &draft.payments {
         crate::fiscal::check_amount(payment.amount)?;
     }
-    crate::fiscal::check_amount(Money::sum(draft.payments.iter().map(|p| p.amount)))?;
-    if receipt.total().is_zero() {
-        return Ok(());
-    }
-    ledger.queue_fiscal(id, store, till, cashier)
+    crate::fiscal::check_amount(Money::sum(draft.payments.iter().map(|p| p.amount)))
 }
 
-/// Numbers and books a receipt of this till's shift; returns its id.
+/// What the register is sent for a cash amount (positive, checked against
+/// its limit before booking).
+fn register_kopecks(amount: Money) -> u64 {
+    u64::try_from(amount.kopecks()).unwrap_or(0)
+}
+
+/// Numbers and books a receipt of this till's shift (with a register,
+/// refused before anything is written if the register cannot print it);
+/// returns its id and total.
 #[allow(clippy::too_many_arguments)]
 fn book_receipt(
     ledger: &mut Ledger<'_>,
@@ -1178,7 +1184,8 @@ fn book_receipt(
     lines: Vec<ReceiptLine>,
     payments: Vec<Payment>,
     return_of: Option<String>,
-) -> Result<String> {
+    fiscal: bool,
+) -> Result<(String, Money)> {
     let id = format!("{shift}-{:04}", ledger.receipt_count(shift)? + 1);
     let receipt = Receipt::new(ReceiptDraft {
         id: id.clone(),
@@ -1190,10 +1197,14 @@ fn book_receipt(
         payments,
         return_of,
     })?;
+    if fiscal {
+        check_register_limits(&receipt)?;
+    }
+    let total = receipt.total();
     // The till numbered this receipt: a refusal names the cause, not a
     // receipt that was never made.
     ledger.apply(Record::Receipt(receipt)).map_err(|e| e.root().clone())?;
-    Ok(id)
+    Ok((id, total))
 }
 
 fn authorize(ledger: &Ledger<'_>, session: &Session, permission: Permission) -> Result<(Employee, Rights)> {

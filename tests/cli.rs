@@ -1,18 +1,8 @@
 //! The `kassa` command line driven as a user (and a script) would.
 
-use std::path::Path;
+use crate::util::{kassa, KASSA};
+
 use std::process::{Command, Output};
-
-const KASSA: &str = env!("CARGO_BIN_EXE_kassa");
-
-fn kassa(db: &Path, args: &[&str]) -> Output {
-    Command::new(KASSA)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run kassa")
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("utf-8 output")

@@ -283,7 +283,15 @@ fn killing_the_till_process_at_random_instants_loses_and_doubles_nothing() {
         .expect("registered");
     let documents = documents_in(&state);
     assert!(receipts.len() > 20, "the simulator sold: {}", receipts.len());
-    assert_eq!(registered.len(), receipts.len(), "lost: every receipt is registered");
+    let waiting: Vec<(String, i64, Option<String>)> = conn
+        .prepare("SELECT receipt, parked, last_error FROM fiscal_queue WHERE till = 'T9' AND fd_number IS NULL")
+        .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+        .expect("waiting");
+    assert_eq!(
+        registered.len(),
+        receipts.len(),
+        "lost: every receipt is registered; waiting: {waiting:?}"
+    );
     assert_eq!(
         documents.len(),
         receipts.len(),

@@ -13,19 +13,7 @@ use kassa_fiscal::emulator::Device;
 use kassa_fiscal::{CorrectionKind, CorrectionReceipt, DeviceError, MarkingCheck};
 
 use crate::fiscal::{open_on_emulator, open_on_emulator_with_clock, receipt_documents};
-use crate::util::{at, demo_db, demo_till, dump, login, m, q};
-
-const KASSA: &str = env!("CARGO_BIN_EXE_kassa");
-
-fn kassa(db: &Path, args: &[&str]) -> Output {
-    Command::new(KASSA)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("KASSA_PIN")
-        .output()
-        .expect("run kassa")
-}
+use crate::util::{at, demo_db, demo_till, dump, kassa, login, m, q, KASSA};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

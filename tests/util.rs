@@ -92,3 +92,18 @@ pub(crate) fn dump(path: &Path) -> String {
     }
     out
 }
+
+/// The `kassa` binary.
+pub(crate) const KASSA: &str = env!("CARGO_BIN_EXE_kassa");
+
+/// Runs `kassa --db DB ARGS…` as a user would (no PIN from the
+/// environment), and waits for it.
+pub(crate) fn kassa(db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(KASSA)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("KASSA_PIN")
+        .output()
+        .expect("run kassa")
+}

@@ -197,11 +197,6 @@ impl Ledger<'_> {
         Ok(changed == 1)
     }
 
-    /// Whether a till was set up.
-    pub fn till_exists(&self, store: &str, till: &str) -> Result<bool> {
-        till_exists(self.tx(), store, till)
-    }
-
     /// Sets up a till (once), and sets (or with `None` removes) its fiscal
     /// register; the history records who did it.
     pub fn set_fiscal_device(&self, store: &str, till: &str, device: Option<&DeviceSettings>) -> Result<()> {
@@ -253,19 +248,20 @@ impl Db {
     /// Receipts of a till waiting for the register, oldest first (parked
     /// ones wait for a manager instead).
     pub fn fiscal_pending(&self, store: &str, till: &str) -> Result<Vec<FiscalEntry>> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "{ENTRY} WHERE store = ?1 AND till = ?2 AND fd_number IS NULL AND parked = 0 ORDER BY seq"
-        ))?;
-        let rows = statement.query_map(params![store, till], entry)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.unregistered(store, till, false)
     }
 
     /// Receipts of a till the register refused, oldest first.
     pub fn fiscal_parked(&self, store: &str, till: &str) -> Result<Vec<FiscalEntry>> {
+        self.unregistered(store, till, true)
+    }
+
+    /// A till's receipts not registered yet, parked or waiting, oldest first.
+    fn unregistered(&self, store: &str, till: &str, parked: bool) -> Result<Vec<FiscalEntry>> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "{ENTRY} WHERE store = ?1 AND till = ?2 AND fd_number IS NULL AND parked = 1 ORDER BY seq"
+            "{ENTRY} WHERE store = ?1 AND till = ?2 AND fd_number IS NULL AND parked = ?3 ORDER BY seq"
         ))?;
-        let rows = statement.query_map(params![store, till], entry)?;
+        let rows = statement.query_map(params![store, till, parked], entry)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -343,17 +339,19 @@ impl Db {
             .optional()?)
     }
 
-    /// The latest moment this till's open shift has booked (UTC ms): a
-    /// till's clock that went back books at this moment instead.
-    pub fn last_moment(&self, shift: &str) -> Result<Option<i64>> {
+    /// The latest moment a till's open shift has booked (UTC ms): a till
+    /// whose clock went back books at this moment instead.
+    pub fn last_moment(&self, store: &str, till: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT MAX(m) FROM (
-                   SELECT opened_utc AS m FROM shifts WHERE id = ?1
-                   UNION ALL SELECT MAX(at_utc) FROM receipts WHERE shift = ?1
-                   UNION ALL SELECT MAX(at_utc) FROM cash_moves WHERE shift = ?1)",
+                "WITH open AS (SELECT id, opened_utc FROM shifts
+                                WHERE store = ?1 AND till = ?2 AND closed_at IS NULL)
+                 SELECT MAX(m) FROM (
+                   SELECT opened_utc AS m FROM open
+                   UNION ALL SELECT MAX(r.at_utc) FROM receipts r JOIN open ON r.shift = open.id
+                   UNION ALL SELECT MAX(c.at_utc) FROM cash_moves c JOIN open ON c.shift = open.id)",
             )?
-            .query_row(params![shift], |r| r.get(0))?)
+            .query_row(params![store, till], |r| r.get(0))?)
     }
 }

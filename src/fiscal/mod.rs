@@ -204,6 +204,11 @@ pub fn is_this_receipt(document: &FiscalDocument, receipt: &FiscalReceipt) -> bo
         }
 }
 
+/// No register is reachable (none attached, or the link is down).
+pub(crate) fn no_link() -> Error {
+    Error::Fiscal(FiscalError::Transport(kassa_fiscal::TransportError::NoLink))
+}
+
 /// The port name that means "the emulator built into this program".
 pub const BUILT_IN_EMULATOR: &str = "emulator";
 

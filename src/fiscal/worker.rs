@@ -13,6 +13,7 @@ use std::time::Duration;
 use kassa_fiscal::{CorrectionKind, CorrectionReceipt, DeviceError, MarkingCheck};
 
 use super::{FiscalDocument, FiscalError, FiscalReceipt, FiscalRegister, RegisterStatus};
+use crate::catalog::Store;
 use crate::db::{Db, FiscalEntry};
 use crate::error::{Error, Result};
 
@@ -149,10 +150,16 @@ impl FiscalLink {
         self.send(Command::Drain(None));
     }
 
+    /// Sends a command that answers, and the channel its answer comes on.
+    fn ask<T>(&self, command: impl FnOnce(Sender<Result<T>>) -> Command) -> Receiver<Result<T>> {
+        let (reply, answer) = mpsc::channel();
+        self.send(command(reply));
+        answer
+    }
+
     /// Sends what waits and waits for the outcome.
     pub(crate) fn drain_and_wait(&self) -> Result<usize> {
-        let (reply, answer) = mpsc::channel();
-        self.send(Command::Drain(Some(reply)));
+        let answer = self.ask(|reply| Command::Drain(Some(reply)));
         answer.recv().unwrap_or_else(|_| Err(stopped()))
     }
 
@@ -169,21 +176,14 @@ impl FiscalLink {
     /// register does not answer in time (the sale goes on: the code goes
     /// with the receipt and the storage checks it then).
     pub(crate) fn check_marking(&self, code: &str) -> Option<Result<MarkingCheck>> {
-        let (reply, answer) = mpsc::channel();
-        self.send(Command::CheckMarking {
-            code: code.to_owned(),
-            reply,
-        });
+        let code = code.to_owned();
+        let answer = self.ask(|reply| Command::CheckMarking { code, reply });
         answer.recv_timeout(MARKING_WAIT).ok()
     }
 
     pub(crate) fn correct(&self, receipt: &str, kind: CorrectionKind) -> Result<FiscalDocument> {
-        let (reply, answer) = mpsc::channel();
-        self.send(Command::Correct {
-            receipt: receipt.to_owned(),
-            kind,
-            reply,
-        });
+        let receipt = receipt.to_owned();
+        let answer = self.ask(|reply| Command::Correct { receipt, kind, reply });
         answer.recv().unwrap_or_else(|_| Err(stopped()))
     }
 
@@ -242,7 +242,7 @@ impl Worker {
                 if let Some(reply) = reply {
                     // How many went since the caller last asked, not only
                     // in this round (a nudge may have sent its receipt).
-                    let _ = reply.send(result.map(|_| std::mem::take(&mut self.registered)));
+                    let _ = reply.send(result.map(|()| std::mem::take(&mut self.registered)));
                 }
             }
             Command::Attach(register) => {
@@ -290,9 +290,7 @@ impl Worker {
             None => {
                 let connected = match self.connector.as_mut() {
                     Some(connector) => connector(),
-                    None => Err(Error::Fiscal(FiscalError::Transport(
-                        kassa_fiscal::TransportError::NoLink,
-                    ))),
+                    None => Err(super::no_link()),
                 };
                 match connected {
                     Ok(register) => register,
@@ -329,26 +327,31 @@ impl Worker {
         }
     }
 
-    fn drain(&mut self) -> Result<usize> {
+    fn drain(&mut self) -> Result<()> {
         let (store, till) = (self.store.clone(), self.till.clone());
         let mut outcome = Outcome::default();
         let result = self.with_register(|db, register| reconcile(db, &store, &till, register, &mut outcome));
-        self.registered += outcome.count;
-        for (receipt, number, sign) in outcome.registered {
-            self.emit(FiscalEvent::Registered { receipt, number, sign });
-        }
-        for (receipt, error) in outcome.refused {
-            self.emit(FiscalEvent::Refused { receipt, error });
-        }
+        self.report(outcome);
         match &result {
-            Ok(_) => {
+            Ok(()) => {
                 self.set_error(None);
                 let parked = self.db.fiscal_parked(&self.store, &self.till).map_or(0, |p| p.len());
                 self.emit(FiscalEvent::Idle { parked });
             }
             Err(error) => self.set_error(Some(error.clone())),
         }
-        result.map(|()| outcome.count)
+        result
+    }
+
+    /// Counts and tells subscribers what a round registered and refused.
+    fn report(&mut self, outcome: Outcome) {
+        self.registered += outcome.registered.len();
+        for (receipt, number, sign) in outcome.registered {
+            self.emit(FiscalEvent::Registered { receipt, number, sign });
+        }
+        for (receipt, error) in outcome.refused {
+            self.emit(FiscalEvent::Refused { receipt, error });
+        }
     }
 
     /// Registers a correction receipt (чек коррекции, 1173 = 0: on the
@@ -356,11 +359,13 @@ impl Worker {
     /// receipt: the settlement took place, the register never registered it.
     fn correct(&mut self, receipt: &str, kind: CorrectionKind) -> Result<FiscalDocument> {
         let store = self.store.clone();
+        let mut outcome = Outcome::default();
         let result = self.with_register(|db, register| {
             let entry = db
                 .fiscal_entry(receipt)?
                 .filter(|entry| entry.parked && entry.fd_number.is_none())
                 .ok_or_else(|| Error::NotParked(receipt.to_owned()))?;
+            let store = store_card(db, &store)?;
             let (fiscal, day, offset) = receipt_for_register(db, &store, &entry)?;
             let mut status = register.status()?;
             if status.receipt_open {
@@ -403,27 +408,22 @@ impl Worker {
                 }
                 Err(error) => return Err(error.into()),
             };
-            let at = register_moment(&document, offset);
-            let ledger = db.ledger(None)?;
-            ledger.fiscal_registered(receipt, &status.fn_number, &document, &at, true)?;
-            ledger.commit()?;
+            let registration = Registration {
+                fn_number: &status.fn_number,
+                offset,
+                correction: true,
+            };
+            registered(db, receipt, &document, &registration, &mut outcome)?;
             Ok(document)
         });
-        if let Ok(document) = &result {
-            self.emit(FiscalEvent::Registered {
-                receipt: receipt.to_owned(),
-                number: document.number,
-                sign: document.fiscal_sign,
-            });
-        }
+        self.report(outcome);
         result
     }
 }
 
-/// What one drain did.
+/// What one round did.
 #[derive(Default)]
 struct Outcome {
-    count: usize,
     registered: Vec<(String, u32, u32)>,
     refused: Vec<(String, DeviceError)>,
 }
@@ -438,17 +438,20 @@ fn run_device(register: &mut dyn FiscalRegister, command: DeviceCommand) -> Resu
     .map_err(Error::from)
 }
 
+fn store_card(db: &Db, store: &str) -> Result<Store> {
+    db.store(store)?.ok_or_else(|| Error::NotFound {
+        what: "store",
+        id: store.to_owned(),
+    })
+}
+
 /// A queued receipt in the register's terms, with its local day and the
 /// offset its moment was booked in.
 fn receipt_for_register(
     db: &Db,
-    store: &str,
+    store: &Store,
     entry: &FiscalEntry,
 ) -> Result<(FiscalReceipt, chrono::NaiveDate, chrono::FixedOffset)> {
-    let store = db.store(store)?.ok_or_else(|| Error::NotFound {
-        what: "store",
-        id: store.to_owned(),
-    })?;
     let receipt = db.receipt(&entry.receipt)?.ok_or_else(|| Error::NotFound {
         what: "receipt",
         id: entry.receipt.clone(),
@@ -465,7 +468,7 @@ fn receipt_for_register(
         .map(|employee| employee.name)
         .unwrap_or_else(|| entry.cashier.clone());
     let markings = db.receipt_markings(&entry.receipt)?;
-    let fiscal = super::fiscal_receipt(&receipt, &products, &markings, &store, &cashier)?;
+    let fiscal = super::fiscal_receipt(&receipt, &products, &markings, store, &cashier)?;
     let at = receipt.draft().at;
     Ok((fiscal, at.local_day(), *at.time().offset()))
 }
@@ -497,15 +500,34 @@ fn find_after(
     Ok(None)
 }
 
-/// Whether the register refused for a state of its own that passes (no
-/// paper, still printing): the receipt waits in the queue, as on a lost
-/// link, rather than being parked.
-fn transient(error: &DeviceError) -> bool {
+/// Whether the register refused the receipt itself (its figures or
+/// fields), so sending it again can never succeed: it is parked for a
+/// manager. Any other refusal is about the register's state (a receipt
+/// left open, no paper, still printing, a mode, a password): the receipt
+/// keeps its place and goes in a later round.
+fn refuses_the_receipt(error: &DeviceError) -> bool {
     use kassa_fiscal::error::code;
+    const TOTAL_OVERFLOW: u8 = 0x48;
+    const NON_CASH_ABOVE_TOTAL: u8 = 0x4D;
+    const MULTIPLICATION_OVERFLOW: u8 = 0x60;
+    const PRICE_RANGE: u8 = 0x61;
+    const QUANTITY_RANGE: u8 = 0x62;
+    const TOTAL_RANGE: u8 = 0x7F;
     matches!(
         error.code,
-        code::NO_PAPER | code::STILL_PRINTING | code::WAITING_CONTINUE
-    )
+        code::BAD_PARAMETERS
+            | code::UNDERPAID
+            | code::NOT_ENOUGH_CASH
+            | TOTAL_OVERFLOW
+            | NON_CASH_ABOVE_TOTAL
+            | code::WRONG_OPERATION
+            | code::NEGATIVE_TOTAL
+            | MULTIPLICATION_OVERFLOW
+            | PRICE_RANGE
+            | QUANTITY_RANGE
+            | TOTAL_RANGE
+            | code::ZERO_TOTAL
+    ) || (error.command > 0xFF && error.code == code::FN_TLV_TOO_LARGE)
 }
 
 /// Whether the register's refusal is about its shift (over 24 hours): the
@@ -517,19 +539,26 @@ fn shift_refusal(error: &DeviceError) -> bool {
     )
 }
 
+/// How a round's documents are recorded: the fiscal storage they are in,
+/// the offset of the books' moments, and whether by a correction.
+struct Registration<'a> {
+    fn_number: &'a str,
+    offset: chrono::FixedOffset,
+    correction: bool,
+}
+
 /// Records a receipt's fiscal document (the journal's `fiscal` record).
 fn registered(
     db: &mut Db,
     receipt: &str,
-    fn_number: &str,
     document: &FiscalDocument,
-    offset: chrono::FixedOffset,
+    how: &Registration<'_>,
     outcome: &mut Outcome,
 ) -> Result<()> {
     let ledger = db.ledger(None)?;
-    ledger.fiscal_registered(receipt, fn_number, document, &register_moment(document, offset), false)?;
+    let at = register_moment(document, how.offset);
+    ledger.fiscal_registered(receipt, how.fn_number, document, &at, how.correction)?;
     ledger.commit()?;
-    outcome.count += 1;
     outcome
         .registered
         .push((receipt.to_owned(), document.number, document.fiscal_sign));
@@ -555,8 +584,14 @@ fn reconcile(
         register.cancel_receipt()?;
         status.receipt_open = false;
     }
+    let card = store_card(db, store)?;
     for entry in db.fiscal_pending(store, till)? {
-        let (fiscal, _, offset) = receipt_for_register(db, store, &entry)?;
+        let (fiscal, _, offset) = receipt_for_register(db, &card, &entry)?;
+        let registration = Registration {
+            fn_number: &status.fn_number,
+            offset,
+            correction: false,
+        };
         // Sent before? Then a receipt document after the number stored
         // before sending, with this sign and total, is this one.
         if let Some(before) = entry.fd_before.filter(|before| status.last_document > *before) {
@@ -564,7 +599,7 @@ fn reconcile(
                 super::is_this_receipt(document, &fiscal)
             })?;
             if let Some(document) = found {
-                registered(db, &entry.receipt, &status.fn_number, &document, offset, outcome)?;
+                registered(db, &entry.receipt, &document, &registration, outcome)?;
                 continue;
             }
         }
@@ -587,43 +622,38 @@ fn reconcile(
         }
         match register.register(&fiscal) {
             Ok(document) => {
-                registered(db, &entry.receipt, &status.fn_number, &document, offset, outcome)?;
+                registered(db, &entry.receipt, &document, &registration, outcome)?;
                 status.last_document = document.number;
             }
-            // Out of paper, busy printing: the receipt waits its turn.
-            Err(FiscalError::Device(error)) if transient(&error) => {
-                let ledger = db.ledger(None)?;
-                ledger.fiscal_failed(&entry.receipt, &error.to_string())?;
-                ledger.commit()?;
-                return Err(FiscalError::Device(error).into());
-            }
-            // Its shift ran out meanwhile: close it; the receipt goes in
-            // the next round (it stays pending).
-            Err(FiscalError::Device(error)) if shift_refusal(&error) => {
-                let ledger = db.ledger(None)?;
-                ledger.fiscal_failed(&entry.receipt, &error.to_string())?;
-                ledger.commit()?;
-                register.close_shift("")?;
-                return Err(FiscalError::Device(error).into());
-            }
-            // The register refused this receipt (and took it back): park
-            // it for a manager and go on with the next, so nothing wedges.
-            Err(FiscalError::Device(error)) => {
-                let ledger = db.ledger(None)?;
-                ledger.fiscal_parked(&entry.receipt, error.code, &error.to_string())?;
-                ledger.commit()?;
-                outcome.refused.push((entry.receipt.clone(), error));
-            }
-            // Nothing reached the register (a receipt it cannot express).
-            Err(error) if !error.outcome_unknown() => {
-                let ledger = db.ledger(None)?;
-                ledger.fiscal_parked(&entry.receipt, 0, &error.to_string())?;
-                ledger.commit()?;
-            }
             Err(error) => {
+                // The register refused this receipt itself (and took it
+                // back), or it cannot be expressed at all: park it for a
+                // manager and go on with the next, so nothing wedges.
+                let parks = match &error {
+                    FiscalError::Device(refusal) => refuses_the_receipt(refusal),
+                    other => !other.outcome_unknown(),
+                };
                 let ledger = db.ledger(None)?;
+                if parks {
+                    let code = match &error {
+                        FiscalError::Device(refusal) => refusal.code,
+                        _ => 0,
+                    };
+                    ledger.fiscal_parked(&entry.receipt, code, &error.to_string())?;
+                    ledger.commit()?;
+                    if let FiscalError::Device(refusal) = error {
+                        outcome.refused.push((entry.receipt.clone(), refusal));
+                    }
+                    continue;
+                }
+                // A lost link or a state of the register (no paper, a
+                // receipt left open…): the receipt keeps its place for the
+                // next round. A shift that ran out meanwhile is closed first.
                 ledger.fiscal_failed(&entry.receipt, &error.to_string())?;
                 ledger.commit()?;
+                if matches!(&error, FiscalError::Device(refusal) if shift_refusal(refusal)) {
+                    register.close_shift("")?;
+                }
                 return Err(error.into());
             }
         }
