@@ -16,12 +16,13 @@ pub const STORE: &str = "S1";
 pub const TILL: &str = "T1";
 
 /// Loads the demo store into `db` (idempotent: a second load adds nothing)
-/// and gives its till T1 the built-in register emulator, unless a register
-/// was set for it already.
+/// and gives its till T1 the built-in register emulator the first time, so
+/// a register set later (or `none`) is kept.
 pub fn load(db: &mut Db) -> Result<ImportSummary, JournalError> {
-    let summary = import(db, JOURNAL.as_bytes(), |_| {})?;
     let io = |e: crate::error::Error| JournalError::Io(e.to_string());
-    if db.fiscal_device(STORE, TILL).map_err(io)?.is_none() {
+    let first = !db.till_exists(STORE, TILL).map_err(io)?;
+    let summary = import(db, JOURNAL.as_bytes(), |_| {})?;
+    if first {
         let emulator = DeviceSettings {
             port: crate::fiscal::BUILT_IN_EMULATOR.to_owned(),
             baud: 115_200,
