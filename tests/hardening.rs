@@ -493,3 +493,96 @@ fn a_register_port_that_vanishes_keeps_the_sale_waiting() {
     assert!(retry.status.success(), "{}", stderr(&retry));
     assert_eq!(String::from_utf8_lossy(&retry.stdout).trim(), "1 receipts registered");
 }
+
+/// Receipt documents (type 3) in an emulator's state file: (number, total).
+fn emulated_receipts(state: &Path) -> Vec<(u64, u64)> {
+    let Ok(text) = std::fs::read_to_string(state) else {
+        return Vec::new();
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).expect("state is JSON");
+    json["documents"]
+        .as_array()
+        .map(|documents| {
+            documents
+                .iter()
+                .filter(|doc| doc["doc_type"] == 3)
+                .map(|doc| (doc["number"].as_u64().unwrap_or(0), doc["value"].as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn two_till_processes_share_the_built_in_register_without_doubling() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(kassa(&db, &["init", "--demo"]).status.success());
+    let as_anna = ["till", "--employee", "E1", "--pin", "1111"];
+    let open = kassa(&db, &[&as_anna[..], &["open", "--float", "1000.00"]].concat());
+    assert!(open.status.success(), "{}", stderr(&open));
+    // The desktop till and a script, say: two processes selling at once.
+    let seller = |n: usize| {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            let mut failures = Vec::new();
+            for _ in 0..n {
+                let out = kassa(&db, &["till", "--employee", "E1", "--pin", "1111", "sell", "1003:1"]);
+                if !out.status.success() || !stderr(&out).is_empty() {
+                    failures.push(stderr(&out));
+                }
+            }
+            failures
+        })
+    };
+    let (first, second) = (seller(4), seller(4));
+    let failures: Vec<String> = [first, second]
+        .into_iter()
+        .flat_map(|seller| seller.join().expect("seller"))
+        .collect();
+    assert!(failures.is_empty(), "{failures:?}");
+    let state = dir.path().join("k.db.fiscal-emulator.json");
+    let mut documents = emulated_receipts(&state);
+    assert_eq!(documents.len(), 8, "one fiscal receipt per sale: {documents:?}");
+    assert!(documents.iter().all(|(_, total)| *total == 8_990));
+    documents.dedup_by_key(|(number, _)| *number);
+    assert_eq!(documents.len(), 8, "no two share a fiscal document number");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let waiting: i64 = conn
+        .query_row("SELECT COUNT(*) FROM fiscal_queue WHERE fd_number IS NULL", [], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    assert_eq!(waiting, 0, "every receipt registered");
+}
+
+#[test]
+fn nothing_talks_to_the_register_before_a_login() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(kassa(&db, &["init", "--demo"]).status.success());
+    let owner = ["--employee", "E4", "--pin", "4444"];
+    let unplugged = dir.path().join("no-such-port");
+    let unplugged = unplugged.to_str().expect("path");
+    // A sale waits for a register that is not there.
+    let set = |port: &str| {
+        kassa(
+            &db,
+            &[&owner[..], &["fiscal-device", "--till", "T1", "--port", port]].concat(),
+        )
+    };
+    assert!(set(unplugged).status.success());
+    let sale = kassa(&db, &["till", "--employee", "E1", "--pin", "1111", "sell", "1003:1"]);
+    assert!(sale.status.success(), "{}", stderr(&sale));
+    assert!(set("emulator").status.success());
+    let state = dir.path().join("k.db.fiscal-emulator.json");
+    // Someone who cannot log in: the register is not touched.
+    let stranger = kassa(&db, &["till", "--employee", "E9", "--pin", "9999", "x-report"]);
+    assert_eq!(stranger.status.code(), Some(1));
+    let wrong_pin = kassa(&db, &["till", "--employee", "E1", "--pin", "0000", "x-report"]);
+    assert_eq!(wrong_pin.status.code(), Some(1));
+    assert!(!state.exists(), "the register was not opened");
+    // The cashier logs in: the waiting sale goes first.
+    let x = kassa(&db, &["till", "--employee", "E1", "--pin", "1111", "x-report"]);
+    assert!(x.status.success(), "{}", stderr(&x));
+    assert_eq!(emulated_receipts(&state), [(2, 8_990)]);
+}
