@@ -15,7 +15,7 @@ use kassa::clock::SystemClock;
 use kassa::db::Db;
 use kassa::money::{Money, Qty};
 use kassa::sale::{Cart, Payment};
-use kassa::till::{ActionId, Till};
+use kassa::till::ActionId;
 use rusqlite::{params, Connection};
 
 const DEMO: &str = include_str!("../demo/demo.jsonl");
@@ -55,12 +55,16 @@ fn sale_commit(dir: &Path) {
     let path = dir.join("sales.db");
     let mut db = Db::open(&path).expect("open");
     kassa::journal::import(&mut db, DEMO.as_bytes(), |_| {}).expect("demo");
-    let owner = kassa::setup::Credentials {
+    drop(db);
+    let mut books = kassa::Books::open(&path).expect("open");
+    let owner = kassa::Credentials {
         employee: "E4",
         pin: "4444",
     };
-    kassa::setup::set_up_till(&mut db, &SystemClock, Some(owner), "S1", "T5", None).expect("till set up");
-    let mut till = Till::new(db, "S1", "T5", Box::new(SystemClock)).expect("till");
+    books
+        .set_up_till(&SystemClock, Some(owner), "S1", "T5", None)
+        .expect("till set up");
+    let mut till = books.till("S1", "T5", Box::new(SystemClock)).expect("till");
     let cashier = till.login("E1", "1111").expect("login");
     till.open_shift(&cashier, &ActionId::new()).expect("open");
     let mut ours = Vec::with_capacity(ROUNDS);
@@ -308,15 +312,22 @@ fn scan_to_priced_line(path: &Path, n: usize) {
     let setup = String::from(
         r#"{"type":"store","id":"S1","name":"Бенчмарк"}
 {"type":"employee","id":"E1","name":"Кассир","role":"cashier","pin":"1111"}
+{"type":"employee","id":"E0","name":"Владелец","role":"owner","pin":"0000"}
 "#,
     ) + &bench_promotions();
     kassa::journal::import(&mut db, setup.as_bytes(), |_| {}).expect("setup");
-    let books = db.ledger(None).expect("ledger");
-    books.set_fiscal_device("S1", "T1", None).expect("till set up");
-    books.commit().expect("commit");
+    drop(db);
     let noon =
         kassa::clock::ManualClock::starting_at(kassa::clock::At::parse("2026-11-26T12:00:00+03:00").expect("time"));
-    let mut till = Till::new(db, "S1", "T1", Box::new(noon)).expect("till");
+    let mut books = kassa::Books::open(path).expect("open");
+    let owner = kassa::Credentials {
+        employee: "E0",
+        pin: "0000",
+    };
+    books
+        .set_up_till(&noon, Some(owner), "S1", "T1", None)
+        .expect("till set up");
+    let mut till = books.till("S1", "T1", Box::new(noon)).expect("till");
     let cashier = till.login("E1", "1111").expect("login");
     // A cart of ten lines already, as at a real till mid-receipt.
     let mut base = Cart::new();

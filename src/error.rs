@@ -78,6 +78,9 @@ pub enum Error {
         /// The missing right.
         permission: Permission,
     },
+    /// No books at that path (reading never creates them).
+    #[error("no database at {}: run `kassa init` first", .0.display())]
+    NoBooks(std::path::PathBuf),
     /// A database with staff needs someone to act (the command line's
     /// `--employee` and `--pin`).
     #[error("this database has staff: say who acts (--employee ID --pin PIN or KASSA_PIN)")]

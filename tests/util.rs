@@ -28,18 +28,21 @@ pub(crate) fn demo_db(dir: &Path) -> PathBuf {
     let path = dir.join("kassa.db");
     let mut db = Db::open(&path).expect("open");
     kassa::journal::import(&mut db, DEMO.as_bytes(), |_| {}).expect("demo imports");
-    set_up_till(&mut db, "T2");
+    set_up_till(&path, "T2");
     path
 }
 
 /// Sets a till of store S1 up, as the demo owner.
-pub(crate) fn set_up_till(db: &mut Db, till: &str) {
-    let owner = kassa::setup::Credentials {
+pub(crate) fn set_up_till(db: &Path, till: &str) {
+    let owner = kassa::Credentials {
         employee: "E4",
         pin: "4444",
     };
     let clock = ManualClock::starting_at(at("2026-11-01T08:00:00+03:00"));
-    kassa::setup::set_up_till(db, &clock, Some(owner), "S1", till, None).expect("till set up");
+    let mut books = kassa::Books::open(db).expect("open");
+    books
+        .set_up_till(&clock, Some(owner), "S1", till, None)
+        .expect("till set up");
 }
 
 /// Till T2 of store S1 on the demo books, its clock at `start`.

@@ -89,7 +89,7 @@ pub(super) fn fill_marking_identities(conn: &Connection) -> Result<()> {
 impl Ledger<'_> {
     /// Queues a receipt this till booked for the register, in the sale's
     /// own transaction.
-    pub fn queue_fiscal(&self, receipt: &str, store: &str, till: &str, cashier: &str) -> Result<()> {
+    pub(crate) fn queue_fiscal(&self, receipt: &str, store: &str, till: &str, cashier: &str) -> Result<()> {
         self.tx()
             .prepare_cached("INSERT INTO fiscal_queue (receipt, store, till, cashier) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![receipt, store, till, cashier])?;
@@ -98,7 +98,7 @@ impl Ledger<'_> {
 
     /// The marking codes of a receipt's lines (sold or returned), by their
     /// GTIN and serial too.
-    pub fn record_markings(&self, receipt: &str, markings: &[(usize, String)]) -> Result<()> {
+    pub(crate) fn record_markings(&self, receipt: &str, markings: &[(usize, String)]) -> Result<()> {
         for (line, code) in markings {
             self.tx()
                 .prepare_cached(
@@ -110,13 +110,13 @@ impl Ledger<'_> {
     }
 
     /// Whether this pack (by GTIN and serial) was sold and not returned.
-    pub fn marking_sold(&self, code: &str) -> Result<bool> {
+    pub(crate) fn marking_sold(&self, code: &str) -> Result<bool> {
         marking_sold(self.tx(), code)
     }
 
     /// Remembers the register's last document number before sending a
     /// receipt (committed before the receipt leaves).
-    pub fn fiscal_sending(&self, receipt: &str, fd_before: u32) -> Result<()> {
+    pub(crate) fn fiscal_sending(&self, receipt: &str, fd_before: u32) -> Result<()> {
         self.tx()
             .prepare_cached("UPDATE fiscal_queue SET fd_before = ?2 WHERE receipt = ?1 AND fd_number IS NULL")?
             .execute(params![receipt, fd_before])?;
@@ -125,7 +125,7 @@ impl Ledger<'_> {
 
     /// Records the fiscal document the register made of a receipt (or of
     /// its correction), with the journal's `fiscal` record as its event.
-    pub fn fiscal_registered(
+    pub(crate) fn fiscal_registered(
         &self,
         receipt: &str,
         fn_number: &str,
@@ -163,7 +163,7 @@ impl Ledger<'_> {
     }
 
     /// Records why a receipt could not be registered yet (the link).
-    pub fn fiscal_failed(&self, receipt: &str, error: &str) -> Result<()> {
+    pub(crate) fn fiscal_failed(&self, receipt: &str, error: &str) -> Result<()> {
         self.tx()
             .prepare_cached("UPDATE fiscal_queue SET last_error = ?2 WHERE receipt = ?1")?
             .execute(params![receipt, error])?;
@@ -172,7 +172,7 @@ impl Ledger<'_> {
 
     /// The register refused a receipt: it is parked, out of the queue,
     /// until a manager retries it or registers a correction.
-    pub fn fiscal_parked(&self, receipt: &str, code: u8, reason: &str) -> Result<()> {
+    pub(crate) fn fiscal_parked(&self, receipt: &str, code: u8, reason: &str) -> Result<()> {
         self.tx()
             .prepare_cached(
                 "UPDATE fiscal_queue SET parked = 1, refusal_code = ?2, last_error = ?3 WHERE receipt = ?1",
@@ -186,7 +186,7 @@ impl Ledger<'_> {
     }
 
     /// A manager sends a parked receipt to the register again.
-    pub fn fiscal_unpark(&self, receipt: &str) -> Result<bool> {
+    pub(crate) fn fiscal_unpark(&self, receipt: &str) -> Result<bool> {
         let changed = self
             .tx()
             .prepare_cached("UPDATE fiscal_queue SET parked = 0 WHERE receipt = ?1 AND parked = 1")?
@@ -199,7 +199,7 @@ impl Ledger<'_> {
 
     /// Sets up a till (once), and sets (or with `None` removes) its fiscal
     /// register; the history records who did it.
-    pub fn set_fiscal_device(&self, store: &str, till: &str, device: Option<&DeviceSettings>) -> Result<()> {
+    pub(crate) fn set_fiscal_device(&self, store: &str, till: &str, device: Option<&DeviceSettings>) -> Result<()> {
         let tx = self.tx();
         tx.execute(
             "INSERT OR IGNORE INTO tills (store, till) VALUES (?1, ?2)",

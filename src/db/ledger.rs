@@ -25,7 +25,7 @@ use crate::stock::StockDoc;
 
 /// What applying a record did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applied {
+pub(crate) enum Applied {
     /// The books changed and an event was appended.
     Written,
     /// The record was already there, identical: nothing changed.
@@ -33,7 +33,7 @@ pub enum Applied {
 }
 
 /// One open transaction on the books.
-pub struct Ledger<'c> {
+pub(crate) struct Ledger<'c> {
     tx: Transaction<'c>,
     origin: &'c str,
     actor: Option<String>,
@@ -96,13 +96,13 @@ impl<'c> Ledger<'c> {
     }
 
     /// The actor holds the right to change a locked period.
-    pub fn allow_closed_period(&mut self, allowed: bool) {
+    pub(crate) fn allow_closed_period(&mut self, allowed: bool) {
         self.may_edit_closed = allowed;
     }
 
     /// Marks this ledger as an import: records without an id are told apart
     /// by their occurrence in the journal, so importing twice adds nothing.
-    pub fn for_import(&mut self) {
+    pub(crate) fn for_import(&mut self) {
         self.occurrences = Some(HashMap::new());
         self.card_histories = Some((std::collections::hash_map::RandomState::new(), HashMap::new()));
     }
@@ -113,12 +113,12 @@ impl<'c> Ledger<'c> {
     }
 
     /// Sets the moment non-dated events are recorded at.
-    pub fn set_now(&mut self, now: At) {
+    pub(crate) fn set_now(&mut self, now: At) {
         self.now = now.to_string();
     }
 
     /// Commits everything applied.
-    pub fn commit(self) -> Result<()> {
+    pub(crate) fn commit(self) -> Result<()> {
         {
             let cache = self.cache.borrow();
             let mut write = self.tx.prepare_cached(
@@ -134,7 +134,7 @@ impl<'c> Ledger<'c> {
 
     /// After an import, an open shift must be its till's latest: returns
     /// one that is not (the import names its line), if any.
-    pub fn stale_open_shift(&self) -> Result<Option<(String, Error)>> {
+    pub(crate) fn stale_open_shift(&self) -> Result<Option<(String, Error)>> {
         let stale: Option<(String, String, String)> = self
             .tx
             .query_row(
@@ -185,7 +185,7 @@ impl<'c> Ledger<'c> {
     }
 
     /// The result an action with this id committed before, if it did.
-    pub fn action_result(&self, action: &str) -> Result<Option<String>> {
+    pub(crate) fn action_result(&self, action: &str) -> Result<Option<String>> {
         Ok(self
             .tx
             .prepare_cached("SELECT result FROM actions WHERE id = ?1")?
@@ -194,7 +194,7 @@ impl<'c> Ledger<'c> {
     }
 
     /// Remembers that an action committed, with its result.
-    pub fn remember_action(&self, action: &str, result: &str) -> Result<()> {
+    pub(crate) fn remember_action(&self, action: &str, result: &str) -> Result<()> {
         self.tx
             .prepare_cached("INSERT INTO actions (id, result) VALUES (?1, ?2)")?
             .execute(params![action, result])?;
@@ -203,7 +203,7 @@ impl<'c> Ledger<'c> {
 
     /// Appends a history entry that is not a journal record (a login, a
     /// change of rights).
-    pub fn note(&self, kind: &str, entity: &str, payload: &serde_json::Value) -> Result<()> {
+    pub(crate) fn note(&self, kind: &str, entity: &str, payload: &serde_json::Value) -> Result<()> {
         self.append(kind, entity, None, None, &payload.to_string(), &self.now.clone())
     }
 
@@ -259,7 +259,7 @@ impl<'c> Ledger<'c> {
     }
 
     /// Applies one journal record.
-    pub fn apply(&mut self, record: Record) -> Result<Applied> {
+    pub(crate) fn apply(&mut self, record: Record) -> Result<Applied> {
         // Each kind checks the period lock after its duplicate check: a
         // record already in the books is unchanged, locked or not.
         match record {
@@ -610,12 +610,12 @@ impl<'c> Ledger<'c> {
     }
 
     /// The promotions switched on, as this transaction sees them.
-    pub fn enabled_promotions(&self) -> Result<Vec<Promotion>> {
+    pub(crate) fn enabled_promotions(&self) -> Result<Vec<Promotion>> {
         super::read::enabled_promotions(&self.tx)
     }
 
     /// Puts a promotion in force or takes it out (the rule is kept).
-    pub fn set_promotion_enabled(&mut self, id: &str, enabled: bool) -> Result<()> {
+    pub(crate) fn set_promotion_enabled(&mut self, id: &str, enabled: bool) -> Result<()> {
         let changed = self.tx.execute(
             "UPDATE promotions SET enabled = ?2 WHERE id = ?1 AND enabled <> ?2",
             params![id, enabled],
@@ -1224,7 +1224,7 @@ impl<'c> Ledger<'c> {
 
     /// Replaces a role's rights (the owner role always keeps the right to
     /// manage staff).
-    pub fn set_rights(&self, role: Role, rights: &Rights) -> Result<()> {
+    pub(crate) fn set_rights(&self, role: Role, rights: &Rights) -> Result<()> {
         let mut rights = rights.clone();
         if role == Role::Owner {
             rights.permissions.insert(crate::staff::Permission::ManageStaff);
@@ -1240,7 +1240,7 @@ impl<'c> Ledger<'c> {
 
     /// Records a wrong PIN. With `lock_until` the employee is locked until
     /// then and the count starts again; without, the count goes up.
-    pub fn record_wrong_pin(&self, employee: &str, lock_until: Option<i64>) -> Result<()> {
+    pub(crate) fn record_wrong_pin(&self, employee: &str, lock_until: Option<i64>) -> Result<()> {
         self.tx.execute(
             "UPDATE employees SET failed_pins = CASE WHEN ?2 IS NULL THEN failed_pins + 1 ELSE 0 END,
                                   locked_until = ?2
@@ -1255,7 +1255,7 @@ impl<'c> Ledger<'c> {
     }
 
     /// Records a successful login.
-    pub fn record_login(&self, employee: &str) -> Result<()> {
+    pub(crate) fn record_login(&self, employee: &str) -> Result<()> {
         self.tx.execute(
             "UPDATE employees SET failed_pins = 0, locked_until = NULL WHERE id = ?1",
             params![employee],
@@ -1264,7 +1264,7 @@ impl<'c> Ledger<'c> {
     }
 
     /// Locks every day up to and including `through` against edits.
-    pub fn lock_period(&mut self, through: NaiveDate) -> Result<()> {
+    pub(crate) fn lock_period(&mut self, through: NaiveDate) -> Result<()> {
         let day = through.format("%Y-%m-%d").to_string();
         self.tx.execute(
             "INSERT INTO meta (key, value) VALUES ('locked_through', ?1)
@@ -1277,17 +1277,17 @@ impl<'c> Ledger<'c> {
 
     /// An employee and the rights of their role, read inside this
     /// transaction so a check and the write it guards see the same state.
-    pub fn employee_rights(&self, id: &str) -> Result<(Employee, Rights)> {
+    pub(crate) fn employee_rights(&self, id: &str) -> Result<(Employee, Rights)> {
         read::employee_rights(&self.tx, id)
     }
 
     /// The open shift of a till.
-    pub fn open_shift(&self, store: &str, till: &str) -> Result<Option<String>> {
+    pub(crate) fn open_shift(&self, store: &str, till: &str) -> Result<Option<String>> {
         read::open_shift(&self.tx, store, till)
     }
 
     /// How many shifts a till has had.
-    pub fn shift_count(&self, store: &str, till: &str) -> Result<i64> {
+    pub(crate) fn shift_count(&self, store: &str, till: &str) -> Result<i64> {
         Ok(self
             .tx
             .prepare_cached("SELECT COUNT(*) FROM shifts WHERE store = ?1 AND till = ?2")?
@@ -1295,7 +1295,7 @@ impl<'c> Ledger<'c> {
     }
 
     /// How many receipts a shift has.
-    pub fn receipt_count(&self, shift: &str) -> Result<i64> {
+    pub(crate) fn receipt_count(&self, shift: &str) -> Result<i64> {
         Ok(self
             .tx
             .prepare_cached("SELECT COUNT(*) FROM receipts WHERE shift = ?1")?
@@ -1303,12 +1303,12 @@ impl<'c> Ledger<'c> {
     }
 
     /// A receipt as recorded.
-    pub fn receipt(&self, id: &str) -> Result<Option<Receipt>> {
+    pub(crate) fn receipt(&self, id: &str) -> Result<Option<Receipt>> {
         read::receipt(&self.tx, id)
     }
 
     /// Receipts that returned goods of a sale.
-    pub fn returns_of(&self, sale: &str) -> Result<Vec<Receipt>> {
+    pub(crate) fn returns_of(&self, sale: &str) -> Result<Vec<Receipt>> {
         let ids = self
             .tx
             .prepare_cached("SELECT id FROM receipts WHERE return_of = ?1 ORDER BY at_utc, id")?
@@ -1325,12 +1325,12 @@ impl<'c> Ledger<'c> {
     }
 
     /// Net paid by a method on a sale and refunded so far.
-    pub fn refundable(&self, sale: &str, method: PaymentMethod) -> Result<(Money, Money)> {
+    pub(crate) fn refundable(&self, sale: &str, method: PaymentMethod) -> Result<(Money, Money)> {
         read::refundable(&self.tx, sale, method)
     }
 
     /// Login state of an employee.
-    pub fn employee_auth(&self, id: &str) -> Result<Option<super::EmployeeAuth>> {
+    pub(crate) fn employee_auth(&self, id: &str) -> Result<Option<super::EmployeeAuth>> {
         read::employee_auth(&self.tx, id)
     }
 }

@@ -16,7 +16,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use fiscal::{DeviceSettings, FiscalEntry};
-pub use ledger::{Applied, Ledger};
+pub(crate) use ledger::{Applied, Ledger};
 pub use read::{EmployeeAuth, Event};
 
 use crate::error::{Error, Result};
@@ -100,7 +100,7 @@ impl Db {
 
     /// Starts one user action: everything written through the ledger
     /// commits together or not at all.
-    pub fn ledger(&mut self, actor: Option<&str>) -> Result<Ledger<'_>> {
+    pub(crate) fn ledger(&mut self, actor: Option<&str>) -> Result<Ledger<'_>> {
         Ledger::begin(&mut self.conn, &self.origin, actor)
     }
 

@@ -106,7 +106,7 @@ fn read_and_parse(
 /// Imports a journal, all or nothing: one transaction, committed only when
 /// every line has applied. `progress` hears the bytes read so far. This is
 /// the door of whoever holds the file (setting books up, tests); a person
-/// importing goes through [`crate::setup::import`], which checks rights.
+/// importing goes through [`crate::Books::import`], which checks rights.
 pub fn import(
     db: &mut Db,
     input: impl BufRead + Send,

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use iced::widget::{button, column, container, row, scrollable, text, Column};
 use iced::{Element, Length, Task};
-use kassa::db::report::Period;
-use kassa::db::Db;
 use kassa::shift::ShiftTotals;
+use kassa::Books;
 
 use crate::format::{self, Lang};
 
@@ -40,22 +39,17 @@ pub enum Message {
     Refresh,
 }
 
-/// Reads the books at `path`; a new database gets the demo store, so the
-/// first start shows something real.
+/// Reads the books at `path` through the core's one door; books that do
+/// not exist are not made here (`kassa init --demo` makes the demo's).
 pub fn load(path: PathBuf) -> Result<Snapshot, String> {
-    let mut db = Db::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if db.stores().map_err(|e| e.to_string())?.is_empty() {
-        kassa::demo::load(&mut db).map_err(|e| e.to_string())?;
-    }
-    let store = db
+    let books = Books::open_existing(&path).map_err(|e| e.to_string())?;
+    let store = books
         .stores()
         .map_err(|e| e.to_string())?
         .into_iter()
         .next()
         .ok_or_else(|| "the database has no store".to_owned())?;
-    let shifts = db
-        .shifts_in(&Period::all_time(Some(store.id.clone())))
-        .map_err(|e| e.to_string())?;
+    let shifts = books.shifts(&store.id).map_err(|e| e.to_string())?;
     Ok(Snapshot {
         store: store.name,
         shifts,
@@ -146,10 +140,26 @@ impl Status {
 mod tests {
     use super::*;
 
+    /// The demo's books, as `kassa init --demo` makes them.
+    fn demo(dir: &Path) -> PathBuf {
+        let path = dir.join("till.db");
+        Books::open(&path).expect("open").load_demo().expect("demo");
+        path
+    }
+
     #[test]
-    fn a_new_database_shows_the_demo_day() {
+    fn missing_books_are_not_made_by_the_screen() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let snapshot = load(dir.path().join("till.db")).expect("load");
+        let path = dir.path().join("none.db");
+        let error = load(path.clone()).expect_err("no books");
+        assert!(error.contains("kassa init"), "{error}");
+        assert!(!path.exists(), "no database was created");
+    }
+
+    #[test]
+    fn the_demo_books_show_the_demo_day() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let snapshot = load(demo(dir.path())).expect("load");
         assert_eq!(snapshot.store, "Магазин «У дома»");
         assert_eq!(snapshot.shifts.len(), 1);
         let shift = &snapshot.shifts[0];
@@ -160,7 +170,7 @@ mod tests {
     #[test]
     fn the_screen_shows_the_figures_and_f5_button_refreshes() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let screen = Status::Ready(load(dir.path().join("till.db")).expect("load"));
+        let screen = Status::Ready(load(demo(dir.path())).expect("load"));
         let mut ui = iced_test::simulator(screen.view());
         for shown in [
             "Магазин «У дома»",

@@ -1,0 +1,110 @@
+//! `report` and `price`: reading the books.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use clap::ValueEnum;
+use kassa::clock::{At, Clock, SystemClock};
+use kassa::db::report::Period;
+use kassa::report::{self, Format};
+use kassa::Books;
+
+use crate::output::{check_period, refuse_overwriting, write_output};
+use crate::{Failure, Outcome};
+
+#[derive(clap::Args)]
+#[command(arg_required_else_help = true)]
+pub(crate) struct ReportArgs {
+    /// List every report: name, title, group.
+    #[arg(long, conflicts_with_all = ["name", "from", "to", "store", "out"])]
+    pub(crate) list: bool,
+    /// Report name.
+    #[arg(required_unless_present = "list")]
+    pub(crate) name: Option<String>,
+    /// First local day (YYYY-MM-DD), inclusive.
+    #[arg(long, value_parser = crate::output::parse_day, required_unless_present = "list")]
+    pub(crate) from: Option<NaiveDate>,
+    /// Last local day (YYYY-MM-DD), inclusive.
+    #[arg(long, value_parser = crate::output::parse_day, required_unless_present = "list")]
+    pub(crate) to: Option<NaiveDate>,
+    /// Only this store.
+    #[arg(long)]
+    pub(crate) store: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    pub(crate) format: OutputFormat,
+    /// Output file.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum OutputFormat {
+    Json,
+    Csv,
+    Pdf,
+    Xlsx,
+}
+
+/// Runs a report, or lists them.
+pub(crate) fn run(path: &Path, args: ReportArgs) -> Outcome {
+    let write_error = |e: std::io::Error| Failure::Said(format!("cannot write: {e}"));
+    if args.list {
+        return write_output(None, |out| {
+            for def in report::CATALOG {
+                writeln!(out, "{}\t{}\t{}", def.name, def.title, def.group).map_err(write_error)?;
+            }
+            Ok(())
+        });
+    }
+    let (Some(name), Some(from), Some(to)) = (args.name, args.from, args.to) else {
+        return Err(Failure::Said("report needs NAME --from D --to D".into()));
+    };
+    check_period(Some(from), Some(to))?;
+    let format = match args.format {
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Pdf | OutputFormat::Xlsx => {
+            return Err(Failure::Said(
+                "PDF and XLSX output are not built yet; use --format json or csv".into(),
+            ))
+        }
+    };
+    report::find(&name)?;
+    let books = Books::open_existing(path)?;
+    refuse_overwriting(path, args.out.as_deref())?;
+    let table = books.report(
+        &name,
+        &Period {
+            from,
+            to,
+            store: args.store,
+        },
+    )?;
+    write_output(args.out.as_deref(), |out| {
+        Ok(match format {
+            Format::Json => report::write_json(&table, out),
+            Format::Csv => report::write_csv(&table, out),
+        }?)
+    })
+}
+
+/// Prices a basket file (`-`: standard input) with the promotions in force.
+pub(crate) fn price(path: &Path, basket: &Path, store: &str, at: Option<&str>) -> Outcome {
+    let text = if basket.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| Failure::Said(format!("cannot read the basket: {e}")))?
+    } else {
+        std::fs::read_to_string(basket).map_err(|e| Failure::Said(format!("cannot read {}: {e}", basket.display())))?
+    };
+    let at = match at {
+        Some(at) => At::parse(at).map_err(|e| Failure::Said(format!("--at: {e}")))?,
+        None => SystemClock.now(),
+    };
+    let books = Books::open_existing(path)?;
+    let quote = books.quote(&text, store, at)?;
+    write_output(None, |out| {
+        serde_json::to_writer(&mut *out, &quote).map_err(|e| Failure::Said(e.to_string()))?;
+        writeln!(out).map_err(|e| Failure::Said(format!("cannot write: {e}")))
+    })
+}

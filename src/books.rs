@@ -1,0 +1,182 @@
+//! The books of a shop as its doors see them (the command line, the
+//! desktop till's screens): opening them, the journal in and out, reports,
+//! pricing a basket, setting a till up with its fiscal register, and a
+//! [`Till`] to sell on. Each change checks, in the core, the rights of the
+//! employee who acts; books where no employee has a PIN yet are open to
+//! whoever sets them up. Nothing outside the core touches storage.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::catalog::Store;
+use crate::clock::{At, Clock};
+use crate::db::report::Period;
+use crate::db::{Db, DeviceSettings};
+use crate::error::{Error, Result};
+use crate::journal::{ImportSummary, JournalError};
+use crate::quote::Quote;
+use crate::report::Table;
+use crate::shift::ShiftTotals;
+use crate::staff::{Permission, Rights};
+use crate::till::{Session, Till};
+
+/// Who acts: an employee id and PIN (as the command line takes them).
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    /// Employee id.
+    pub employee: &'a str,
+    /// PIN.
+    pub pin: &'a str,
+}
+
+/// A shop's books, open.
+#[derive(Debug)]
+pub struct Books {
+    db: Db,
+}
+
+impl Books {
+    /// Opens the books at `path`, creating and migrating them as needed.
+    pub fn open(path: &Path) -> Result<Books> {
+        Ok(Books { db: Db::open(path)? })
+    }
+
+    /// Opens books that exist: reading never creates a database as a side
+    /// effect.
+    pub fn open_existing(path: &Path) -> Result<Books> {
+        if !path.exists() {
+            return Err(Error::NoBooks(path.to_path_buf()));
+        }
+        Books::open(path)
+    }
+
+    /// Where the books are.
+    pub fn path(&self) -> Option<&Path> {
+        self.db.path()
+    }
+
+    /// Loads the demo store (idempotent); its till T1 gets the built-in
+    /// register emulator the first time.
+    pub fn load_demo(&mut self) -> Result<ImportSummary, JournalError> {
+        crate::demo::load(&mut self.db)
+    }
+
+    /// Imports a journal in an employee's name: every record needs its
+    /// right ([`crate::journal::Record::permission`]) and a locked period
+    /// the right to edit it. All or nothing.
+    pub fn import(
+        &mut self,
+        clock: &dyn Clock,
+        who: Option<Credentials<'_>>,
+        input: impl BufRead + Send,
+        progress: impl FnMut(u64),
+    ) -> Result<ImportSummary, JournalError> {
+        let actor = self
+            .actor(clock, who)
+            .map_err(|error| JournalError::Io(error.to_string()))?;
+        let as_actor = actor.as_ref().map(|(session, rights)| (session.employee(), rights));
+        crate::journal::io::import_as(&mut self.db, input, as_actor, progress)
+    }
+
+    /// Writes the journal (optionally one period of it) into `out`.
+    pub fn export(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        out: &mut dyn Write,
+    ) -> Result<u64, JournalError> {
+        crate::journal::export(&self.db, from, to, out)
+    }
+
+    /// Runs a report of the catalogue (reading is open to whoever can read
+    /// the file).
+    pub fn report(&self, name: &str, period: &Period) -> Result<Table> {
+        crate::report::find(name)?.run(&self.db, period)
+    }
+
+    /// Prices a basket (`{"lines": [{"sku", "qty"}]}`) with the promotions
+    /// in force at `at`; nothing is sold.
+    pub fn quote(&self, basket_json: &str, store: &str, at: At) -> Result<Quote> {
+        crate::quote::quote(&self.db, basket_json, store, at)
+    }
+
+    /// Every store, by id.
+    pub fn stores(&self) -> Result<Vec<Store>> {
+        self.db.stores()
+    }
+
+    /// Every shift of a store with its X/Z figures, by opening time (the
+    /// till's status screen).
+    pub fn shifts(&self, store: &str) -> Result<Vec<ShiftTotals>> {
+        self.db.shifts_in(&Period::all_time(Some(store.to_owned())))
+    }
+
+    /// The fiscal register set for a till that was set up (`None`: a till
+    /// without one).
+    pub fn till_device(&self, store: &str, till: &str) -> Result<Option<DeviceSettings>> {
+        self.require_till(store, till)?;
+        self.db.fiscal_device(store, till)
+    }
+
+    /// Sets a till of a store up and gives it its fiscal register (`None`:
+    /// a till without one). A till's settings are the staff manager's
+    /// (`manage_staff`: the owner by default); the history records who.
+    pub fn set_up_till(
+        &mut self,
+        clock: &dyn Clock,
+        who: Option<Credentials<'_>>,
+        store: &str,
+        till: &str,
+        device: Option<&DeviceSettings>,
+    ) -> Result<()> {
+        crate::catalog::require_text("till", till)?;
+        if self.db.store(store)?.is_none() {
+            return Err(Error::NotFound {
+                what: "store",
+                id: store.to_owned(),
+            });
+        }
+        let actor = self.actor(clock, who)?;
+        if let Some((session, rights)) = &actor {
+            if !rights.allows(Permission::ManageStaff) {
+                return Err(Error::Forbidden {
+                    actor: session.employee().to_owned(),
+                    permission: Permission::ManageStaff,
+                });
+            }
+        }
+        let mut ledger = self.db.ledger(actor.as_ref().map(|(session, _)| session.employee()))?;
+        ledger.set_now(clock.now());
+        ledger.set_fiscal_device(store, till, device)?;
+        ledger.commit()
+    }
+
+    /// A till of a store that was set up, to sell on.
+    pub fn till(self, store: &str, till: &str, clock: Box<dyn Clock>) -> Result<Till> {
+        Till::new(self.db, store, till, clock)
+    }
+
+    fn require_till(&self, store: &str, till: &str) -> Result<()> {
+        if self.db.till_exists(store, till)? {
+            return Ok(());
+        }
+        Err(Error::UnknownTill {
+            store: store.to_owned(),
+            till: till.to_owned(),
+        })
+    }
+
+    /// The actor, logged in, with their rights; `None` while no employee
+    /// has a PIN (setting up).
+    fn actor(&mut self, clock: &dyn Clock, who: Option<Credentials<'_>>) -> Result<Option<(Session, Rights)>> {
+        if !self.db.has_staff()? {
+            return Ok(None);
+        }
+        let who = who.ok_or(Error::NeedsEmployee)?;
+        let session = crate::till::login(&mut self.db, clock.now(), who.employee, who.pin)?;
+        let (_, rights) = self.db.employee_rights(session.employee())?;
+        Ok(Some((session, rights)))
+    }
+}
