@@ -1,0 +1,388 @@
+//! Card records: stores, employees, products, promotions, each a new
+//! version keyed by its content, so an import matches a card's history.
+
+use std::hash::BuildHasher;
+
+use rusqlite::{params, OptionalExtension};
+
+use crate::catalog::{fold_name, Product};
+use crate::db::read::{self};
+use crate::error::{Error, Result};
+use crate::journal::Record;
+use crate::money::Money;
+use crate::promo::{PromoStores, Promotion, Target};
+use crate::staff::{hash_pin, verify_pin};
+
+use super::*;
+
+impl Ledger<'_> {
+    /// The version number a card's next change will have.
+    pub(super) fn next_card_version(&self, kind: &str, id: &str) -> Result<i64> {
+        let (table, id_column) = match kind {
+            "store" => ("stores", "id"),
+            "employee" => ("employees", "id"),
+            "product" => ("products", "sku"),
+            _ => ("promotions", "id"),
+        };
+        let current: Option<i64> = self
+            .tx
+            .prepare_cached(&format!("SELECT version FROM {table} WHERE {id_column} = ?1"))?
+            .query_row(params![id], |r| r.get(0))
+            .optional()?;
+        Ok(current.unwrap_or(0) + 1)
+    }
+
+    /// In an import, whether this card line is a version the books already
+    /// hold, in the journal's order: the card's lines are matched, in turn,
+    /// against its history; a line found further on is known, and once a
+    /// line is not found, it and the card's later lines are news. So a
+    /// journal imported again, or an older one, or one that starts in the
+    /// middle of a card's history, changes nothing, while a history that
+    /// goes A → B → A imports whole. (A till's edit is always news.)
+    pub(super) fn card_line_known(&mut self, kind: &str, id: &str, digest: &str) -> Result<bool> {
+        let Some((hasher, cards)) = self.card_histories.as_mut() else {
+            return Ok(false);
+        };
+        let fingerprint = hasher.hash_one((kind, id));
+        if let std::collections::hash_map::Entry::Vacant(slot) = cards.entry(fingerprint) {
+            let keys: Vec<String> = self
+                .tx
+                .prepare_cached(
+                    "SELECT key FROM events WHERE day IS NULL AND type = ?1 AND entity = ?2 AND key IS NOT NULL
+                      ORDER BY seq",
+                )?
+                .query_map(params![kind, id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let digests = keys
+                .iter()
+                .filter_map(|k| k.rsplit_once(':').and_then(|(_, d)| u64::from_str_radix(d, 16).ok()))
+                .collect();
+            slot.insert(CardHistory {
+                digests,
+                next: 0,
+                diverged: false,
+                last: None,
+            });
+        }
+        let Some(history) = cards.get_mut(&fingerprint) else {
+            return Ok(false);
+        };
+        let digest = u64::from_str_radix(digest, 16).unwrap_or(0);
+        // The same line twice in a row says nothing new.
+        let repeated = history.last == Some(digest);
+        history.last = Some(digest);
+        if repeated {
+            return Ok(true);
+        }
+        if history.diverged {
+            return Ok(false);
+        }
+        match history.digests[history.next..].iter().position(|d| *d == digest) {
+            Some(offset) => {
+                history.next += offset + 1;
+                Ok(true)
+            }
+            None => {
+                history.diverged = true;
+                // Past the books' history: only the last line matters now.
+                history.digests = Vec::new();
+                history.next = 0;
+                Ok(false)
+            }
+        }
+    }
+
+    /// The history key of a card version.
+    pub(super) fn card_key(kind: &str, id: &str, version: i64, line: &str) -> String {
+        format!("{kind}:{id}#{version}:{}", digest(line))
+    }
+
+    pub(super) fn apply_store(&mut self, record: &Record) -> Result<Applied> {
+        let Record::Store(store) = record else {
+            return Ok(Applied::Unchanged);
+        };
+        let line = record.to_line();
+        if self.card_line_known("store", &store.id, &digest(&line))?
+            || read::store(&self.tx, &store.id)?.as_ref() == Some(store)
+        {
+            return Ok(Applied::Unchanged);
+        }
+        let key = Self::card_key("store", &store.id, self.next_card_version("store", &store.id)?, &line);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO stores (id, name, address, inn, tax_system, version) VALUES (?1, ?2, ?3, ?4, ?5, 1)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
+                   inn = excluded.inn, tax_system = excluded.tax_system, version = stores.version + 1",
+            )?
+            .execute(params![
+                store.id,
+                store.name,
+                store.address,
+                store.inn,
+                store.tax_system.map(|t| t.code())
+            ])?;
+        self.append("store", &store.id, None, Some(&key), &line, &self.now)?;
+        Ok(Applied::Written)
+    }
+
+    pub(super) fn apply_employee(&mut self, record: &Record) -> Result<Applied> {
+        let Record::Employee { employee, pin } = record else {
+            return Ok(Applied::Unchanged);
+        };
+        let line = record.to_line();
+        let current = read::employee_auth(&self.tx, &employee.id)?;
+        let card_known = self.card_line_known("employee", &employee.id, &digest(&line))?
+            || current.as_ref().map(|c| &c.employee) == Some(employee);
+        if let (true, Some(current)) = (card_known, &current) {
+            // A journal sets the PIN of staff who have none; importing an old
+            // journal again never puts back an old PIN (the till changes PINs).
+            let Some(pin) = pin
+                .as_deref()
+                .filter(|_| current.pin_hash.is_none() || !self.importing())
+            else {
+                return Ok(Applied::Unchanged);
+            };
+            if current.pin_hash.as_deref().is_some_and(|hash| verify_pin(hash, pin)) {
+                return Ok(Applied::Unchanged);
+            }
+            self.tx.execute(
+                "UPDATE employees SET pin_hash = ?2, failed_pins = 0, locked_until = NULL WHERE id = ?1",
+                params![employee.id, hash_pin(pin)?],
+            )?;
+            self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
+            return Ok(Applied::Written);
+        }
+        let importing = self.importing();
+        let pin_unchanged = match (pin, current.as_ref().and_then(|c| c.pin_hash.as_deref())) {
+            (None, _) => true,
+            // An import never replaces a PIN that is set (the till does).
+            (Some(_), Some(_)) if importing => true,
+            (Some(pin), Some(hash)) => verify_pin(hash, pin),
+            (Some(_), None) => false,
+        };
+        let key = Self::card_key(
+            "employee",
+            &employee.id,
+            self.next_card_version("employee", &employee.id)?,
+            &line,
+        );
+        let new_hash = match pin {
+            Some(pin) if !pin_unchanged => Some(hash_pin(pin)?),
+            _ => None,
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO employees (id, name, role, commission_pct, pin_hash, version) VALUES (?1, ?2, ?3, ?4, ?5, 1)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+                   commission_pct = excluded.commission_pct,
+                   pin_hash = COALESCE(excluded.pin_hash, employees.pin_hash),
+                   failed_pins = CASE WHEN excluded.pin_hash IS NULL THEN employees.failed_pins ELSE 0 END,
+                   locked_until = CASE WHEN excluded.pin_hash IS NULL THEN employees.locked_until END,
+                   version = employees.version + 1",
+            )?
+            .execute(params![
+                employee.id,
+                employee.name,
+                employee.role.code(),
+                employee.commission_pct.to_string(),
+                new_hash
+            ])?;
+        self.append("employee", &employee.id, None, Some(&key), &line, &self.now)?;
+        Ok(Applied::Written)
+    }
+
+    pub(super) fn apply_product(&mut self, product: &Product, record: &Record) -> Result<Applied> {
+        let line = record.to_line();
+        let columns = params![
+            product.sku,
+            product.name,
+            fold_name(&product.name),
+            product.price.kopecks(),
+            product.cost.map(Money::kopecks),
+            product.vat.code(),
+            product.unit.code(),
+            product.category,
+            product.kind.code(),
+            product.marked,
+            serde_json::to_string(&product.barcodes).unwrap_or_else(|_| "[]".to_owned())
+        ];
+        // A new card (the common case of a catalogue import) costs one
+        // INSERT; only a sku already there is read and compared.
+        let known = self.cache.borrow().products.contains_key(&product.sku);
+        let inserted = !known
+            && self
+                .tx
+                .prepare_cached(
+                    "INSERT INTO products (sku, name, name_fold, price, cost, vat, unit, category, kind, marked, barcodes, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1) ON CONFLICT (sku) DO NOTHING",
+                )?
+                .execute(columns)?
+                == 1;
+        let version = if inserted {
+            1
+        } else {
+            if self.card_line_known("product", &product.sku, &digest(&line))? {
+                return Ok(Applied::Unchanged);
+            }
+            let current = self.product(&product.sku)?;
+            if current.as_deref() == Some(product) {
+                return Ok(Applied::Unchanged);
+            }
+            let version = self.next_card_version("product", &product.sku)?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE products SET name = ?2, name_fold = ?3, price = ?4, cost = ?5, vat = ?6, unit = ?7,
+                       category = ?8, kind = ?9, marked = ?10, barcodes = ?11, version = version + 1 WHERE sku = ?1",
+                )?
+                .execute(columns)?;
+            let mut forget = self.tx.prepare_cached("DELETE FROM barcodes WHERE code = ?1")?;
+            for code in current.iter().flat_map(|p| &p.barcodes) {
+                forget.execute(params![code])?;
+            }
+            version
+        };
+        let key = Self::card_key("product", &product.sku, version, &line);
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT INTO barcodes (code, sku) VALUES (?1, ?2)")?;
+        for code in &product.barcodes {
+            match insert.execute(params![code, product.sku]) {
+                Ok(_) => {}
+                Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    let owner: String =
+                        self.tx
+                            .query_row("SELECT sku FROM barcodes WHERE code = ?1", params![code], |r| r.get(0))?;
+                    return Err(Error::invalid(if owner == product.sku {
+                        format!("product {}: barcode {code} is listed twice", product.sku)
+                    } else {
+                        format!(
+                            "product {}: barcode {code} already belongs to product {owner}",
+                            product.sku
+                        )
+                    }));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        self.append("product", &product.sku, None, Some(&key), &line, &self.now)?;
+        // Forget rather than remember: a catalogue import would otherwise
+        // hold every card in memory; the next read fetches the new card.
+        self.cache.borrow_mut().products.remove(&product.sku);
+        Ok(Applied::Written)
+    }
+
+    pub(super) fn apply_promotion(&mut self, promotion: &Promotion, record: &Record) -> Result<Applied> {
+        let ctx = |e: Error| e.in_record(format!("promotion {}", promotion.id));
+        let line = record.to_line();
+        let current: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT payload FROM promotions WHERE id = ?1",
+                params![promotion.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if self.card_line_known("promotion", &promotion.id, &digest(&line))?
+            || current.as_deref() == Some(line.as_str())
+        {
+            return Ok(Applied::Unchanged);
+        }
+        // References are checked for news only: a journal imported again
+        // must not fail on a category renamed since.
+        for (field, sku) in promotion.rule.skus() {
+            let product = self.require_product(sku).map_err(|e| ctx(in_field(&field, e)))?;
+            let counted_in_units = matches!(
+                promotion.rule,
+                crate::promo::Rule::NForM { .. } | crate::promo::Rule::Bundle { .. }
+            );
+            if counted_in_units && product.unit != crate::catalog::Unit::Pcs {
+                return Err(ctx(Error::invalid(format!(
+                    "{field}: {} is sold by {}, and this rule counts whole units",
+                    product.name,
+                    product.unit.code()
+                ))));
+            }
+            if matches!(promotion.rule, crate::promo::Rule::Gift { .. }) && product.marked {
+                return Err(ctx(Error::invalid(format!(
+                    "{field}: {} is marked; a gift cannot scan its code",
+                    product.name
+                ))));
+            }
+        }
+        if let crate::promo::Rule::NForM {
+            target: Target::Category(c),
+            ..
+        }
+        | crate::promo::Rule::Percent {
+            target: Target::Category(c),
+            ..
+        } = &promotion.rule
+        {
+            let known: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM products WHERE category = ?1)",
+                params![c],
+                |r| r.get(0),
+            )?;
+            if !known {
+                return Err(ctx(Error::NotFound {
+                    what: "category",
+                    id: c.clone(),
+                }));
+            }
+        }
+        if let PromoStores::Only(stores) = &promotion.stores {
+            for store in stores {
+                self.require_store(store).map_err(|e| ctx(in_field("stores", e)))?;
+            }
+        }
+        let key = Self::card_key(
+            "promotion",
+            &promotion.id,
+            self.next_card_version("promotion", &promotion.id)?,
+            &line,
+        );
+        self.tx.execute(
+            "INSERT INTO promotions (id, payload, version) VALUES (?1, ?2, 1)
+             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, version = promotions.version + 1",
+            params![promotion.id, line],
+        )?;
+        self.append("promotion", &promotion.id, None, Some(&key), &line, &self.now)?;
+        Ok(Applied::Written)
+    }
+
+    /// The promotions switched on, as this transaction sees them.
+    pub(crate) fn enabled_promotions(&self) -> Result<Vec<Promotion>> {
+        read::enabled_promotions(&self.tx)
+    }
+
+    /// Puts a promotion in force or takes it out (the rule is kept).
+    pub(crate) fn set_promotion_enabled(&mut self, id: &str, enabled: bool) -> Result<()> {
+        let changed = self.tx.execute(
+            "UPDATE promotions SET enabled = ?2 WHERE id = ?1 AND enabled <> ?2",
+            params![id, enabled],
+        )?;
+        if changed == 0 {
+            let known: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM promotions WHERE id = ?1)",
+                params![id],
+                |r| r.get(0),
+            )?;
+            if !known {
+                return Err(Error::NotFound {
+                    what: "promotion",
+                    id: id.to_owned(),
+                });
+            }
+            return Ok(());
+        }
+        self.note(
+            if enabled {
+                "promotion_enabled"
+            } else {
+                "promotion_disabled"
+            },
+            id,
+            &serde_json::json!({ "promotion": id }),
+        )
+    }
+}

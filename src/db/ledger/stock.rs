@@ -1,0 +1,140 @@
+//! Stock documents (supply, write-off, supplier return) and the moving
+//! average cost of what they move.
+
+use rusqlite::{params, OptionalExtension};
+use rust_decimal::Decimal;
+
+use crate::catalog::Product;
+use crate::error::{Error, Result};
+use crate::journal::Record;
+use crate::money::Money;
+use crate::stock::StockDoc;
+
+use super::*;
+
+impl Ledger<'_> {
+    /// Moves stock of a product and keeps its moving average cost; returns
+    /// the unit cost the goods moved at. `in_cost` is the cost of incoming
+    /// goods (a supply's line, a buyer's return at its sale's cost).
+    pub(super) fn move_stock(
+        &self,
+        store: &str,
+        product: &Product,
+        delta_milli: i64,
+        in_cost: Option<Decimal>,
+    ) -> Result<Decimal> {
+        let catalogue_cost = product.cost.map_or(Decimal::ZERO, Money::as_decimal);
+        if !product.is_stocked() {
+            return Ok(catalogue_cost);
+        }
+        let key = (store.to_owned(), product.sku.clone());
+        let cached = self.cache.borrow().stock.get(&key).copied();
+        let (held, average) = match cached {
+            Some((qty, average, _)) => (qty, average),
+            None => {
+                let row: Option<(i64, String)> = self
+                    .tx
+                    .prepare_cached("SELECT qty, avg_cost FROM stock WHERE store = ?1 AND sku = ?2")?
+                    .query_row(params![store, product.sku], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                match row {
+                    Some((qty, avg)) => (
+                        qty,
+                        avg.parse::<Decimal>()
+                            .map_err(|_| Error::invalid(format!("the database holds an invalid cost `{avg}`")))?,
+                    ),
+                    None => (0, catalogue_cost),
+                }
+            }
+        };
+        let (unit_cost, new_average) = match in_cost {
+            Some(cost) if delta_milli > 0 => {
+                let average = if held <= 0 {
+                    cost
+                } else {
+                    let (s, q) = (Decimal::new(held, 3), Decimal::new(delta_milli, 3));
+                    moving_average(s, average, q, cost).ok_or_else(|| {
+                        Error::invalid(format!("stock of {} in {store} is too large to value", product.sku))
+                    })?
+                };
+                (cost, average)
+            }
+            _ => (average, average),
+        };
+        // Written once per product at commit.
+        self.cache
+            .borrow_mut()
+            .stock
+            .insert(key, (held + delta_milli, new_average, true));
+        Ok(unit_cost)
+    }
+
+    pub(super) fn apply_stock_doc(&self, doc: &StockDoc, record: &Record) -> Result<Applied> {
+        let key = format!("{}:{}", doc.kind.code(), doc.id);
+        let line = record.to_line();
+        if let Some(applied) = self.already(&key, &line, "stock document", &doc.id)? {
+            return Ok(applied);
+        }
+        self.check_period(doc.at)?;
+        let ctx = |e: Error| e.in_record(format!("{} {}", doc.kind.code(), doc.id));
+        self.require_store(&doc.store).map_err(|e| ctx(in_field("store", e)))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO stock_docs (kind, id, store, at, at_utc, supplier, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                doc.kind.code(),
+                doc.id,
+                doc.store,
+                doc.at.to_string(),
+                doc.at.epoch_millis(),
+                doc.supplier,
+                doc.reason
+            ])?;
+        for (n, l) in doc.lines.iter().enumerate() {
+            let product = self
+                .require_product(&l.sku)
+                .map_err(|e| ctx(in_field(&format!("lines[{n}].sku"), e)))?;
+            if !product.is_stocked() {
+                return Err(ctx(Error::invalid(format!(
+                    "lines[{n}]: {} is a service and has no stock",
+                    l.sku
+                ))));
+            }
+            product.check_qty(l.qty).map_err(ctx)?;
+            let delta = doc.kind.direction() * l.qty.milli();
+            let in_cost = l.cost.filter(|_| delta > 0).map(Money::as_decimal);
+            let unit_cost = self.move_stock(&doc.store, &product, delta, in_cost)?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO stock_doc_lines (kind, doc, line_no, sku, qty, cost, unit_cost)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    doc.kind.code(),
+                    doc.id,
+                    n as i64,
+                    l.sku,
+                    l.qty.milli(),
+                    l.cost.map(Money::kopecks),
+                    unit_cost.normalize().to_string()
+                ])?;
+        }
+        let day = doc.at.local_day().to_string();
+        self.append(
+            doc.kind.code(),
+            &doc.id,
+            Some(&day),
+            Some(&key),
+            &line,
+            &doc.at.to_string(),
+        )?;
+        Ok(Applied::Written)
+    }
+}
+
+/// (s·a + q·c) ÷ (s + q), or `None` if it does not fit a decimal.
+pub(super) fn moving_average(held: Decimal, average: Decimal, added: Decimal, cost: Decimal) -> Option<Decimal> {
+    let value = held.checked_mul(average)?.checked_add(added.checked_mul(cost)?)?;
+    value.checked_div(held.checked_add(added)?)
+}
