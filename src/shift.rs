@@ -31,6 +31,47 @@ pub struct ShiftOpen {
     pub at: At,
 }
 
+/// A till's shift as far as the rule of non-overlapping shifts needs it:
+/// when it opened and closed (UTC milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftSpan {
+    /// Shift id.
+    pub id: String,
+    /// Opened at.
+    pub opened: i64,
+    /// Closed at (`None`: still open).
+    pub closed: Option<i64>,
+}
+
+/// A till's shifts never overlap and at most one is open: may a shift of
+/// `till` open at `at`? `open` is the till's earliest shift still open, if any;
+/// `latest_before` the till's latest shift opened at or before `at`. An
+/// import may bring in an earlier day while a later shift is open
+/// (`earlier_days_allowed`); that the earlier one is closed by the end of
+/// the import is checked then.
+pub fn may_open(
+    till: &str,
+    at: At,
+    open: Option<&ShiftSpan>,
+    latest_before: Option<&ShiftSpan>,
+    earlier_days_allowed: bool,
+) -> crate::Result<()> {
+    if let Some(open) = open.filter(|open| !earlier_days_allowed || open.opened <= at.epoch_millis()) {
+        return Err(crate::Error::ShiftAlreadyOpen {
+            till: till.to_owned(),
+            shift: open.id.clone(),
+        });
+    }
+    // Only the latest shift opened before can still have been running.
+    if let Some(running) = latest_before.filter(|s| s.closed.is_some_and(|closed| closed > at.epoch_millis())) {
+        return Err(crate::Error::invalid(format!(
+            "till {till} was in shift {} at {at}",
+            running.id
+        )));
+    }
+    Ok(())
+}
+
 /// Cash put into the drawer (внесение) or taken out (выплата, инкассация).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CashMove {
@@ -107,5 +148,46 @@ impl ShiftTotals {
     /// Sales less returns.
     pub fn net_revenue(&self) -> Money {
         self.sales - self.returns
+    }
+}
+
+#[cfg(test)]
+mod overlap_tests {
+    use super::*;
+
+    fn at(text: &str) -> At {
+        At::parse(text).expect("time")
+    }
+
+    fn span(id: &str, opened: &str, closed: Option<&str>) -> ShiftSpan {
+        ShiftSpan {
+            id: id.into(),
+            opened: at(opened).epoch_millis(),
+            closed: closed.map(|c| at(c).epoch_millis()),
+        }
+    }
+
+    #[test]
+    fn shifts_of_a_till_never_overlap() {
+        let nine = at("2026-11-02T09:00:00+03:00");
+        let open = span("SH-1", "2026-11-02T08:00:00+03:00", None);
+        let later_open = span("SH-2", "2026-11-03T08:00:00+03:00", None);
+        let closed_after = span("SH-0", "2026-11-02T07:00:00+03:00", Some("2026-11-02T10:00:00+03:00"));
+        let closed_before = span("SH-0", "2026-11-02T07:00:00+03:00", Some("2026-11-02T08:30:00+03:00"));
+        assert!(may_open("T1", nine, None, None, false).is_ok());
+        assert!(matches!(
+            may_open("T1", nine, Some(&open), None, false),
+            Err(crate::Error::ShiftAlreadyOpen { shift, .. }) if shift == "SH-1"
+        ));
+        // An import may bring in an earlier day while a later shift is open…
+        assert!(may_open("T1", nine, Some(&later_open), None, true).is_ok());
+        // …but not one that opens while that shift runs.
+        assert!(may_open("T1", nine, Some(&open), None, true).is_err());
+        let inside = may_open("T1", nine, None, Some(&closed_after), false);
+        assert!(
+            matches!(&inside, Err(crate::Error::Invalid(m)) if m == "till T1 was in shift SH-0 at 2026-11-02T09:00:00+03:00"),
+            "{inside:?}"
+        );
+        assert!(may_open("T1", nine, None, Some(&closed_before), false).is_ok());
     }
 }

@@ -7,7 +7,7 @@ use crate::db::read::{self, ShiftInfo};
 use crate::error::{Error, Result};
 use crate::journal::Record;
 use crate::money::Money;
-use crate::shift::{CashMove, ShiftOpen};
+use crate::shift::{CashMove, ShiftOpen, ShiftSpan};
 
 use super::*;
 
@@ -33,44 +33,40 @@ impl Ledger<'_> {
         self.require_store(&open.store).map_err(|e| ctx(in_field("store", e)))?;
         self.require_employee(&open.cashier)
             .map_err(|e| ctx(in_field("cashier", e)))?;
-        // A shift still open when this one opens overlaps it. (An import may
-        // bring in an earlier day while a later shift is open: that is
-        // checked when the import commits.)
-        let open_before: Option<String> = self
+        // The rule is the domain's (`shift::may_open`); the books give it
+        // the till's open shift and its latest one opened before this.
+        let span = |r: &rusqlite::Row<'_>| {
+            Ok(ShiftSpan {
+                id: r.get(0)?,
+                opened: r.get(1)?,
+                closed: r.get(2)?,
+            })
+        };
+        let still_open = self
             .tx
             .prepare_cached(
-                "SELECT id FROM shifts WHERE store = ?1 AND till = ?2 AND closed_at IS NULL
-                   AND (?3 OR opened_utc <= ?4) LIMIT 1",
+                // The earliest: an import may leave an earlier day open for a while.
+                "SELECT id, opened_utc, closed_utc FROM shifts WHERE store = ?1 AND till = ?2 AND closed_at IS NULL
+                  ORDER BY opened_utc LIMIT 1",
             )?
-            .query_row(
-                params![open.store, open.till, !self.importing(), open.at.epoch_millis()],
-                |r| r.get(0),
-            )
+            .query_row(params![open.store, open.till], span)
             .optional()?;
-        if let Some(shift) = open_before {
-            return Err(ctx(Error::ShiftAlreadyOpen {
-                till: open.till.clone(),
-                shift,
-            }));
-        }
-        // Shifts of a till do not overlap: none opens inside a closed one.
-        // Since shifts never overlap, only the latest one opened before can
-        // still have been running.
-        let inside: Option<String> = self
+        let latest_before = self
             .tx
             .prepare_cached(
-                "SELECT id FROM (SELECT id, closed_utc FROM shifts WHERE store = ?1 AND till = ?2 AND opened_utc <= ?3
-                                  ORDER BY opened_utc DESC LIMIT 1)
-                  WHERE closed_utc > ?3",
+                "SELECT id, opened_utc, closed_utc FROM shifts WHERE store = ?1 AND till = ?2 AND opened_utc <= ?3
+                  ORDER BY opened_utc DESC LIMIT 1",
             )?
-            .query_row(params![open.store, open.till, open.at.epoch_millis()], |r| r.get(0))
+            .query_row(params![open.store, open.till, open.at.epoch_millis()], span)
             .optional()?;
-        if let Some(other) = inside {
-            return Err(ctx(Error::invalid(format!(
-                "till {} was in shift {other} at {}",
-                open.till, open.at
-            ))));
-        }
+        crate::shift::may_open(
+            &open.till,
+            open.at,
+            still_open.as_ref(),
+            latest_before.as_ref(),
+            self.importing(),
+        )
+        .map_err(ctx)?;
         self.tx
             .prepare_cached(
                 "INSERT INTO shifts (id, store, till, cashier, opened_at, opened_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
