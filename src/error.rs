@@ -181,6 +181,47 @@ pub enum Error {
     /// The cart has no such line.
     #[error("the cart has no line {0}")]
     NoSuchLine(usize),
+    /// A fractional quantity of a product sold by the piece.
+    #[error("qty {qty} of {sku} sold by the piece must be whole")]
+    WholeUnitsOnly {
+        /// Product.
+        sku: String,
+        /// The quantity asked for.
+        qty: Qty,
+    },
+    /// Non-cash payments above the receipt total.
+    #[error("non-cash payments {non_cash} exceed the total {total}")]
+    NonCashAboveTotal {
+        /// Card and other payments.
+        non_cash: Money,
+        /// Receipt total.
+        total: Money,
+    },
+    /// A line discount above the line (or below zero).
+    #[error("discount {discount} must be between 0.00 and the line's {gross}")]
+    DiscountOutsideLine {
+        /// The discount asked for.
+        discount: Money,
+        /// The line before discount.
+        gross: Money,
+    },
+    /// A marked product's quantity is one unit per scanned code.
+    #[error("{0} is marked: each unit is scanned with its own code")]
+    MarkedUnitOnly(String),
+    /// This marking code is in the cart already.
+    #[error("marking code of {0} is already in the cart")]
+    MarkingInCart(String),
+    /// A return with no lines chosen.
+    #[error("choose at least one line to return")]
+    NothingToReturn,
+    /// A return names a product the sale did not sell.
+    #[error("sale {sale} has no product {sku}")]
+    NotInSale {
+        /// The sale receipt.
+        sale: String,
+        /// The product.
+        sku: String,
+    },
     /// This marked unit (by its GTIN and serial) is already sold.
     #[error("this {product} has been sold already (its marking code is used)")]
     MarkingSold {

@@ -195,17 +195,10 @@ impl Receipt {
             }
         }
         if non_cash > total {
-            return Err(Error::invalid(format!(
-                "receipt {}: non-cash payments {non_cash} exceed the total {total}",
-                draft.id
-            )));
+            return Err(Error::NonCashAboveTotal { non_cash, total }.in_record(format!("receipt {}", draft.id)));
         }
         if paid < total {
-            return Err(Error::invalid(format!(
-                "receipt {}: {}",
-                draft.id,
-                Error::Underpaid { paid, total }
-            )));
+            return Err(Error::Underpaid { paid, total }.in_record(format!("receipt {}", draft.id)));
         }
         let change = paid - total;
         if draft.kind == ReceiptKind::Return && change.is_positive() {
@@ -458,10 +451,7 @@ impl Cart {
             .iter()
             .any(|line| line.marking.as_deref() == Some(code.as_str()))
         {
-            return Err(Error::invalid(format!(
-                "marking code of {} is already in the cart",
-                product.name
-            )));
+            return Err(Error::MarkingInCart(product.name));
         }
         self.unprice();
         self.lines.push(CartLine {
@@ -513,13 +503,13 @@ impl Cart {
         let line = self.lines.get(index).ok_or_else(|| no_line(index))?;
         line.product.check_line(qty)?;
         if line.marking.is_some() && qty != Qty::ONE {
-            return Err(Error::invalid(format!(
-                "{} is marked: each unit is scanned with its own code",
-                line.product.name
-            )));
+            return Err(Error::MarkedUnitOnly(line.product.name.clone()));
         }
         if qty.times(line.product.price) < line.discount {
-            return Err(Error::invalid("the line's discount would exceed its amount"));
+            return Err(Error::DiscountOutsideLine {
+                discount: line.discount,
+                gross: qty.times(line.product.price),
+            });
         }
         self.line_mut(index)?.qty = qty;
         Ok(())
@@ -529,9 +519,7 @@ impl Cart {
     pub fn set_discount(&mut self, index: usize, discount: Money) -> Result<()> {
         let gross = self.line_gross(index)?;
         if discount.is_negative() || discount > gross {
-            return Err(Error::invalid(format!(
-                "discount {discount} must be between 0.00 and the line's {gross}"
-            )));
+            return Err(Error::DiscountOutsideLine { discount, gross });
         }
         self.line_mut(index)?.discount = discount;
         Ok(())

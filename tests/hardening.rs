@@ -214,6 +214,21 @@ fn a_refused_receipt_is_parked_blocks_nothing_and_a_correction_registers_it() {
     let last = documents(&device);
     assert_eq!(last.last(), Some(&(31, 1, 8_990)));
     assert!(till.parked_receipts(&maria).expect("list").is_empty());
+    // The register's answer is the journal's `fiscal` record, nothing more.
+    let conn = rusqlite::Connection::open(dir.path().join("kassa.db")).expect("open");
+    let payload: String = conn
+        .query_row(
+            "SELECT payload FROM events WHERE type = 'fiscal' AND entity = ?1",
+            [refused.id()],
+            |r| r.get(0),
+        )
+        .expect("the fiscal record");
+    let record: serde_json::Value = serde_json::from_str(&payload).expect("JSON");
+    let keys: Vec<&str> = record.as_object().expect("object").keys().map(String::as_str).collect();
+    assert_eq!(keys, ["type", "receipt", "fn", "fd", "fp", "at"]);
+    assert_eq!(record["fd"], document.number);
+    assert_eq!(record["fp"], document.fiscal_sign.to_string());
+    assert_eq!(record["fn"].as_str().map(str::len), Some(16));
     assert!(matches!(
         till.correct_parked(&maria, refused.id(), CorrectionKind::SelfInitiated),
         Err(Error::NotParked(_))
@@ -585,4 +600,62 @@ fn nothing_talks_to_the_register_before_a_login() {
     let x = kassa(&db, &["till", "--employee", "E1", "--pin", "1111", "x-report"]);
     assert!(x.status.success(), "{}", stderr(&x));
     assert_eq!(emulated_receipts(&state), [(2, 8_990)]);
+}
+
+#[test]
+fn a_cashiers_mistakes_come_back_as_typed_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_db(dir.path());
+    let (mut till, _clock) = demo_till(&path, "2026-11-26T10:00:00+03:00");
+    let anna = login(&mut till, "E1");
+    till.open_shift(&anna, &ActionId::new()).expect("open");
+    let mut cart = Cart::new();
+    let half = till.add_product(&anna, &mut cart, "1003", q("1.5"));
+    assert!(
+        matches!(&half, Err(Error::WholeUnitsOnly { sku, qty }) if sku == "1003" && *qty == q("1.5")),
+        "{half:?}"
+    );
+    let empty = till.pay(&anna, &ActionId::new(), &cart, &[Payment::card(m("1.00"))]);
+    assert!(matches!(empty, Err(Error::EmptyCart)), "{empty:?}");
+    till.add_product(&anna, &mut cart, "1003", q("1")).expect("milk");
+    let too_much = till.set_line_discount(&anna, &mut cart, 0, m("90.00"));
+    assert!(
+        matches!(&too_much, Err(Error::DiscountOverLimit { actor, .. }) if actor == "E1"),
+        "{too_much:?}"
+    );
+    // The owner gives 100.00 off a kilo of apples (129.90); the scale
+    // then says half a kilo: 64.95, less than the discount.
+    let oleg = login(&mut till, "E4");
+    let mut apples = Cart::new();
+    till.add_product(&oleg, &mut apples, "1006", q("1")).expect("apples");
+    till.set_line_discount(&oleg, &mut apples, 0, m("100.00"))
+        .expect("within the owner's limit");
+    let past_line = till.set_qty(&oleg, &mut apples, 0, q("0.5"));
+    assert!(
+        matches!(past_line, Err(Error::DiscountOutsideLine { discount, gross })
+            if discount == m("100.00") && gross == m("64.95")),
+        "{past_line:?}"
+    );
+    let short = till.pay(&anna, &ActionId::new(), &cart, &[Payment::cash(m("50.00"))]);
+    assert!(
+        matches!(short.as_ref().map_err(Error::root), Err(Error::Underpaid { paid, total })
+            if *paid == m("50.00") && *total == m("89.90")),
+        "{short:?}"
+    );
+    let sale = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::card(m("89.90"))])
+        .expect("sale");
+    let none = till.return_sale(&anna, &ActionId::new(), sale.id(), &[]);
+    assert!(matches!(none, Err(Error::NothingToReturn)), "{none:?}");
+    let bread = ReturnLine {
+        sku: "1001".into(),
+        qty: q("1"),
+    };
+    let other = till.return_sale(&anna, &ActionId::new(), sale.id(), &[bread]);
+    assert!(
+        matches!(&other, Err(Error::NotInSale { sku, .. }) if sku == "1001"),
+        "{other:?}"
+    );
+    let zero = till.cash_in(&anna, &ActionId::new(), m("0.00"));
+    assert!(matches!(zero, Err(Error::NotPositive(_))), "{zero:?}");
 }

@@ -146,10 +146,10 @@ impl Product {
     /// Checks that `qty` can be sold in this product's unit: pieces are whole.
     pub fn check_qty(&self, qty: Qty) -> Result<()> {
         if self.unit == Unit::Pcs && !qty.is_whole() {
-            return Err(Error::invalid(format!(
-                "qty {qty} of {} sold by the piece must be whole",
-                self.sku
-            )));
+            return Err(Error::WholeUnitsOnly {
+                sku: self.sku.clone(),
+                qty,
+            });
         }
         Ok(())
     }

@@ -147,7 +147,10 @@ impl Ledger<'_> {
                 fn_number,
                 correction
             ])?;
-        let mut line = serde_json::json!({
+        // The journal's `fiscal` record, exactly (an export writes it as
+        // is); how it was registered stays in the queue's `correction`. Its
+        // day is its receipt's shift's, as for the receipt itself.
+        let line = serde_json::json!({
             "type": "fiscal",
             "receipt": receipt,
             "fn": fn_number,
@@ -155,11 +158,20 @@ impl Ledger<'_> {
             "fp": document.fiscal_sign.to_string(),
             "at": at,
         });
-        if correction {
-            // Not a journal field: the history says how it was registered.
-            line["correction"] = serde_json::Value::Bool(true);
-        }
-        self.append_keyed("fiscal", receipt, &format!("fiscal:{receipt}"), &line.to_string(), at)
+        let day: Option<String> = self
+            .tx()
+            .prepare_cached("SELECT day FROM events WHERE key = ?1")?
+            .query_row(params![format!("receipt:{receipt}")], |r| r.get(0))
+            .optional()?
+            .flatten();
+        self.append_keyed(
+            "fiscal",
+            receipt,
+            day.as_deref(),
+            &format!("fiscal:{receipt}"),
+            &line.to_string(),
+            at,
+        )
     }
 
     /// Records why a receipt could not be registered yet (the link).

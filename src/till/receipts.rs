@@ -48,9 +48,14 @@ impl Till {
                 }
                 check_cashier_discounts(cart, employee, rights)?;
                 let lines = cart.receipt_lines();
-                for (_, code) in &markings {
+                for (index, code) in &markings {
                     if ledger.marking_sold(code)? {
-                        return Err(Error::invalid(format!("marking code {code} has been sold already")));
+                        let product = cart
+                            .lines()
+                            .get(*index)
+                            .map(|l| l.product.name.clone())
+                            .unwrap_or_default();
+                        return Err(Error::MarkingSold { product });
                     }
                 }
                 let (id, total) = book_receipt(
@@ -86,7 +91,7 @@ impl Till {
             return self.booked_receipt(id);
         }
         if lines.is_empty() {
-            return Err(Error::invalid("choose at least one line to return"));
+            return Err(Error::NothingToReturn);
         }
         let shift = self.require_shift()?;
         self.fiscal_preflight(&shift)?;
@@ -291,11 +296,10 @@ pub(super) fn book_receipt(
 pub(super) fn priced_return_line(sale: &Receipt, earlier: &[Receipt], line: &ReturnLine) -> Result<ReceiptLine> {
     let sold: Vec<&ReceiptLine> = sale.draft().lines.iter().filter(|l| l.sku == line.sku).collect();
     if sold.is_empty() {
-        return Err(Error::invalid(format!(
-            "sale {} has no product {}",
-            sale.id(),
-            line.sku
-        )));
+        return Err(Error::NotInSale {
+            sale: sale.id().to_owned(),
+            sku: line.sku.clone(),
+        });
     }
     let sold_milli: i64 = sold.iter().map(|l| l.qty.milli()).sum();
     let sold_amount = Money::sum(sold.iter().map(|l| l.amount()));

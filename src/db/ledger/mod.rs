@@ -230,8 +230,16 @@ impl<'c> Ledger<'c> {
     }
 
     /// Appends an event under a key of its own (a `fiscal` record).
-    pub(super) fn append_keyed(&self, kind: &str, entity: &str, key: &str, payload: &str, at: &str) -> Result<()> {
-        self.append(kind, entity, None, Some(key), payload, at)
+    pub(super) fn append_keyed(
+        &self,
+        kind: &str,
+        entity: &str,
+        day: Option<&str>,
+        key: &str,
+        payload: &str,
+        at: &str,
+    ) -> Result<()> {
+        self.append(kind, entity, day, Some(key), payload, at)
     }
 
     fn payload_by_key(&self, key: &str) -> Result<Option<String>> {
