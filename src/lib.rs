@@ -7,6 +7,10 @@
 pub mod books;
 pub mod catalog;
 pub mod clock;
+/// Storage. Not the product's API: the CLI and the screens go through
+/// [`Books`] and [`till::Till`]; it stays reachable for the integration
+/// tests and benches to read the books back.
+#[doc(hidden)]
 pub mod db;
 pub mod demo;
 pub mod error;

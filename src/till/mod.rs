@@ -148,7 +148,9 @@ impl Till {
         self.weight_layout = layout;
     }
 
-    /// The database, for reads.
+    /// The database, for tests and benches to read back (not for screens:
+    /// they ask the till).
+    #[doc(hidden)]
     pub fn db(&self) -> &Db {
         &self.db
     }
@@ -164,11 +166,6 @@ impl Till {
     /// This till's id.
     pub fn till_id(&self) -> &str {
         &self.till
-    }
-
-    /// Gives the database back.
-    pub fn into_db(self) -> Db {
-        self.db
     }
 
     /// Runs one user action: a transaction in the actor's name, skipped
