@@ -10,10 +10,13 @@ CREATE TABLE tills (
 INSERT OR IGNORE INTO tills (store, till) SELECT DISTINCT store, till FROM shifts;
 INSERT OR IGNORE INTO tills (store, till) SELECT store, till FROM fiscal_devices;
 
--- A receipt the register refused is parked: it no longer holds up the
--- queue, the Z report or the next shift; a manager retries it or issues a
--- correction receipt (1173). `correction` = 1: registered by a correction.
+-- A receipt the register refused twice is parked: it no longer holds up
+-- the queue, the Z report or the next shift; a manager retries it or
+-- issues a correction receipt (1173). `refusals` counts the register's
+-- refusals of it (the first may come from a state the register was left
+-- in); `correction` = 1: registered by a correction.
 ALTER TABLE fiscal_queue ADD COLUMN parked INTEGER NOT NULL DEFAULT 0 CHECK (parked IN (0, 1));
+ALTER TABLE fiscal_queue ADD COLUMN refusals INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE fiscal_queue ADD COLUMN refusal_code INTEGER;
 ALTER TABLE fiscal_queue ADD COLUMN fn_number TEXT;
 ALTER TABLE fiscal_queue ADD COLUMN correction INTEGER NOT NULL DEFAULT 0 CHECK (correction IN (0, 1));

@@ -89,14 +89,14 @@ fn a_gift_only_return_needs_no_fiscal_receipt_and_the_next_day_sells() {
     assert_eq!(kinds, [2, 3, 5, 2, 3]);
 }
 
-/// A register that refuses the next receipt with a code of the register's
-/// own (here 0x33, bad parameters), then works again.
-struct RefusingOnce {
+/// A register that refuses the next receipts with a code of the
+/// register's own (here 0x33, bad parameters), then works again.
+struct Refusing {
     inner: Box<dyn FiscalRegister>,
-    refuse: bool,
+    refusals: u32,
 }
 
-impl FiscalRegister for RefusingOnce {
+impl FiscalRegister for Refusing {
     fn status(&mut self) -> Result<RegisterStatus, FiscalError> {
         self.inner.status()
     }
@@ -116,7 +116,8 @@ impl FiscalRegister for RefusingOnce {
         self.inner.cash_out(amount)
     }
     fn register(&mut self, receipt: &FiscalReceipt) -> Result<FiscalDocument, FiscalError> {
-        if std::mem::take(&mut self.refuse) {
+        if self.refusals > 0 {
+            self.refusals -= 1;
             return Err(FiscalError::Device(DeviceError {
                 command: 0xFF46,
                 code: 0x33,
@@ -158,9 +159,11 @@ fn a_refused_receipt_is_parked_blocks_nothing_and_a_correction_registers_it() {
     let (mut till, anna, device) = open_on_emulator(dir.path(), kassa_fiscal::emulator::local_clock());
     let events = till.fiscal_events().expect("a register is attached");
     let plugged = crate::fiscal::plug(&device, &kassa_fiscal::port::Fuse::intact());
-    till.attach_register(Box::new(RefusingOnce {
+    // Refused twice: the first refusal may be a state another program left
+    // the register in, the second parks it.
+    till.attach_register(Box::new(Refusing {
         inner: plugged,
-        refuse: true,
+        refusals: 2,
     }))
     .expect("attach");
     let sell = |till: &mut kassa::till::Till, sku: &str, total: &str| {
@@ -170,6 +173,8 @@ fn a_refused_receipt_is_parked_blocks_nothing_and_a_correction_registers_it() {
             .expect("booked")
     };
     let refused = sell(&mut till, "1003", "89.90");
+    // Its own round and the next: refused twice.
+    till.fiscalize_pending().expect("the queue goes on");
     let next = sell(&mut till, "1008", "449.00");
     till.fiscalize_pending().expect("the queue goes on");
     match till.fiscal_state(refused.id()).expect("state") {

@@ -182,26 +182,37 @@ impl Ledger<'_> {
         Ok(())
     }
 
-    /// The register refused a receipt: it is parked, out of the queue,
-    /// until a manager retries it or registers a correction.
-    pub(crate) fn fiscal_parked(&self, receipt: &str, code: u8, reason: &str) -> Result<()> {
-        self.tx()
+    /// The register refused a receipt itself. The first time it keeps its
+    /// place (the register may have been left in a state by another
+    /// program); refused again, it is parked, out of the queue, until a
+    /// manager retries it or registers a correction; `at_once`: parked on
+    /// the first refusal (nothing reached the register: it cannot be sent
+    /// at all). Returns whether it was parked.
+    pub(crate) fn fiscal_refused(&self, receipt: &str, code: u8, reason: &str, at_once: bool) -> Result<bool> {
+        let refusals: i64 = self
+            .tx()
             .prepare_cached(
-                "UPDATE fiscal_queue SET parked = 1, refusal_code = ?2, last_error = ?3 WHERE receipt = ?1",
+                "UPDATE fiscal_queue SET refusals = refusals + 1, refusal_code = ?2, last_error = ?3,
+                        parked = CASE WHEN ?4 OR refusals + 1 >= 2 THEN 1 ELSE 0 END
+                  WHERE receipt = ?1 RETURNING refusals",
             )?
-            .execute(params![receipt, code, reason])?;
-        self.note(
-            "fiscal_refused",
-            receipt,
-            &serde_json::json!({ "receipt": receipt, "code": code, "reason": reason }),
-        )
+            .query_row(params![receipt, code, reason, at_once], |r| r.get(0))?;
+        let parked = at_once || refusals >= 2;
+        if parked {
+            self.note(
+                "fiscal_refused",
+                receipt,
+                &serde_json::json!({ "receipt": receipt, "code": code, "reason": reason }),
+            )?;
+        }
+        Ok(parked)
     }
 
     /// A manager sends a parked receipt to the register again.
     pub(crate) fn fiscal_unpark(&self, receipt: &str) -> Result<bool> {
         let changed = self
             .tx()
-            .prepare_cached("UPDATE fiscal_queue SET parked = 0 WHERE receipt = ?1 AND parked = 1")?
+            .prepare_cached("UPDATE fiscal_queue SET parked = 0, refusals = 0 WHERE receipt = ?1 AND parked = 1")?
             .execute(params![receipt])?;
         if changed == 1 {
             self.note("fiscal_retry", receipt, &serde_json::json!({ "receipt": receipt }))?;

@@ -627,21 +627,22 @@ fn reconcile(
             }
             Err(error) => {
                 // The register refused this receipt itself (and took it
-                // back), or it cannot be expressed at all: park it for a
-                // manager and go on with the next, so nothing wedges.
-                let parks = match &error {
-                    FiscalError::Device(refusal) => refuses_the_receipt(refusal),
-                    other => !other.outcome_unknown(),
+                // back): refused twice, it is parked for a manager (the
+                // first refusal may come from a state another program left
+                // the register in). One that cannot be expressed at all is
+                // parked at once. Either way the next receipts go on, so
+                // nothing wedges.
+                let refusal = match &error {
+                    FiscalError::Device(refusal) if refuses_the_receipt(refusal) => Some((refusal.code, false)),
+                    FiscalError::Device(_) => None,
+                    other if !other.outcome_unknown() => Some((0, true)),
+                    _ => None,
                 };
                 let ledger = db.ledger(None)?;
-                if parks {
-                    let code = match &error {
-                        FiscalError::Device(refusal) => refusal.code,
-                        _ => 0,
-                    };
-                    ledger.fiscal_parked(&entry.receipt, code, &error.to_string())?;
+                if let Some((code, at_once)) = refusal {
+                    let parked = ledger.fiscal_refused(&entry.receipt, code, &error.to_string(), at_once)?;
                     ledger.commit()?;
-                    if let FiscalError::Device(refusal) = error {
+                    if let (true, FiscalError::Device(refusal)) = (parked, error) {
                         outcome.refused.push((entry.receipt.clone(), refusal));
                     }
                     continue;
