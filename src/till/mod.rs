@@ -93,6 +93,8 @@ pub struct Till {
     fiscal: Option<FiscalLink>,
     /// Layout of weighed-goods labels.
     weight_layout: WeightLayout,
+    /// The latest moment this till booked an action at (UTC ms).
+    last_booked: Option<i64>,
     /// Promotions and rights as last read (see [`ReadCache`]).
     cache: ReadCache,
 }
@@ -139,6 +141,7 @@ impl Till {
             clock,
             fiscal: None,
             weight_layout: WeightLayout::default(),
+            last_booked: None,
             cache: ReadCache::default(),
         })
     }
@@ -188,6 +191,7 @@ impl Till {
         let result = body(&mut ledger, &employee, &rights, now, &self.store, &self.till)?;
         ledger.remember_action(action.as_str(), &result)?;
         ledger.commit()?;
+        self.last_booked = self.last_booked.max(Some(now.epoch_millis()));
         // Another connection's commit shows in `data_version`; our own
         // does not, so any action may have changed what is cached.
         self.cache = ReadCache::default();
@@ -200,6 +204,12 @@ impl Till {
     /// till still sells and closes, and its records stay in order.
     fn moment(&self) -> Result<At> {
         let now = self.clock.now();
+        // Not behind what this till booked last: the clock is trusted
+        // without asking the books (a sale's hot path). Other programs on
+        // this till read the same clock.
+        if self.last_booked.is_some_and(|last| now.epoch_millis() >= last) {
+            return Ok(now);
+        }
         match self.db.last_moment(&self.store, &self.till)? {
             Some(last) if last > now.epoch_millis() => {
                 let utc = chrono::DateTime::from_timestamp_millis(last).unwrap_or_else(|| now.time().to_utc());
