@@ -42,7 +42,15 @@ pub enum Message {
 /// Reads the books at `path` through the core's one door; books that do
 /// not exist are not made here (`kassa init --demo` makes the demo's).
 pub fn load(path: PathBuf) -> Result<Snapshot, String> {
-    let books = Books::open_existing(&path).map_err(|e| e.to_string())?;
+    // The core's errors are data: the screen says them in its language.
+    let books = Books::open_existing(&path).map_err(|error| match error {
+        kassa::Error::NoBooks(path) => format!(
+            "Базы {} нет: создайте её командой `kassa --db {} init --demo` (или init для пустой)",
+            path.display(),
+            path.display()
+        ),
+        other => other.to_string(),
+    })?;
     let store = books
         .stores()
         .map_err(|e| e.to_string())?
@@ -152,7 +160,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("none.db");
         let error = load(path.clone()).expect_err("no books");
-        assert!(error.contains("kassa init"), "{error}");
+        assert!(error.contains("init --demo"), "{error}");
+        assert!(error.starts_with("Базы"), "{error}");
         assert!(!path.exists(), "no database was created");
     }
 
