@@ -15,6 +15,7 @@ use crate::clock::{At, Clock};
 use crate::db::report::Period;
 use crate::db::{Db, DeviceSettings};
 use crate::error::{Error, Result};
+use crate::journal::io::Importer;
 use crate::journal::{ImportSummary, JournalError};
 use crate::quote::Quote;
 use crate::report::Table;
@@ -29,6 +30,16 @@ pub struct Credentials<'a> {
     pub employee: &'a str,
     /// PIN.
     pub pin: &'a str,
+}
+
+/// Who acts on the books.
+enum Actor {
+    /// No employee has a PIN yet: whoever sets the books up.
+    Setup,
+    /// Nobody said who: nothing may change.
+    Nobody,
+    /// An employee, logged in, with their rights.
+    Employee(Session, Rights),
 }
 
 /// A shop's books, open.
@@ -58,9 +69,17 @@ impl Books {
     }
 
     /// Loads the demo store (idempotent); its till T1 gets the built-in
-    /// register emulator the first time.
-    pub fn load_demo(&mut self) -> Result<ImportSummary, JournalError> {
-        crate::demo::load(&mut self.db)
+    /// register emulator the first time. Into books with staff, like any
+    /// import: in an employee's name, unless it changes nothing.
+    pub fn load_demo(
+        &mut self,
+        clock: &dyn Clock,
+        who: Option<Credentials<'_>>,
+    ) -> Result<ImportSummary, JournalError> {
+        let actor = self
+            .actor(clock, who)
+            .map_err(|error| JournalError::Io(error.to_string()))?;
+        crate::demo::load(&mut self.db, Self::importer(&actor))
     }
 
     /// Imports a journal in an employee's name: every record needs its
@@ -76,8 +95,15 @@ impl Books {
         let actor = self
             .actor(clock, who)
             .map_err(|error| JournalError::Io(error.to_string()))?;
-        let as_actor = actor.as_ref().map(|(session, rights)| (session.employee(), rights));
-        crate::journal::io::import_as(&mut self.db, input, as_actor, progress)
+        crate::journal::io::import_as(&mut self.db, input, Self::importer(&actor), progress)
+    }
+
+    fn importer(actor: &Actor) -> Importer<'_> {
+        match actor {
+            Actor::Setup => Importer::Holder,
+            Actor::Nobody => Importer::Nobody,
+            Actor::Employee(session, rights) => Importer::Employee(session.employee(), rights),
+        }
     }
 
     /// Writes the journal (optionally one period of it) into `out`.
@@ -139,15 +165,18 @@ impl Books {
             });
         }
         let actor = self.actor(clock, who)?;
-        if let Some((session, rights)) = &actor {
-            if !rights.allows(Permission::ManageStaff) {
+        let employee = match &actor {
+            Actor::Setup => None,
+            Actor::Nobody => return Err(Error::NeedsEmployee),
+            Actor::Employee(session, rights) if !rights.allows(Permission::ManageStaff) => {
                 return Err(Error::Forbidden {
                     actor: session.employee().to_owned(),
                     permission: Permission::ManageStaff,
-                });
+                })
             }
-        }
-        let mut ledger = self.db.ledger(actor.as_ref().map(|(session, _)| session.employee()))?;
+            Actor::Employee(session, _) => Some(session.employee()),
+        };
+        let mut ledger = self.db.ledger(employee)?;
         ledger.set_now(clock.now());
         ledger.set_fiscal_device(store, till, device)?;
         ledger.commit()
@@ -168,15 +197,17 @@ impl Books {
         })
     }
 
-    /// The actor, logged in, with their rights; `None` while no employee
-    /// has a PIN (setting up).
-    fn actor(&mut self, clock: &dyn Clock, who: Option<Credentials<'_>>) -> Result<Option<(Session, Rights)>> {
+    /// Who acts: while no employee has a PIN, whoever sets the books up;
+    /// else the employee named, logged in, with their rights, or nobody.
+    fn actor(&mut self, clock: &dyn Clock, who: Option<Credentials<'_>>) -> Result<Actor> {
         if !self.db.has_staff()? {
-            return Ok(None);
+            return Ok(Actor::Setup);
         }
-        let who = who.ok_or(Error::NeedsEmployee)?;
+        let Some(who) = who else {
+            return Ok(Actor::Nobody);
+        };
         let session = crate::till::login(&mut self.db, clock.now(), who.employee, who.pin)?;
         let (_, rights) = self.db.employee_rights(session.employee())?;
-        Ok(Some((session, rights)))
+        Ok(Actor::Employee(session, rights))
     }
 }

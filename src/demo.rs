@@ -2,7 +2,8 @@
 //! day of trade, so that every command and screen has something real to show.
 
 use crate::db::{Db, DeviceSettings};
-use crate::journal::{import, ImportSummary, JournalError};
+use crate::journal::io::{import_as, Importer};
+use crate::journal::{ImportSummary, JournalError};
 
 /// The demo journal (demo/demo.jsonl), embedded.
 pub const JOURNAL: &str = include_str!("../demo/demo.jsonl");
@@ -18,10 +19,10 @@ pub const TILL: &str = "T1";
 /// Loads the demo store into `db` (idempotent: a second load adds nothing)
 /// and gives its till T1 the built-in register emulator the first time, so
 /// a register set later (or `none`) is kept.
-pub fn load(db: &mut Db) -> Result<ImportSummary, JournalError> {
+pub(crate) fn load(db: &mut Db, importer: Importer<'_>) -> Result<ImportSummary, JournalError> {
     let io = |e: crate::error::Error| JournalError::Io(e.to_string());
     let first = !db.till_exists(STORE, TILL).map_err(io)?;
-    let summary = import(db, JOURNAL.as_bytes(), |_| {})?;
+    let summary = import_as(db, JOURNAL.as_bytes(), importer, |_| {})?;
     if first {
         let emulator = DeviceSettings {
             port: crate::fiscal::BUILT_IN_EMULATOR.to_owned(),

@@ -664,3 +664,38 @@ fn a_cashiers_mistakes_come_back_as_typed_errors() {
     let zero = till.cash_in(&anna, &ActionId::new(), m("0.00"));
     assert!(matches!(zero, Err(Error::NotPositive(_))), "{zero:?}");
 }
+
+#[test]
+fn without_an_employee_only_what_changes_nothing_goes_through() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shop = dir.path().join("shop.db");
+    let journal = dir.path().join("shop.jsonl");
+    std::fs::write(
+        &journal,
+        concat!(
+            r#"{"type":"store","id":"M1","name":"Лавка"}"#,
+            "\n",
+            r#"{"type":"employee","id":"B1","name":"Хозяйка","role":"owner","pin":"7777"}"#,
+            "\n"
+        ),
+    )
+    .expect("journal");
+    let journal = journal.to_str().expect("path");
+    // New books: whoever sets them up.
+    assert!(kassa(&shop, &["import", journal]).status.success());
+    // The same journal again changes nothing: no one needs to say who.
+    let again = kassa(&shop, &["import", journal]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    // The demo into a shop with staff is a change: refused without the owner.
+    let before = dump(&shop);
+    let demo = kassa(&shop, &["init", "--demo"]);
+    assert_eq!(demo.status.code(), Some(1));
+    assert!(stderr(&demo).contains("--employee"), "{}", stderr(&demo));
+    assert_eq!(dump(&shop), before, "nothing changed");
+    let owner = kassa(&shop, &["init", "--demo", "--employee", "B1", "--pin", "7777"]);
+    assert!(owner.status.success(), "{}", stderr(&owner));
+    // The demo's books take `init --demo` again from anyone: nothing changes.
+    let demo_db = dir.path().join("demo.db");
+    assert!(kassa(&demo_db, &["init", "--demo"]).status.success());
+    assert!(kassa(&demo_db, &["init", "--demo"]).status.success());
+}

@@ -112,22 +112,36 @@ pub fn import(
     input: impl BufRead + Send,
     progress: impl FnMut(u64),
 ) -> Result<ImportSummary, JournalError> {
-    import_as(db, input, None, progress)
+    import_as(db, input, Importer::Holder, progress)
 }
 
-/// [`import`] in an employee's name: each record needs its right
-/// ([`super::Record::permission`]), and a locked period the right to edit it.
+/// Who brings a journal in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Importer<'a> {
+    /// Whoever holds the file (setting books up, tests): no rights asked.
+    Holder,
+    /// Nobody said who: only a journal that changes nothing goes through
+    /// (the books have staff, and every change needs one of them).
+    Nobody,
+    /// An employee: each record needs its right
+    /// ([`super::Record::permission`]), a locked period the right to edit it.
+    Employee(&'a str, &'a crate::staff::Rights),
+}
+
+/// [`import`] by an [`Importer`].
 pub(crate) fn import_as(
     db: &mut Db,
     input: impl BufRead + Send,
-    actor: Option<(&str, &crate::staff::Rights)>,
+    importer: Importer<'_>,
     mut progress: impl FnMut(u64),
 ) -> Result<ImportSummary, JournalError> {
-    let mut ledger = db
-        .ledger(actor.map(|(id, _)| id))
-        .map_err(|e| JournalError::Io(e.to_string()))?;
+    let actor = match importer {
+        Importer::Employee(id, _) => Some(id),
+        Importer::Holder | Importer::Nobody => None,
+    };
+    let mut ledger = db.ledger(actor).map_err(|e| JournalError::Io(e.to_string()))?;
     ledger.for_import();
-    if let Some((_, rights)) = actor {
+    if let Importer::Employee(_, rights) = importer {
         ledger.allow_closed_period(rights.allows(crate::staff::Permission::EditClosedPeriod));
     }
     let mut summary = ImportSummary::default();
@@ -153,7 +167,7 @@ pub(crate) fn import_as(
                     }
                 };
                 summary.records += 1;
-                if let Some((id, rights)) = actor {
+                if let Importer::Employee(id, rights) = importer {
                     let permission = record.permission();
                     if !rights.allows(permission) {
                         outcome = Err(at_line(Error::Forbidden {
@@ -167,6 +181,10 @@ pub(crate) fn import_as(
                     shift_lines.insert(open.id.clone(), parsed.line);
                 }
                 match ledger.apply(record) {
+                    Ok(Applied::Written) if matches!(importer, Importer::Nobody) => {
+                        outcome = Err(at_line(Error::NeedsEmployee));
+                        break 'batches;
+                    }
                     Ok(Applied::Written) => summary.written += 1,
                     Ok(Applied::Unchanged) => summary.unchanged += 1,
                     Err(error) => {

@@ -12,10 +12,10 @@ use crate::output::{check_period, progress_bar, refuse_overwriting, write_output
 use crate::{Failure, Outcome};
 
 /// Creates (or migrates) the books; `--demo` fills the demo store.
-pub(crate) fn init(path: &Path, demo: bool) -> Outcome {
+pub(crate) fn init(path: &Path, who: Option<Credentials<'_>>, demo: bool) -> Outcome {
     let mut books = Books::open(path)?;
     if demo {
-        let summary = books.load_demo()?;
+        let summary = books.load_demo(&SystemClock, who)?;
         eprintln!(
             "demo store loaded into {} ({} records, {} new)",
             path.display(),

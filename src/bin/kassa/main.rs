@@ -180,7 +180,7 @@ fn run(cli: Cli) -> Outcome {
     let path = database_path(cli.db)?;
     let who = credentials(&cli.employee, &cli.pin);
     match cli.command {
-        Command::Init { demo } => journal::init(&path, demo),
+        Command::Init { demo } => journal::init(&path, who, demo),
         Command::Import { file } => journal::import(&path, who, &file),
         Command::Export { from, to, out } => journal::export(&path, from, to, out.as_deref()),
         Command::Report(args) => report::run(&path, args),

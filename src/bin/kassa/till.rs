@@ -232,7 +232,7 @@ enum Done {
 /// demo cashier, each sale its own action, until killed or `count` is done.
 pub(crate) fn simulate_sales(path: &Path, count: Option<u64>, fiscal: bool) -> Outcome {
     let mut books = Books::open(path)?;
-    books.load_demo()?;
+    books.load_demo(&SystemClock, None)?;
     if books.till_device("S1", "T9").is_err() {
         let owner = Credentials {
             employee: "E4",

@@ -151,7 +151,10 @@ mod tests {
     /// The demo's books, as `kassa init --demo` makes them.
     fn demo(dir: &Path) -> PathBuf {
         let path = dir.join("till.db");
-        Books::open(&path).expect("open").load_demo().expect("demo");
+        Books::open(&path)
+            .expect("open")
+            .load_demo(&kassa::clock::SystemClock, None)
+            .expect("demo");
         path
     }
 
