@@ -7,6 +7,7 @@
 
 mod export;
 mod fiscal;
+mod kept_cart;
 mod ledger;
 mod read;
 pub mod report;
@@ -28,6 +29,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_fiscal", include_str!("../../migrations/0002_fiscal.sql")),
     ("0003_promotions", include_str!("../../migrations/0003_promotions.sql")),
     ("0004_hardening", include_str!("../../migrations/0004_hardening.sql")),
+    ("0005_till_desk", include_str!("../../migrations/0005_till_desk.sql")),
 ];
 
 /// The schema version this build writes.

@@ -550,6 +550,12 @@ impl Db {
         cash_in_drawer(&self.conn, shift)
     }
 
+    /// What a sale sold of a product and what came back since, in
+    /// thousandths.
+    pub(crate) fn returnable(&self, sale: &str, sku: &str) -> Result<(i64, i64)> {
+        returnable(&self.conn, sale, sku)
+    }
+
     /// A receipt as recorded.
     pub fn receipt(&self, id: &str) -> Result<Option<Receipt>> {
         receipt(&self.conn, id)

@@ -209,6 +209,14 @@ pub(crate) fn no_link() -> Error {
     Error::Fiscal(FiscalError::Transport(kassa_fiscal::TransportError::NoLink))
 }
 
+/// Where the built-in emulator keeps its memory for the books at `db`:
+/// beside them (`<db>.fiscal-emulator.json`).
+pub fn emulator_state_beside(db: &std::path::Path) -> std::path::PathBuf {
+    let mut state = db.as_os_str().to_owned();
+    state.push(".fiscal-emulator.json");
+    std::path::PathBuf::from(state)
+}
+
 /// The port name that means "the emulator built into this program".
 pub const BUILT_IN_EMULATOR: &str = "emulator";
 

@@ -23,13 +23,20 @@ impl Till {
     /// weighed label's weight; a marked unit by its code) and prices the
     /// cart again. Returns the line's index.
     pub fn scan(&mut self, session: &Session, cart: &mut Cart, barcode: &str) -> Result<usize> {
+        self.scan_qty(session, cart, barcode, None)
+    }
+
+    /// [`Till::scan`] with a quantity typed before the code (`3*`, a
+    /// weight `0,350*`); a weighed label carries its own weight, and a
+    /// marked unit is always one.
+    pub fn scan_qty(&mut self, session: &Session, cart: &mut Cart, barcode: &str, qty: Option<Qty>) -> Result<usize> {
         self.check(session, Permission::Sell)?;
-        let line = self.ring_up(cart, barcode)?;
+        let line = self.ring_up(cart, barcode, qty)?;
         self.price_cart(cart)?;
         Ok(line)
     }
 
-    pub(super) fn ring_up(&mut self, cart: &mut Cart, barcode: &str) -> Result<usize> {
+    pub(super) fn ring_up(&mut self, cart: &mut Cart, barcode: &str, qty: Option<Qty>) -> Result<usize> {
         let not_found = |code: &str| Error::NotFound {
             what: "barcode",
             id: code.to_owned(),
@@ -37,7 +44,7 @@ impl Till {
         match barcode::classify(barcode, &self.weight_layout)? {
             Scan::Ean13(code) | Scan::Ean8(code) | Scan::UpcA(code) | Scan::Other(code) => {
                 let product = self.db.product_by_barcode(&code)?.ok_or_else(|| not_found(&code))?;
-                cart.add(product, Qty::ONE)
+                cart.add(product, qty.unwrap_or(Qty::ONE))
             }
             // A weighed label: the product by its label code (as a barcode
             // of prefix and code, or as its sku), the weight in grams.
@@ -64,7 +71,10 @@ impl Till {
                         .ok_or_else(|| not_found(&marking.gtin))?,
                 };
                 if !product.marked {
-                    return cart.add(product, Qty::ONE);
+                    return cart.add(product, qty.unwrap_or(Qty::ONE));
+                }
+                if qty.is_some_and(|q| q != Qty::ONE) {
+                    return Err(Error::MarkedUnitOnly(product.name));
                 }
                 if self.db.marking_sold(&marking.raw)? {
                     return Err(Error::MarkingSold { product: product.name });

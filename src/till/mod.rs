@@ -16,12 +16,14 @@ use crate::sale::Receipt;
 use crate::staff::{pin_lockout, verify_pin, Employee, Permission, Rights, MAX_PIN_ATTEMPTS};
 
 mod cart;
+mod desk;
 mod office;
 mod receipts;
 mod register;
 mod shift;
 
 use cart::check_cashier_discounts;
+pub use desk::ReturnableLine;
 use register::register_kopecks;
 
 /// The id of one user action, made when it starts (a click, a scan, a CLI

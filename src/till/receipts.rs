@@ -74,7 +74,9 @@ impl Till {
             },
         )?;
         self.nudge_register();
-        self.booked_receipt(id)
+        let receipt = self.booked_receipt(id)?;
+        self.drawer_for_cash(&receipt);
+        Ok(receipt)
     }
 
     /// Returns goods against a sale receipt (возврат по чеку). Each line is
@@ -153,7 +155,9 @@ impl Till {
             },
         )?;
         self.nudge_register();
-        self.booked_receipt(id)
+        let receipt = self.booked_receipt(id)?;
+        self.drawer_for_cash(&receipt);
+        Ok(receipt)
     }
 
     /// Returns goods with no sale receipt (a separate right), refunded by
@@ -214,7 +218,9 @@ impl Till {
             },
         )?;
         self.nudge_register();
-        self.booked_receipt(id)
+        let receipt = self.booked_receipt(id)?;
+        self.drawer_for_cash(&receipt);
+        Ok(receipt)
     }
 }
 

@@ -27,10 +27,17 @@ impl Till {
     /// register that cannot be reached (unplugged) only makes receipts
     /// wait. Call it after login: nothing talks to the register before.
     pub fn connect_register(&mut self, connector: Connector) -> Result<()> {
+        self.connect_register_watched(connector).map(drop)
+    }
+
+    /// [`Till::connect_register`], with the worker's events subscribed to
+    /// before its first round: a screen misses nothing it reports.
+    pub fn connect_register_watched(&mut self, connector: Connector) -> Result<std::sync::mpsc::Receiver<FiscalEvent>> {
         let link = self.start_worker(Some(connector))?;
+        let events = link.subscribe();
         link.nudge();
         self.fiscal = Some(link);
-        Ok(())
+        Ok(events)
     }
 
     pub(super) fn start_worker(&self, connector: Option<Connector>) -> Result<FiscalLink> {
@@ -129,6 +136,20 @@ impl Till {
         self.check(session, Permission::CashInOut)?;
         self.on_register(DeviceCommand::OpenDrawer);
         Ok(())
+    }
+
+    /// Opens the drawer after a receipt that moved cash (a cash payment or
+    /// refund), never after a card-only one; the register does it after
+    /// printing the receipt (its commands run in order).
+    pub(super) fn drawer_for_cash(&self, receipt: &crate::sale::Receipt) {
+        let cash = receipt
+            .draft()
+            .payments
+            .iter()
+            .any(|p| p.method == crate::sale::PaymentMethod::Cash && p.amount.is_positive());
+        if cash {
+            self.on_register(DeviceCommand::OpenDrawer);
+        }
     }
 
     /// Before a sale or return on a till with a register: a shift over 24

@@ -71,6 +71,7 @@ impl Till {
         self.nudge_register();
         if let Some(float) = float {
             self.on_register(DeviceCommand::CashIn(register_kopecks(float)));
+            self.on_register(DeviceCommand::OpenDrawer);
         }
         Ok(id)
     }
@@ -125,6 +126,7 @@ impl Till {
             None => DeviceCommand::CashIn(kopecks),
             Some(_) => DeviceCommand::CashOut(kopecks),
         });
+        self.on_register(DeviceCommand::OpenDrawer);
         Ok(())
     }
 

@@ -1,79 +1,166 @@
-//! `kassa-till`: the desktop till. For now it opens on the till's status;
-//! the cashier's and owner's screens come with the GUI issue.
+//! `kassa-till`: the desktop till. `--db FILE` (else `KASSA_DB`, else the
+//! platform data directory), `--till ID` (T1), `--lang ru|en` (else
+//! `KASSA_LANG`), `--scanner PORT` for a serial scanner (else
+//! `KASSA_SCANNER`). New books get the demo store and its emulated register.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use iced::keyboard::{self, key::Named, Key};
+use iced::futures::channel::mpsc as async_mpsc;
+use iced::futures::StreamExt;
+use iced::keyboard;
 use iced::{Element, Size, Subscription, Task};
-use kassa_ui::screen::status::{self, Status};
+use kassa::clock::SystemClock;
+use kassa_ui::app::{App, Message};
+use kassa_ui::core::{database_path, flag, Core, CoreHandle, Opened, Request};
+use kassa_ui::format::Lang;
+use kassa_ui::input::Press;
+use kassa_ui::view;
 
-struct Till {
-    db: PathBuf,
-    status: Status,
+/// The messages that come from outside the window (the register's events,
+/// a serial scanner), handed to the subscription once.
+#[derive(Clone)]
+struct Outside(Arc<Mutex<Option<async_mpsc::UnboundedReceiver<Message>>>>);
+
+impl std::hash::Hash for Outside {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        "outside".hash(state);
+    }
+}
+
+struct Shell {
+    app: App,
+    core: Option<CoreHandle>,
+    outside: Outside,
+    exit_at_login: bool,
 }
 
 #[derive(Debug, Clone)]
-enum Message {
-    Status(status::Message),
+enum ShellMessage {
+    Started(Result<(CoreHandle, Opened), String>),
+    App(Message),
 }
 
-impl Till {
-    fn boot() -> (Till, Task<Message>) {
-        let db = database_path();
-        let till = Till {
-            db: db.clone(),
-            status: Status::Loading,
+impl Shell {
+    fn boot() -> (Shell, Task<ShellMessage>) {
+        let args: Vec<String> = std::env::args().collect();
+        let db = database_path(&args);
+        let till = flag(&args, "--till").unwrap_or("T1").to_owned();
+        let lang = match flag(&args, "--lang").map(str::to_owned).or_else(|| std::env::var("KASSA_LANG").ok()) {
+            Some(l) if l.eq_ignore_ascii_case("en") => Lang::En,
+            _ => Lang::Ru,
         };
-        let load = Task::perform(async move { status::load(db) }, |r| {
-            Message::Status(status::Message::Loaded(r))
-        });
-        (till, load)
+        let scanner = flag(&args, "--scanner")
+            .map(str::to_owned)
+            .or_else(|| std::env::var("KASSA_SCANNER").ok());
+        let (sender, receiver) = async_mpsc::unbounded();
+        if let Some(port) = scanner {
+            serial_scanner(port, sender.clone());
+        }
+        let shell = Shell {
+            app: App::new(lang),
+            core: None,
+            outside: Outside(Arc::new(Mutex::new(Some(receiver)))),
+            exit_at_login: args.iter().any(|a| a == "--exit-at-login"),
+        };
+        let start = Task::perform(async move { start(db, &till, sender) }, ShellMessage::Started);
+        (shell, start)
     }
 
-    fn update(&mut self, message: Message) -> Task<Message> {
-        match message {
-            Message::Status(m) => self.status.update(m, &self.db).map(Message::Status),
+    fn update(&mut self, message: ShellMessage) -> Task<ShellMessage> {
+        let message = match message {
+            ShellMessage::Started(Ok((core, opened))) => {
+                self.core = Some(core);
+                if self.exit_at_login {
+                    return iced::exit();
+                }
+                Message::Booted(Ok(opened))
+            }
+            ShellMessage::Started(Err(reason)) => Message::Booted(Err(reason)),
+            ShellMessage::App(message) => message,
+        };
+        match (self.app.update(message), &self.core) {
+            (Some(request), Some(core)) => run(core, request),
+            _ => Task::none(),
         }
     }
 
-    fn view(&self) -> Element<'_, Message> {
-        self.status.view().map(Message::Status)
+    fn view(&self) -> Element<'_, ShellMessage> {
+        view::app(&self.app).map(ShellMessage::App)
     }
 
-    /// Keyboard first: F5 reads the books again.
-    fn subscription(&self) -> Subscription<Message> {
-        keyboard::listen().filter_map(|event| match event {
-            keyboard::Event::KeyPressed {
-                key: Key::Named(Named::F5),
-                ..
-            } => Some(Message::Status(status::Message::Refresh)),
-            _ => None,
-        })
+    fn title(&self) -> String {
+        kassa_ui::text::texts(self.app.lang).app_title.to_owned()
+    }
+
+    fn subscription(&self) -> Subscription<ShellMessage> {
+        let keys = keyboard::listen()
+            .filter_map(|event| Press::from_event(&event, Instant::now()).map(|p| ShellMessage::App(Message::Key(p))));
+        let outside = Subscription::run_with(self.outside.clone(), |outside| {
+            let receiver = outside.0.lock().ok().and_then(|mut r| r.take());
+            match receiver {
+                Some(receiver) => receiver.map(ShellMessage::App).boxed(),
+                None => iced::futures::stream::pending().boxed(),
+            }
+        });
+        Subscription::batch([keys, outside])
     }
 }
 
-/// `--db FILE`, else `KASSA_DB`, else the platform data directory (as the CLI).
-fn database_path() -> PathBuf {
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--db" {
-            if let Some(path) = args.next() {
-                return PathBuf::from(path);
+/// A request to the core's thread; its outcome comes back as a message.
+fn run(core: &CoreHandle, request: Request) -> Task<ShellMessage> {
+    Task::perform(core.call(request), |outcome| ShellMessage::App(Message::Done(outcome)))
+}
+
+/// Opens the books and starts the core (off the UI thread).
+fn start(db: PathBuf, till: &str, outside: async_mpsc::UnboundedSender<Message>) -> Result<(CoreHandle, Opened), String> {
+    let (core, opened) = Core::open(&db, till, Box::new(SystemClock)).map_err(|e| e.to_string())?;
+    Ok((CoreHandle::start(core, outside), opened))
+}
+
+/// Reads a serial scanner on its own thread; each code is a scan.
+fn serial_scanner(port: String, outside: async_mpsc::UnboundedSender<Message>) {
+    let spawned = std::thread::Builder::new().name("scanner".into()).spawn(move || {
+        let settings = kassa_fiscal::scanner::ScannerSettings {
+            port: port.clone(),
+            ..Default::default()
+        };
+        let mut serial = match kassa_fiscal::port::open_serial(&port, settings.baud) {
+            Ok(serial) => serial,
+            Err(error) => {
+                eprintln!("kassa-till: scanner {port}: {error}");
+                return;
             }
-        }
+        };
+        let (scans, codes) = std::sync::mpsc::channel();
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for code in codes {
+                    if outside.unbounded_send(Message::Scanned(code)).is_err() {
+                        break;
+                    }
+                }
+            });
+            if let Err(error) = kassa_fiscal::scanner::read_scans(&mut serial, &settings, &scans, &stop) {
+                eprintln!("kassa-till: scanner {port}: {error}");
+            }
+            drop(scans);
+        });
+    });
+    if let Err(error) = spawned {
+        eprintln!("kassa-till: cannot start the scanner: {error}");
     }
-    if let Some(path) = std::env::var_os("KASSA_DB") {
-        return PathBuf::from(path);
-    }
-    directories::ProjectDirs::from("", "", "kassa")
-        .map(|dirs| dirs.data_dir().join("kassa.db"))
-        .unwrap_or_else(|| PathBuf::from("kassa.db"))
 }
 
 fn main() -> iced::Result {
-    iced::application(Till::boot, Till::update, Till::view)
-        .title("Касса")
-        .subscription(Till::subscription)
+    iced::application(Shell::boot, Shell::update, Shell::view)
+        .title(Shell::title)
+        .subscription(Shell::subscription)
+        .font(view::FONT_REGULAR)
+        .font(view::FONT_BOLD)
+        .default_font(view::FONT)
         .window_size(Size::new(1024.0, 768.0))
         .run()
 }

@@ -86,9 +86,7 @@ pub(crate) fn emulator(port: &Path, state: Option<PathBuf>) -> Outcome {
 
 /// The emulator's memory for the built-in register: beside the database.
 fn emulator_state(db: &Path) -> PathBuf {
-    let mut state = db.as_os_str().to_owned();
-    state.push(".fiscal-emulator.json");
-    PathBuf::from(state)
+    kassa::fiscal::emulator_state_beside(db)
 }
 
 /// Gives a logged-in till its fiscal register, if it has one (nothing

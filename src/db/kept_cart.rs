@@ -1,0 +1,50 @@
+//! The cart in progress of a till, kept on disk as the cashier works (see
+//! migration 0005): working state beside the books, not an event of them.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::Db;
+use crate::error::Result;
+
+/// A kept cart: whose it is and its lines as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeptCart {
+    pub employee: String,
+    pub lines: String,
+}
+
+impl Db {
+    /// Keeps (replaces) the till's cart in progress; one short write.
+    pub(crate) fn keep_cart(&self, store: &str, till: &str, employee: &str, lines: &str, at: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO kept_carts (store, till, employee, lines, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (store, till) DO UPDATE SET employee = excluded.employee,
+                   lines = excluded.lines, saved_at = excluded.saved_at",
+            )?
+            .execute(params![store, till, employee, lines, at])?;
+        Ok(())
+    }
+
+    /// The till's kept cart, if any.
+    pub(crate) fn kept_cart(&self, store: &str, till: &str) -> Result<Option<KeptCart>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT employee, lines FROM kept_carts WHERE store = ?1 AND till = ?2")?
+            .query_row(params![store, till], |r| {
+                Ok(KeptCart {
+                    employee: r.get(0)?,
+                    lines: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Forgets the till's kept cart (booked or cleared).
+    pub(crate) fn drop_kept_cart(&self, store: &str, till: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached("DELETE FROM kept_carts WHERE store = ?1 AND till = ?2")?
+            .execute(params![store, till])?;
+        Ok(())
+    }
+}
