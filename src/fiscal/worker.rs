@@ -48,6 +48,13 @@ pub enum FiscalEvent {
     },
     /// The register answers again after the link was lost.
     Reconnected,
+    /// The register is in a state that takes no receipt until someone acts
+    /// (no paper, the lid open…): receipts wait and are sent again every
+    /// few seconds.
+    Stalled {
+        /// What the register said, with what to do.
+        error: Error,
+    },
     /// A command other than a receipt (cash in, X report…) failed.
     CommandFailed {
         /// What failed.
@@ -130,6 +137,7 @@ impl FiscalLink {
             register: None,
             connector,
             link_lost: false,
+            stalled: false,
             subscribers: Vec::new(),
             shared: Arc::clone(&shared),
         };
@@ -211,6 +219,8 @@ struct Worker {
     register: Option<Box<dyn FiscalRegister>>,
     connector: Option<Connector>,
     link_lost: bool,
+    /// The last round stopped on the register's state (no paper…).
+    stalled: bool,
     subscribers: Vec<Sender<FiscalEvent>>,
     shared: Arc<Mutex<Shared>>,
 }
@@ -219,7 +229,7 @@ impl Worker {
     fn run(&mut self, inbox: &Receiver<Command>) {
         loop {
             // While receipts wait on a lost link, try again now and then.
-            let command = if self.link_lost {
+            let command = if self.link_lost || self.stalled {
                 match inbox.recv_timeout(RETRY_EVERY) {
                     Ok(command) => command,
                     Err(RecvTimeoutError::Timeout) => Command::Drain(None),
@@ -335,10 +345,18 @@ impl Worker {
         match &result {
             Ok(()) => {
                 self.set_error(None);
+                self.stalled = false;
                 let parked = self.db.fiscal_parked(&self.store, &self.till).map_or(0, |p| p.len());
                 self.emit(FiscalEvent::Idle { parked });
             }
-            Err(error) => self.set_error(Some(error.clone())),
+            Err(error) => {
+                self.set_error(Some(error.clone()));
+                // A lost link is reported (and retried) as such.
+                if !matches!(error, Error::Fiscal(FiscalError::Transport(_))) && !self.link_lost {
+                    self.stalled = true;
+                    self.emit(FiscalEvent::Stalled { error: error.clone() });
+                }
+            }
         }
         result
     }

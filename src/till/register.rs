@@ -119,6 +119,13 @@ impl Till {
         link.correct(receipt, kind)
     }
 
+    /// Sends the waiting receipts to the register again, now, without
+    /// waiting for the outcome (the cashier put paper in: the screen hears
+    /// the outcome from [`Till::fiscal_events`]).
+    pub fn retry_register(&self) {
+        self.nudge_register();
+    }
+
     pub(super) fn nudge_register(&self) {
         if let Some(link) = &self.fiscal {
             link.nudge();

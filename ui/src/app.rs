@@ -266,6 +266,8 @@ pub enum RegisterState {
     Busy,
     /// The link is lost: receipts wait.
     Lost,
+    /// The register needs the cashier (no paper…): receipts wait.
+    Attention,
 }
 
 /// A line of news at the bottom of the screen.
@@ -324,6 +326,8 @@ pub enum Act {
     Exit,
     /// F11 on the sale screen (the drawer) or the login (the language).
     F11,
+    /// F5: send the waiting receipts to the register again.
+    Retry,
     /// F12.
     F12,
     /// A product picked from the results by a click.
@@ -476,6 +480,7 @@ impl App {
             Named::F8 => Act::Return,
             Named::F9 => Act::XReport,
             Named::F10 => Act::Exit,
+            Named::F5 => Act::Retry,
             Named::F11 => Act::F11,
             Named::F12 => Act::F12,
             _ => return None,
@@ -575,6 +580,19 @@ impl App {
         }
         if self.form.is_some() {
             return self.form_act(act);
+        }
+        if act == Act::Retry {
+            if self.cashier.is_none() {
+                return None;
+            }
+            for stage in self.stages() {
+                if let PayStage::Done { fiscal, .. } = stage {
+                    if matches!(fiscal, FiscalShown::Waiting(_)) {
+                        *fiscal = FiscalShown::Sending;
+                    }
+                }
+            }
+            return Some(Request::RetryRegister);
         }
         match act {
             Act::Type(press) => {
@@ -1311,6 +1329,17 @@ impl App {
                 }
             }
             FiscalEvent::Reconnected => self.register = RegisterState::Busy,
+            FiscalEvent::Stalled { error } => {
+                self.register = RegisterState::Attention;
+                let said = format!("{}. {}", text::error(lang, &error), t.kept_and_retried);
+                for stage in self.stages() {
+                    if let PayStage::Done { fiscal, .. } = stage {
+                        if matches!(fiscal, FiscalShown::Sending | FiscalShown::Waiting(_)) {
+                            *fiscal = FiscalShown::Waiting(said.clone());
+                        }
+                    }
+                }
+            }
             FiscalEvent::CommandFailed { error } => {
                 let said = text::error(lang, &error);
                 self.fail(said);
@@ -1365,7 +1394,9 @@ fn shown_state(state: &FiscalState, register: bool, lang: Lang) -> FiscalShown {
         FiscalState::NotQueued if register => FiscalShown::NotFiscal,
         FiscalState::NotQueued => FiscalShown::NoRegister,
         FiscalState::Pending { last_error: None } => FiscalShown::Sending,
-        FiscalState::Pending { last_error: Some(_) } => FiscalShown::Waiting(t.kept_and_retried.to_owned()),
+        FiscalState::Pending { last_error: Some(error) } => {
+            FiscalShown::Waiting(format!("{error}. {}", t.kept_and_retried))
+        }
         FiscalState::Parked { reason, .. } => FiscalShown::Refused((t.register_refused)(reason)),
         FiscalState::Registered { number, sign, .. } => FiscalShown::Registered {
             number: *number,

@@ -121,6 +121,8 @@ pub enum Request {
     },
     /// Open the cash drawer.
     OpenDrawer,
+    /// Send the waiting receipts to the register again now.
+    RetryRegister,
     /// Where a receipt stands with the register.
     FiscalState {
         /// The receipt.
@@ -299,6 +301,12 @@ impl Core {
         &self.till
     }
 
+    /// Waits until the register has taken everything queued so far (tests;
+    /// the screens never wait).
+    pub fn wait_for_register(&mut self) -> Result<usize, Error> {
+        self.till.fiscalize_pending()
+    }
+
     /// The register's events since the login (once: the caller keeps them).
     pub fn take_events(&mut self) -> Option<mpsc::Receiver<FiscalEvent>> {
         self.events.take()
@@ -426,6 +434,10 @@ impl Core {
             Request::OpenDrawer => {
                 let session = self.session()?.clone();
                 self.till.open_drawer(&session)?;
+                Ok(Reply::Done)
+            }
+            Request::RetryRegister => {
+                self.till.retry_register();
                 Ok(Reply::Done)
             }
             Request::FiscalState { receipt } => {

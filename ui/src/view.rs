@@ -124,6 +124,7 @@ fn status_line(app: &App) -> Element<'_, Message> {
         RegisterState::Ready => t.register_ready,
         RegisterState::Busy => t.register_busy,
         RegisterState::Lost => t.register_lost,
+        RegisterState::Attention => t.register_attention,
     };
     let mut parts = vec![app.store.clone(), app.till.clone()];
     if let Some(cashier) = &app.cashier {
@@ -134,7 +135,10 @@ fn status_line(app: &App) -> Element<'_, Message> {
     }
     let mut line = row![
         text(parts.join(" · ")).size(15).color(GREY).width(Length::Fill),
-        text(register).size(15).color(if app.register == RegisterState::Lost { RED } else { GREY }),
+        text(register).size(15).color(match app.register {
+            RegisterState::Lost | RegisterState::Attention => RED,
+            _ => GREY,
+        }),
     ]
     .spacing(12);
     if app.parked > 0 {

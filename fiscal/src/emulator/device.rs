@@ -120,6 +120,14 @@ impl Device {
         &mut self.state
     }
 
+    /// Changes the state and saves it at once, as the register's own
+    /// memory would (tests and tools: the paper runs out while another
+    /// program holds the register between its rounds).
+    pub fn change(&mut self, change: impl FnOnce(&mut State)) -> std::io::Result<()> {
+        change(&mut self.state);
+        self.save()
+    }
+
     fn save(&self) -> std::io::Result<()> {
         match &self.memory {
             Some(memory) => memory.save(&self.state),

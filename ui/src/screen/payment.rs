@@ -39,10 +39,23 @@ pub fn view<'a>(app: &'a App, pay: &'a Pay) -> Element<'a, Message> {
             body = body
                 .push(view::big_money(t.change, receipt.change(), lang))
                 .push(fiscal_line(fiscal, lang))
-                .push(view::key_button(t.next_sale, "Enter", Act::Primary, true));
+                .push(done_buttons(fiscal, lang));
         }
     }
     body.into()
+}
+
+/// After a booking: the next sale, and sending again while the register
+/// has not taken the receipt.
+pub fn done_buttons<'a>(fiscal: &FiscalShown, lang: Lang) -> Element<'a, Message> {
+    let t = texts(lang);
+    let mut buttons = iced::widget::Row::new()
+        .spacing(12)
+        .push(view::key_button(t.next_sale, "Enter", Act::Primary, true));
+    if matches!(fiscal, FiscalShown::Waiting(_)) {
+        buttons = buttons.push(view::key_button(t.retry, "F5", Act::Retry, false));
+    }
+    buttons.into()
 }
 
 /// The register's part, in words.

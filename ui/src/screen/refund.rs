@@ -6,7 +6,7 @@ use iced::{Element, Length};
 
 use crate::app::{Act, App, Message, PayStage, Return};
 use crate::format;
-use crate::screen::payment::{fiscal_line, method};
+use crate::screen::payment::{done_buttons, fiscal_line, method};
 use crate::screen::sale::{window_start, ROWS};
 use crate::text::texts;
 use crate::view;
@@ -38,7 +38,7 @@ pub fn view<'a>(app: &'a App, ret: &'a Return) -> Element<'a, Message> {
             .push(view::big_money(t.refund_total, receipt.total(), lang))
             .push(refunds)
             .push(fiscal_line(fiscal, lang))
-            .push(view::key_button(t.next_sale, "Enter", Act::Primary, true))
+            .push(done_buttons(fiscal, lang))
             .into();
     }
     let header = row![

@@ -44,8 +44,17 @@ impl Till {
 
     /// A till on the books at `path` (they stay when it is dropped).
     pub(crate) fn open(path: &Path, lang: Lang) -> Till {
+        Till::open_as(path, "T1", lang)
+    }
+
+    /// Till `till` of the books at `path`.
+    pub(crate) fn open_till(path: &Path, till: &str) -> Till {
+        Till::open_as(path, till, Lang::Ru)
+    }
+
+    fn open_as(path: &Path, till: &str, lang: Lang) -> Till {
         let clock = ManualClock::starting_at(At::parse(NOON).expect("time"));
-        let (core, opened): (Core, Opened) = Core::open(path, "T1", Box::new(clock.clone())).expect("open the till");
+        let (core, opened): (Core, Opened) = Core::open(path, till, Box::new(clock.clone())).expect("open the till");
         let mut app = App::new(lang);
         app.update(Message::Booted(Ok(opened)));
         Till {
@@ -169,6 +178,12 @@ impl Till {
     /// Feeds the register's events until the receipt on screen has its
     /// outcome (or 20 s pass).
     pub(crate) fn wait_for_register(&mut self) -> FiscalShown {
+        self.wait_until(|shown| *shown != FiscalShown::Sending)
+    }
+
+    /// Feeds the register's events until the receipt on screen shows what
+    /// `done` accepts (or 20 s pass).
+    pub(crate) fn wait_until(&mut self, done: impl Fn(&FiscalShown) -> bool) -> FiscalShown {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let shown = match &self.app.screen {
@@ -176,9 +191,8 @@ impl Till {
                 Screen::Return(ret) => stage_fiscal(&ret.stage),
                 _ => None,
             };
-            match shown {
-                Some(FiscalShown::Sending) | None => {}
-                Some(done) => return done,
+            if let Some(shown) = shown.filter(|s| done(s)) {
+                return shown;
             }
             let now = Instant::now();
             let event = self
@@ -201,6 +215,14 @@ impl Till {
                 }
             }
         }
+    }
+}
+
+impl Till {
+    /// Waits until the register has done what was queued so far (the
+    /// shift's opening prints too).
+    pub(crate) fn wait_idle(&mut self) {
+        self.core.wait_for_register().expect("the register takes what was queued");
     }
 }
 
