@@ -75,8 +75,17 @@ pub fn field<'a>(label: &str, field: &Field, focused: bool) -> Element<'a, Messa
 
 /// A highlighted box.
 pub fn boxed<'a>(content: impl Into<Element<'a, Message>>, color: Color) -> Element<'a, Message> {
+    boxed_padded(content, color, [12, 12])
+}
+
+/// The selected line of a list: highlighted, padded as the other lines.
+pub fn selected_line<'a>(content: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
+    boxed_padded(content, SELECTED, [4, 12])
+}
+
+fn boxed_padded<'a>(content: impl Into<Element<'a, Message>>, color: Color, padding: [u16; 2]) -> Element<'a, Message> {
     container(content)
-        .padding(12)
+        .padding(padding)
         .width(Length::Fill)
         .style(move |_theme: &iced::Theme| container::Style {
             background: Some(Background::Color(color)),

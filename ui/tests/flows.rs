@@ -478,3 +478,29 @@ fn help_lists_the_keys_of_the_screen_under_it() {
     assert!(!till.app.help);
     till.assert_shows("Оплата (F12)");
 }
+
+#[test]
+fn a_serial_scanners_marking_code_keeps_its_gs_and_sells_the_marked_pack_once() {
+    let mut till = Till::new();
+    till.open_shift("100");
+    let pack = "010460001001015821SNEAKER000001\u{1d}93dGVz";
+    // A serial scanner's code comes whole, GS included.
+    till.send(kassa_ui::app::Message::Scanned(pack.to_owned()));
+    till.assert_shows("1. Кроссовки беговые");
+    let line = &till.app.cart.cart.lines()[0];
+    assert_eq!(line.marking.as_deref(), Some(pack));
+    // The same pack again is refused: one pack, one line.
+    till.send(kassa_ui::app::Message::Scanned(pack.to_owned()));
+    assert_eq!(till.app.cart.cart.lines().len(), 1);
+    till.key(Named::F12);
+    till.key(Named::F6);
+    let receipt = booked(&till);
+    // 3 990,00 less the weekend's 5 % from 3 000 ₽ (199,50).
+    assert_eq!(receipt.total(), m("3790.50"));
+    assert!(matches!(till.wait_for_register(), FiscalShown::Registered { .. }));
+    till.key(Named::Enter);
+    // Sold: the pack cannot be sold again.
+    till.send(kassa_ui::app::Message::Scanned(pack.to_owned()));
+    till.assert_shows("Кроссовки беговые с этим кодом маркировки уже продан");
+    assert!(till.app.cart.cart.is_empty());
+}

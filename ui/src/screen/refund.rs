@@ -51,7 +51,7 @@ pub fn view<'a>(app: &'a App, ret: &'a Return) -> Element<'a, Message> {
     .spacing(8)
     .padding([0, 12]);
     let mut rows = Column::new().spacing(2).push(header);
-    let start = window_start(ret.selected, ret.lines.len());
+    let start = window_start(ret.selected, ret.lines.len(), ROWS);
     for (index, line) in ret.lines.iter().enumerate().skip(start).take(ROWS) {
         let chosen = ret.chosen.get(index).copied().flatten();
         let shown = row![
@@ -66,7 +66,7 @@ pub fn view<'a>(app: &'a App, ret: &'a Return) -> Element<'a, Message> {
         ]
         .spacing(8);
         rows = rows.push(if index == ret.selected {
-            view::boxed(shown, view::SELECTED)
+            view::selected_line(shown)
         } else {
             container(shown).padding([4, 12]).into()
         });

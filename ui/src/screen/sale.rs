@@ -11,15 +11,21 @@ use crate::format;
 use crate::text::texts;
 use crate::view;
 
-/// Cart lines on screen at once (1024×768).
+/// Lines on screen at once where the height is not measured (results,
+/// the return's lines).
 pub const ROWS: usize = 9;
+/// The height of a cart line (its promotions' names included), so the
+/// window of lines is counted from the height the screen gives it.
+const ROW_HEIGHT: f32 = 48.0;
+/// The cart's header line.
+const HEADER_HEIGHT: f32 = 24.0;
 
-/// The first line of the window that shows `selected`.
-pub fn window_start(selected: usize, lines: usize) -> usize {
-    if lines <= ROWS {
+/// The first line of a window of `rows` lines that shows `selected`.
+pub fn window_start(selected: usize, lines: usize, rows: usize) -> usize {
+    if lines <= rows {
         return 0;
     }
-    selected.saturating_sub(ROWS - 1).min(lines - ROWS)
+    selected.saturating_sub(rows - 1).min(lines - rows)
 }
 
 /// The sale screen.
@@ -48,7 +54,7 @@ pub fn view<'a>(app: &'a App, sale: &'a Sale) -> Element<'a, Message> {
                         .width(Length::Fill)
                         .style(iced::widget::button::text);
                     if i == results.selected {
-                        view::boxed(line, view::SELECTED)
+                        view::selected_line(line)
                     } else {
                         line.into()
                     }
@@ -100,8 +106,20 @@ pub fn view<'a>(app: &'a App, sale: &'a Sale) -> Element<'a, Message> {
     .into()
 }
 
-/// The window of cart lines around the selected one, and the gifts.
+/// The window of cart lines around the selected one, as many as the
+/// height holds (the selected line always among them), and the gifts.
+// Pixels, not money: the one float here counts what fits on screen.
+#[allow(clippy::float_arithmetic, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn cart_table(app: &App) -> Element<'_, Message> {
+    iced::widget::responsive(move |size| {
+        let fit = ((size.height - HEADER_HEIGHT) / ROW_HEIGHT).floor();
+        let rows = if fit >= 1.0 { fit as usize } else { 1 };
+        cart_rows(app, rows)
+    })
+    .into()
+}
+
+fn cart_rows(app: &App, rows_on_screen: usize) -> Element<'_, Message> {
     let t = texts(app.lang);
     let lang = app.lang;
     let lines = app.cart.cart.lines();
@@ -113,18 +131,23 @@ fn cart_table(app: &App) -> Element<'_, Message> {
         text(t.sum).size(15).color(view::GREY).width(Length::FillPortion(3)),
     ]
     .spacing(8)
-    .padding([0, 12]);
-    let start = window_start(app.selected, lines.len());
-    let mut rows = Column::new().spacing(2).push(header);
-    for (index, line) in lines.iter().enumerate().skip(start).take(ROWS) {
+    .padding([0, 12])
+    .height(Length::Fixed(HEADER_HEIGHT));
+    // The gifts take lines of the window too.
+    let gifts = app.cart.cart.gifts().len().min(rows_on_screen.saturating_sub(1));
+    let window = rows_on_screen - gifts;
+    let start = window_start(app.selected, lines.len(), window);
+    let mut rows = Column::new().push(header);
+    for (index, line) in lines.iter().enumerate().skip(start).take(window) {
         let shown = cart_row(app, index, line);
-        rows = rows.push(if index == app.selected {
-            view::boxed(shown, view::SELECTED)
+        let shown: Element<'_, Message> = if index == app.selected {
+            view::selected_line(shown)
         } else {
             container(shown).padding([4, 12]).into()
-        });
+        };
+        rows = rows.push(container(shown).height(Length::Fixed(ROW_HEIGHT)));
     }
-    for gift in app.cart.cart.gifts() {
+    for gift in app.cart.cart.gifts().iter().take(gifts) {
         let promotion = app.cart.promotions.get(&gift.promotion).cloned().unwrap_or_else(|| gift.promotion.clone());
         let shown = row![
             column![
@@ -138,7 +161,7 @@ fn cart_table(app: &App) -> Element<'_, Message> {
             text(format::money(kassa::money::Money::ZERO, lang)).size(18).width(Length::FillPortion(3)),
         ]
         .spacing(8);
-        rows = rows.push(container(shown).padding([4, 12]));
+        rows = rows.push(container(shown).padding([4, 12]).height(Length::Fixed(ROW_HEIGHT)));
     }
     container(rows).height(Length::Fill).into()
 }
