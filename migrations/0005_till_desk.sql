@@ -13,3 +13,13 @@ CREATE TABLE kept_carts (
     saved_at TEXT NOT NULL,
     PRIMARY KEY (store, till)
 ) WITHOUT ROWID;
+
+-- A till's own preferences (the screens' language): the device's, not the
+-- books'; no event, not in the journal.
+CREATE TABLE till_settings (
+    store TEXT NOT NULL REFERENCES stores (id),
+    till  TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (store, till, key)
+) WITHOUT ROWID;

@@ -1,5 +1,6 @@
-//! The cart in progress of a till, kept on disk as the cashier works (see
-//! migration 0005): working state beside the books, not an event of them.
+//! The cart in progress of a till, kept on disk as the cashier works, and
+//! the till's own preferences (see migration 0005): working state beside
+//! the books, not events of them.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -45,6 +46,28 @@ impl Db {
         self.conn()
             .prepare_cached("DELETE FROM kept_carts WHERE store = ?1 AND till = ?2")?
             .execute(params![store, till])?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// A till's preference.
+    pub(crate) fn till_setting(&self, store: &str, till: &str, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT value FROM till_settings WHERE store = ?1 AND till = ?2 AND key = ?3")?
+            .query_row(params![store, till, key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets a till's preference.
+    pub(crate) fn set_till_setting(&self, store: &str, till: &str, key: &str, value: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO till_settings (store, till, key, value) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (store, till, key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![store, till, key, value])?;
         Ok(())
     }
 }

@@ -155,6 +155,20 @@ impl Till {
             .collect())
     }
 
+    /// The language this till's screens were last set to (`ru`, `en`).
+    pub fn language(&self) -> Result<Option<String>> {
+        self.db.till_setting(&self.store, &self.till, "language")
+    }
+
+    /// Sets the language of this till's screens: a preference of the
+    /// device, open to whoever stands at it (no books change).
+    pub fn set_language(&mut self, code: &str) -> Result<()> {
+        if !matches!(code, "ru" | "en") {
+            return Err(Error::invalid(format!("language `{code}`: ru or en")));
+        }
+        self.db.set_till_setting(&self.store, &self.till, "language", code)
+    }
+
     /// Connects the register set up for this till (`kassa fiscal-device`,
     /// or the demo's built-in emulator, whose memory lives beside the
     /// books). Returns the register's events (subscribed before its first

@@ -356,6 +356,9 @@ pub enum Message {
 pub struct App {
     /// Language.
     pub lang: Lang,
+    /// The language was chosen on the command line: the till's saved one
+    /// does not replace it.
+    pub lang_given: bool,
     /// Store name.
     pub store: String,
     /// Till id.
@@ -390,6 +393,7 @@ impl App {
     pub fn new(lang: Lang) -> App {
         App {
             lang,
+            lang_given: false,
             store: String::new(),
             till: String::new(),
             screen: Screen::Boot(None),
@@ -411,6 +415,9 @@ impl App {
     pub fn update(&mut self, message: Message) -> Option<Request> {
         match message {
             Message::Booted(Ok(opened)) => {
+                if let Some(saved) = opened.language.filter(|_| !self.lang_given) {
+                    self.lang = saved;
+                }
                 self.store = opened.store;
                 self.till = opened.till;
                 self.screen = Screen::Login(Login::new());
@@ -752,7 +759,7 @@ impl App {
                     Lang::Ru => Lang::En,
                     Lang::En => Lang::Ru,
                 };
-                None
+                Some(Request::SetLanguage(self.lang))
             }
             _ => None,
         }
@@ -995,6 +1002,7 @@ impl App {
         Some(Request::Pay {
             action: pay.action.clone(),
             payments: pay.tenders.clone(),
+            total: pay.total,
         })
     }
 
@@ -1135,9 +1143,11 @@ impl App {
         let reply = match outcome {
             Ok(reply) => reply,
             Err(error) => {
+                let paying = matches!(&self.screen, Screen::Payment(p) if matches!(p.stage, PayStage::Booking));
                 self.unbusy(&error);
                 self.failed(&error);
-                return None;
+                // The cart as the core has it now (repriced).
+                return paying.then_some(Request::Cart);
             }
         };
         match reply {
@@ -1175,6 +1185,12 @@ impl App {
                 self.cart = cart;
                 let lines = self.cart.cart.lines().len();
                 self.selected = line.unwrap_or(0).min(lines.saturating_sub(1));
+                if let Screen::Payment(pay) = &mut self.screen {
+                    if matches!(pay.stage, PayStage::Tendering) && pay.tenders.is_empty() {
+                        pay.total = self.cart.cart.total();
+                        pay.amount = Field::selected(FieldKind::Number, plain_amount(pay.total, lang));
+                    }
+                }
             }
             Reply::Found { text, products } => {
                 if let Screen::Sale(sale) = &mut self.screen {

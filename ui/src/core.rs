@@ -79,7 +79,12 @@ pub enum Request {
         action: ActionId,
         /// The tenders.
         payments: Vec<Payment>,
+        /// The total the cashier was shown and took the tenders for.
+        total: Money,
     },
+    /// The cart as it stands (after a failed payment: prices may have
+    /// moved).
+    Cart,
     /// A sale's lines, for a return.
     FindSale {
         /// The sale receipt.
@@ -123,6 +128,8 @@ pub enum Request {
     OpenDrawer,
     /// Send the waiting receipts to the register again now.
     RetryRegister,
+    /// Keep the screens' language for the next start.
+    SetLanguage(crate::format::Lang),
     /// Where a receipt stands with the register.
     FiscalState {
         /// The receipt.
@@ -237,6 +244,8 @@ pub struct Opened {
     pub store: String,
     /// Till id.
     pub till: String,
+    /// The language the till was last set to.
+    pub language: Option<crate::format::Lang>,
 }
 
 /// The core: the till, who is logged in, the cart in progress.
@@ -279,9 +288,11 @@ impl Core {
             .next()
             .ok_or_else(|| Error::invalid("the books have no store: load a journal with `kassa import`"))?;
         let till = books.till(&store.id, till, clock)?;
+        let language = till.language()?.as_deref().and_then(crate::format::Lang::from_code);
         let opened = Opened {
             store: store.name,
             till: till.till_id().to_owned(),
+            language,
         };
         Ok((
             Core {
@@ -380,17 +391,34 @@ impl Core {
                     line: None,
                 })
             }
-            Request::Pay { action, payments } => {
+            Request::Pay {
+                action,
+                payments,
+                total,
+            } => {
                 let session = self.session()?.clone();
                 // Priced again first: a promotion may have started or ended
-                // since the last change (the pay refuses a stale price).
+                // since the last change. A total other than the one the
+                // tenders were taken for is said, never booked quietly.
                 self.till.reprice(&mut self.cart)?;
+                // (An empty cart: this action was booked and its reply lost;
+                // the till answers with its receipt.)
+                if !self.cart.is_empty() && self.cart.total() != total {
+                    self.unkept = true;
+                    return Err(Error::PricesChanged {
+                        total: self.cart.total(),
+                    });
+                }
                 let receipt = self.till.pay(&session, &action, &self.cart, &payments)?;
                 self.cart = Cart::new();
                 self.till.drop_kept_cart()?;
                 self.unkept = false;
                 self.booked(receipt)
             }
+            Request::Cart => Ok(Reply::Cart {
+                cart: self.cart_view(),
+                line: self.cart.lines().len().checked_sub(1),
+            }),
             Request::FindSale { receipt } => {
                 let session = self.session()?.clone();
                 let lines = self.till.returnable_lines(&session, &receipt)?;
@@ -434,6 +462,10 @@ impl Core {
             Request::OpenDrawer => {
                 let session = self.session()?.clone();
                 self.till.open_drawer(&session)?;
+                Ok(Reply::Done)
+            }
+            Request::SetLanguage(lang) => {
+                self.till.set_language(lang.code())?;
                 Ok(Reply::Done)
             }
             Request::RetryRegister => {

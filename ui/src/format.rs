@@ -15,6 +15,25 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// `ru` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a code (`ru`, `en`, any case).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.to_ascii_lowercase().as_str() {
+            "ru" => Some(Lang::Ru),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
 /// Groups the integer digits of a plain decimal string by three.
 fn group(digits: &str, separator: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * separator.len());

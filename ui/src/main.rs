@@ -47,10 +47,10 @@ impl Shell {
         let args: Vec<String> = std::env::args().collect();
         let db = database_path(&args);
         let till = flag(&args, "--till").unwrap_or("T1").to_owned();
-        let lang = match flag(&args, "--lang").map(str::to_owned).or_else(|| std::env::var("KASSA_LANG").ok()) {
-            Some(l) if l.eq_ignore_ascii_case("en") => Lang::En,
-            _ => Lang::Ru,
-        };
+        let given = flag(&args, "--lang")
+            .map(str::to_owned)
+            .or_else(|| std::env::var("KASSA_LANG").ok())
+            .and_then(|code| Lang::from_code(&code));
         let scanner = flag(&args, "--scanner")
             .map(str::to_owned)
             .or_else(|| std::env::var("KASSA_SCANNER").ok());
@@ -58,8 +58,10 @@ impl Shell {
         if let Some(port) = scanner {
             serial_scanner(port, sender.clone());
         }
+        let mut app = App::new(given.unwrap_or_default());
+        app.lang_given = given.is_some();
         let shell = Shell {
-            app: App::new(lang),
+            app,
             core: None,
             outside: Outside(Arc::new(Mutex::new(Some(receiver)))),
             exit_at_login: args.iter().any(|a| a == "--exit-at-login"),

@@ -341,6 +341,7 @@ fn the_shift_closes_with_the_counted_difference_a_collection_and_the_z_figures()
     let shift = shift(&till);
     till.key(Named::Enter);
     till.assert_shows("Z-отчёт · S1-T1-00002");
+    till.assert_shows("Смена S1-T1-00002: 29.11.2026 12:00 — 29.11.2026 12:00");
     till.assert_shows(&format!("1 · {}", rub("449.00")));
     let totals = till.core.till().db().shift_totals(&shift).expect("totals");
     assert!(totals.closed_at.is_some());
@@ -459,11 +460,18 @@ fn english_is_a_setting_away() {
     till.enter(MILK);
     till.assert_shows("89.90\u{a0}₽");
     till.assert_shows("Payment (F12)");
-    // F11 on the login screen switches the language.
-    let mut till = Till::new();
+    // F11 on the login screen switches the language, and the till keeps it.
+    let path = dir.path().join("other.db");
+    let mut till = Till::open(&path, Lang::Ru);
     till.key(Named::F11);
     till.assert_shows("Log in");
+    drop(till);
+    let mut till = Till::open(&path, Lang::Ru);
+    till.assert_shows("Log in");
     till.key(Named::F11);
+    till.assert_shows("Авторизация");
+    drop(till);
+    let till = Till::open(&path, Lang::En);
     till.assert_shows("Авторизация");
 }
 
@@ -503,4 +511,24 @@ fn a_serial_scanners_marking_code_keeps_its_gs_and_sells_the_marked_pack_once() 
     till.send(kassa_ui::app::Message::Scanned(pack.to_owned()));
     till.assert_shows("Кроссовки беговые с этим кодом маркировки уже продан");
     assert!(till.app.cart.cart.is_empty());
+}
+
+#[test]
+fn a_promotion_that_starts_while_paying_is_said_and_the_new_total_shown() {
+    let mut till = Till::new();
+    // 19:59: the evening bread promotion (−30 %, 20:00–23:00) not yet on.
+    till.clock.set(kassa::clock::At::parse("2026-11-29T19:59:00+03:00").expect("time"));
+    till.open_shift("100");
+    till.enter("4600010010011");
+    till.assert_shows(&rub("45.50"));
+    till.key(Named::F12);
+    till.clock.set(kassa::clock::At::parse("2026-11-29T20:00:30+03:00").expect("time"));
+    till.key(Named::Enter);
+    // 45,50 − 30 % (13,65) = 31,85: nothing booked at the old price.
+    till.assert_shows("Цены изменились (акция началась или закончилась): итог теперь 31,85\u{a0}₽; проверьте и примите оплату снова");
+    assert!(matches!(&till.app.screen, Screen::Payment(p) if p.total == m("31.85") && p.amount.text == "31,85"));
+    let totals = till.core.till().db().shift_totals(&shift(&till)).expect("totals");
+    assert_eq!(totals.sales_count, 0);
+    till.key(Named::Enter);
+    assert_eq!(booked(&till).total(), m("31.85"));
 }

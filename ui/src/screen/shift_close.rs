@@ -18,6 +18,7 @@ pub fn view<'a>(app: &'a App, close: &'a ShiftClose) -> Element<'a, Message> {
     if let Some(z) = &close.closed {
         return column![
             view::title(&format!("{} · {}", t.z_report, z.shift)),
+            text(opened_line(z, lang)).size(16),
             figures(z, lang),
             view::key_button(t.log_out, "Enter", Act::Primary, true),
         ]
@@ -28,6 +29,7 @@ pub fn view<'a>(app: &'a App, close: &'a ShiftClose) -> Element<'a, Message> {
     let expected_cash = figures.cash_in_drawer();
     let mut body = column![
         view::title(t.shift_close_title),
+        text(opened_line(figures, lang)).size(16),
         text(t.expected).size(16).color(view::GREY),
         view::figure(t.cash, format::money(expected_cash, lang)),
         view::figure(t.card, format::money(figures.card.net(), lang)),
@@ -68,11 +70,22 @@ pub fn x_report<'a>(app: &'a App, totals: &'a ShiftTotals) -> Element<'a, Messag
     let t = texts(app.lang);
     column![
         view::title(&format!("{} · {}", t.x_title, totals.shift)),
+        text(opened_line(totals, app.lang)).size(16),
         figures(totals, app.lang),
         view::key_button(t.back, "Enter", Act::Primary, true),
     ]
     .spacing(16)
     .into()
+}
+
+/// The shift, when it opened (and closed), in local time.
+fn opened_line(totals: &ShiftTotals, lang: Lang) -> String {
+    let t = texts(lang);
+    let mut line = format!("{} {}: {}", t.shift_label, totals.shift, format::moment(totals.opened_at, lang));
+    if let Some(closed) = totals.closed_at {
+        line.push_str(&format!(" — {}", format::moment(closed, lang)));
+    }
+    line
 }
 
 /// A shift's figures (X or Z).
