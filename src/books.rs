@@ -199,6 +199,36 @@ impl Books {
 
     /// Who acts: while no employee has a PIN, whoever sets the books up;
     /// else the employee named, logged in, with their rights, or nobody.
+    /// A consistent, checked copy of the books in `to` (open to whoever can
+    /// read them, like a report), readable by its owner only.
+    pub fn backup(&self, to: &Path) -> Result<crate::db::BackupInfo> {
+        if self.path().is_some_and(|live| same_file(live, to)) {
+            return Err(Error::invalid("the backup would overwrite the books themselves"));
+        }
+        self.db.backup_to(to)
+    }
+
+    /// Puts the checked backup at `from` in place of the books: in books
+    /// with staff, only an owner (the right to manage staff) may.
+    pub fn restore(&mut self, clock: &dyn Clock, who: Option<Credentials<'_>>, from: &Path) -> Result<crate::db::BackupInfo> {
+        match self.actor(clock, who)? {
+            Actor::Setup => {}
+            Actor::Nobody => return Err(Error::NeedsEmployee),
+            Actor::Employee(session, rights) => {
+                if !rights.allows(Permission::ManageStaff) {
+                    return Err(Error::Forbidden {
+                        actor: session.employee().to_owned(),
+                        permission: Permission::ManageStaff,
+                    });
+                }
+            }
+        }
+        if self.path().is_some_and(|live| same_file(live, from)) {
+            return Err(Error::invalid("a database cannot be restored from itself"));
+        }
+        self.db.restore_from(from)
+    }
+
     fn actor(&mut self, clock: &dyn Clock, who: Option<Credentials<'_>>) -> Result<Actor> {
         if !self.db.has_staff()? {
             return Ok(Actor::Setup);
@@ -209,5 +239,13 @@ impl Books {
         let session = crate::till::login(&mut self.db, clock.now(), who.employee, who.pin)?;
         let (_, rights) = self.db.employee_rights(session.employee())?;
         Ok(Actor::Employee(session, rights))
+    }
+}
+
+/// Whether two paths name one file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }

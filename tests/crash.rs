@@ -166,3 +166,83 @@ fn sigkill_at_random_instants_leaves_only_whole_actions() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_backup_taken_while_a_till_sells_holds_whole_sales_and_restores() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("live.db");
+    let kassa = |args: &[&str]| {
+        Command::new(KASSA)
+            .arg("--db")
+            .arg(&path)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("kassa")
+    };
+    assert!(kassa(&["init", "--demo"]).success());
+    let mut seller = Command::new(KASSA)
+        .arg("--db")
+        .arg(&path)
+        .arg("simulate-sales")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut sold_before = 0;
+    for round in 0..5 {
+        std::thread::sleep(Duration::from_millis(150));
+        let copy = dir.path().join(format!("backup-{round}.db"));
+        let copy_arg = copy.display().to_string();
+        assert!(kassa(&["backup", &copy_arg]).success(), "backup {round}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&copy).expect("backup").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "a backup is its owner's only");
+        }
+        check_whole(&copy, 0);
+        let conn = Connection::open(&copy).expect("open the backup");
+        let sold = scalar(&conn, "SELECT COUNT(*) FROM receipts WHERE id LIKE 'S1-T9-%'");
+        assert!(sold >= sold_before, "a later backup holds no fewer sales");
+        sold_before = sold;
+    }
+    seller.kill().expect("stop the seller");
+    seller.wait().expect("reap");
+    assert!(sold_before > 0, "the till sold while it was backed up");
+    // A backup restores into books of their own, whole.
+    let restored = dir.path().join("restored.db");
+    let status = Command::new(KASSA)
+        .arg("--db")
+        .arg(&restored)
+        .args(["restore"])
+        .arg(dir.path().join("backup-4.db"))
+        .status()
+        .expect("restore");
+    assert!(status.success());
+    check_whole(&restored, 0);
+    let conn = Connection::open(&restored).expect("open");
+    assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM receipts WHERE id LIKE 'S1-T9-%'"), sold_before);
+    // Books with staff: only their owner restores them.
+    let backup_4 = dir.path().join("backup-4.db").display().to_string();
+    assert_eq!(kassa(&["restore", &backup_4]).code(), Some(1), "nobody named");
+    assert_eq!(
+        kassa(&["--employee", "E1", "--pin", "1111", "restore", &backup_4]).code(),
+        Some(1),
+        "a cashier may not"
+    );
+    // Not a Kassa database: refused, nothing changed.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database").expect("junk");
+    let status = Command::new(KASSA)
+        .arg("--db")
+        .arg(&restored)
+        .arg("restore")
+        .arg(&junk)
+        .args(["--employee", "E4", "--pin", "4444"])
+        .status()
+        .expect("restore");
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM receipts WHERE id LIKE 'S1-T9-%'"), sold_before);
+}

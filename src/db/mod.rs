@@ -5,6 +5,7 @@
 //! version in `user_version`). Every write goes through a [`Ledger`], one
 //! transaction per user action.
 
+mod backup;
 mod export;
 mod fiscal;
 mod kept_cart;
@@ -16,6 +17,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+pub use backup::BackupInfo;
 pub use fiscal::{DeviceSettings, FiscalEntry};
 pub(crate) use ledger::{Applied, Ledger};
 pub use read::{EmployeeAuth, Event};
@@ -57,6 +59,11 @@ impl Db {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::invalid(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        if !path.exists() {
+            // The books are readable by their owner only (SQLite gives its
+            // -wal and -shm files the same mode).
+            create_private(path)?;
         }
         let mut db = Db::setup(Connection::open(path)?)?;
         db.path = Some(path.to_path_buf());
@@ -119,6 +126,21 @@ impl Db {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+/// Creates an empty file only its owner may read and write (0600).
+pub(crate) fn create_private(path: &Path) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map_err(|e| Error::invalid(format!("cannot create {}: {e}", path.display())))
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {

@@ -69,3 +69,31 @@ pub(crate) fn export(path: &Path, from: Option<NaiveDate>, to: Option<NaiveDate>
     eprintln!("exported {count} records");
     Ok(())
 }
+
+/// `kassa backup FILE`: a consistent, checked copy of the live books.
+pub(crate) fn backup(path: &Path, file: &Path) -> Outcome {
+    let books = Books::open_existing(path)?;
+    let info = books.backup(file)?;
+    eprintln!(
+        "backed up to {}: {} receipts, {} bytes, schema {}, integrity ok",
+        file.display(),
+        info.receipts,
+        info.bytes,
+        info.schema
+    );
+    Ok(())
+}
+
+/// `kassa restore FILE`: a checked backup in place of the books.
+pub(crate) fn restore(path: &Path, who: Option<Credentials<'_>>, file: &Path) -> Outcome {
+    let mut books = Books::open(path)?;
+    let info = books.restore(&SystemClock, who, file)?;
+    eprintln!(
+        "restored {} from {}: {} receipts, schema {}",
+        path.display(),
+        file.display(),
+        info.receipts,
+        info.schema
+    );
+    Ok(())
+}

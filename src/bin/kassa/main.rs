@@ -86,6 +86,16 @@ enum Command {
         #[arg(long)]
         state: Option<PathBuf>,
     },
+    /// A consistent copy of the live database, checked.
+    Backup {
+        /// Where the copy goes (replaced if there).
+        file: PathBuf,
+    },
+    /// Put a backup in place of the database.
+    Restore {
+        /// The backup.
+        file: PathBuf,
+    },
     /// Show or set a till's fiscal register (its serial port).
     FiscalDevice(register::DeviceArgs),
     /// Work a till from the command line: open a shift, sell, close.
@@ -189,5 +199,7 @@ fn run(cli: Cli) -> Outcome {
         Command::FiscalEmulator { port, state } => register::emulator(&port, state),
         Command::FiscalDevice(args) => register::device(&path, who, args),
         Command::Till(args) => till::run(&path, who, args),
+        Command::Backup { file } => journal::backup(&path, &file),
+        Command::Restore { file } => journal::restore(&path, who, &file),
     }
 }

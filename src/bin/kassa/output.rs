@@ -1,7 +1,6 @@
 //! What the command line writes: whole files or nothing, one-line errors,
 //! progress on a terminal.
 
-use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -73,8 +72,14 @@ pub(crate) fn write_output<T>(out: Option<&Path>, write: impl FnOnce(&mut dyn Wr
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
-    let file =
-        File::create(&partial).map_err(|e| Failure::Said(format!("cannot create {}: {e}", partial.display())))?;
+    // An export carries the books: readable by its owner only.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
+        .open(&partial)
+        .map_err(|e| Failure::Said(format!("cannot create {}: {e}", partial.display())))?;
     let mut writer = BufWriter::new(file);
     let result = write(&mut writer).and_then(|value| {
         writer.flush().map_err(|e| cannot(path, e))?;
