@@ -23,3 +23,20 @@ CREATE TABLE till_settings (
     value TEXT NOT NULL,
     PRIMARY KEY (store, till, key)
 ) WITHOUT ROWID;
+
+-- The drawer's running balance per shift (kopecks) and the moment of its
+-- latest cash flow: a cash out or refund at or after that moment checks
+-- the balance instead of re-reading the shift's flows, so a till's day and
+-- an import stay linear. Kept by the Ledger with every cash flow.
+ALTER TABLE shifts ADD COLUMN drawer INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE shifts ADD COLUMN last_flow_utc INTEGER;
+UPDATE shifts SET
+    drawer = (SELECT COALESCE(SUM(CASE WHEN reason IS NULL THEN amount ELSE -amount END), 0)
+                FROM cash_moves WHERE shift = shifts.id)
+           + (SELECT COALESCE(SUM(CASE r.kind WHEN 'sale' THEN p.amount ELSE -p.amount END), 0)
+                FROM receipts r JOIN payments p ON p.receipt = r.id
+               WHERE r.shift = shifts.id AND p.method = 'cash')
+           - (SELECT COALESCE(SUM(change), 0) FROM receipts WHERE shift = shifts.id),
+    last_flow_utc = (SELECT MAX(at_utc) FROM (
+                       SELECT at_utc FROM cash_moves WHERE shift = shifts.id
+                       UNION ALL SELECT at_utc FROM receipts WHERE shift = shifts.id));

@@ -38,6 +38,12 @@ fn check_whole(path: &Path, import_receipts: i64) {
         "SELECT COUNT(*) FROM receipts r WHERE total != (SELECT COALESCE(SUM(amount), 0) FROM receipt_lines WHERE receipt = r.id)",
         "SELECT COUNT(*) FROM receipts r WHERE total + change != (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE receipt = r.id)",
         "SELECT COUNT(*) FROM receipts r WHERE NOT EXISTS (SELECT 1 FROM receipt_lines WHERE receipt = r.id)",
+        // The drawer's running balance is the sum of the shift's cash flows.
+        "SELECT COUNT(*) FROM shifts s WHERE drawer !=
+            (SELECT COALESCE(SUM(CASE WHEN reason IS NULL THEN amount ELSE -amount END), 0) FROM cash_moves WHERE shift = s.id)
+          + (SELECT COALESCE(SUM(CASE r.kind WHEN 'sale' THEN p.amount ELSE -p.amount END), 0)
+               FROM receipts r JOIN payments p ON p.receipt = r.id WHERE r.shift = s.id AND p.method = 'cash')
+          - (SELECT COALESCE(SUM(change), 0) FROM receipts WHERE shift = s.id)",
         "SELECT COUNT(*) FROM receipts r WHERE NOT EXISTS (SELECT 1 FROM events WHERE key = 'receipt:' || r.id)",
         "SELECT COUNT(*) FROM events e WHERE e.type = 'receipt' AND NOT EXISTS (SELECT 1 FROM receipts WHERE id = e.entity)",
         // Stock = supplies − sales + returns, per product of store S1.

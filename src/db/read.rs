@@ -54,6 +54,10 @@ pub(crate) struct ShiftInfo {
     pub(crate) cashier: String,
     pub(crate) opened_at: At,
     pub(crate) closed_at: Option<At>,
+    /// Cash in the drawer now, kopecks (the running balance).
+    pub(crate) drawer: i64,
+    /// The moment of the latest cash flow (UTC ms).
+    pub(crate) last_flow_utc: Option<i64>,
 }
 
 fn corrupt(what: &str, value: &str) -> Error {
@@ -217,44 +221,45 @@ pub(crate) fn open_shift(conn: &Connection, store: &str, till: &str) -> Result<O
 
 pub(crate) fn shift_info(conn: &Connection, id: &str) -> Result<Option<ShiftInfo>> {
     let row = conn
-        .prepare_cached("SELECT store, till, cashier, opened_at, closed_at FROM shifts WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT store, till, cashier, opened_at, closed_at, drawer, last_flow_utc FROM shifts WHERE id = ?1",
+        )?
         .query_row(params![id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ),
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<i64>>(6)?,
             ))
         })
         .optional()?;
-    row.map(|(store, till, cashier, opened, closed)| {
+    row.map(|((store, till, cashier), opened, closed, drawer, last_flow_utc)| {
         Ok(ShiftInfo {
             store,
             till,
             cashier,
             opened_at: At::parse(&opened)?,
             closed_at: closed.as_deref().map(At::parse).transpose()?,
+            drawer,
+            last_flow_utc,
         })
     })
     .transpose()
 }
 
 /// Cash in the drawer of a shift: cash in − cash out + cash sales net of
-/// change − cash refunds.
+/// change − cash refunds (the running balance the ledger keeps).
 pub(crate) fn cash_in_drawer(conn: &Connection, shift: &str) -> Result<Money> {
-    let kopecks: i64 = conn
-        .prepare_cached(
-            "SELECT
-               (SELECT COALESCE(SUM(CASE WHEN reason IS NULL THEN amount ELSE -amount END), 0)
-                  FROM cash_moves WHERE shift = ?1)
-             + (SELECT COALESCE(SUM(CASE r.kind WHEN 'sale' THEN p.amount ELSE -p.amount END), 0)
-                  FROM receipts r JOIN payments p ON p.receipt = r.id
-                 WHERE r.shift = ?1 AND p.method = 'cash')
-             - (SELECT COALESCE(SUM(change), 0) FROM receipts WHERE shift = ?1)",
-        )?
-        .query_row(params![shift], |r| r.get(0))?;
-    Ok(Money::from_kopecks(kopecks))
+    let kopecks: Option<i64> = conn
+        .prepare_cached("SELECT drawer FROM shifts WHERE id = ?1")?
+        .query_row(params![shift], |r| r.get(0))
+        .optional()?;
+    Ok(Money::from_kopecks(kopecks.unwrap_or(0)))
 }
 
 /// The least cash the drawer of a shift holds at `at_utc` or at any later

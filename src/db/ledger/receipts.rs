@@ -126,6 +126,18 @@ impl Ledger<'_> {
         for (n, payment) in draft.payments.iter().enumerate() {
             insert.execute(params![id, n as i64, payment.method.code(), payment.amount.kopecks()])?;
         }
+        let cash = Money::sum(
+            draft
+                .payments
+                .iter()
+                .filter(|p| p.method == PaymentMethod::Cash)
+                .map(|p| p.amount),
+        );
+        let flow = match draft.kind {
+            ReceiptKind::Sale => cash.kopecks() - receipt.change().kopecks(),
+            ReceiptKind::Return => -cash.kopecks() - receipt.change().kopecks(),
+        };
+        self.drawer_flow(&draft.shift, draft.at, flow)?;
         let day = info.opened_at.local_day().to_string();
         self.append("receipt", &id, Some(&day), Some(&key), &line, &draft.at.to_string())?;
         Ok(Applied::Written)

@@ -100,6 +100,8 @@ impl Ledger<'_> {
                 cashier: open.cashier.clone(),
                 opened_at: open.at,
                 closed_at: None,
+                drawer: 0,
+                last_flow_utc: None,
             },
         );
         Ok(Applied::Written)
@@ -151,6 +153,12 @@ impl Ledger<'_> {
                 cash.amount.kopecks(),
                 cash.out_reason.map(|r| r.code())
             ])?;
+        let flow = if cash.out_reason.is_some() {
+            -cash.amount.kopecks()
+        } else {
+            cash.amount.kopecks()
+        };
+        self.drawer_flow(&cash.shift, cash.at, flow)?;
         let day = info.opened_at.local_day().to_string();
         self.append(
             kind,
@@ -217,15 +225,44 @@ impl Ledger<'_> {
     }
 
     /// Cash may leave a drawer at `at` only if it held that much then and
-    /// at every later moment of the shift.
+    /// at every later moment of the shift. In time order (a till, a journal
+    /// written as it happened) that is the running balance; a record dated
+    /// before the latest flow reads the shift's flows.
     pub(super) fn ensure_cash(&self, shift: &str, at: At, amount: Money, what: crate::error::Outflow) -> Result<()> {
-        let available = read::cash_headroom(&self.tx, shift, at.epoch_millis())?;
+        let at_utc = at.epoch_millis();
+        let info = self.shift(shift)?.ok_or_else(|| Error::NotFound {
+            what: "shift",
+            id: shift.to_owned(),
+        })?;
+        let available = if info.last_flow_utc.is_none_or(|last| at_utc >= last) {
+            Money::from_kopecks(info.drawer)
+        } else {
+            read::cash_headroom(&self.tx, shift, at_utc)?
+        };
         if amount > available {
             return Err(Error::DrawerShort {
                 what,
                 requested: amount,
                 available,
             });
+        }
+        Ok(())
+    }
+}
+
+impl Ledger<'_> {
+    /// Moves the drawer's running balance by `flow` kopecks at `at`.
+    pub(super) fn drawer_flow(&self, shift: &str, at: At, flow: i64) -> Result<()> {
+        let at_utc = at.epoch_millis();
+        self.tx
+            .prepare_cached(
+                "UPDATE shifts SET drawer = drawer + ?2, last_flow_utc = MAX(COALESCE(last_flow_utc, ?3), ?3)
+                  WHERE id = ?1",
+            )?
+            .execute(params![shift, flow, at_utc])?;
+        if let Some(cached) = self.cache.borrow_mut().shifts.get_mut(shift) {
+            cached.drawer += flow;
+            cached.last_flow_utc = Some(cached.last_flow_utc.map_or(at_utc, |last| last.max(at_utc)));
         }
         Ok(())
     }
