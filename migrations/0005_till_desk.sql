@@ -40,3 +40,9 @@ UPDATE shifts SET
     last_flow_utc = (SELECT MAX(at_utc) FROM (
                        SELECT at_utc FROM cash_moves WHERE shift = shifts.id
                        UNION ALL SELECT at_utc FROM receipts WHERE shift = shifts.id));
+
+-- A receipt line keeps the VAT rate it was sold at: a return refunds at
+-- its sale's rate (and the register is told that rate), whatever the
+-- product card says by then. Lines booked before take the card's rate.
+ALTER TABLE receipt_lines ADD COLUMN vat TEXT;
+UPDATE receipt_lines SET vat = (SELECT vat FROM products WHERE sku = receipt_lines.sku);

@@ -94,6 +94,8 @@ fn a_gift_only_return_needs_no_fiscal_receipt_and_the_next_day_sells() {
 struct Refusing {
     inner: Box<dyn FiscalRegister>,
     refusals: u32,
+    /// Every receipt the till sent, as sent.
+    sent: Arc<Mutex<Vec<FiscalReceipt>>>,
 }
 
 impl FiscalRegister for Refusing {
@@ -116,6 +118,9 @@ impl FiscalRegister for Refusing {
         self.inner.cash_out(amount)
     }
     fn register(&mut self, receipt: &FiscalReceipt) -> Result<FiscalDocument, FiscalError> {
+        if let Ok(mut sent) = self.sent.lock() {
+            sent.push(receipt.clone());
+        }
         if self.refusals > 0 {
             self.refusals -= 1;
             return Err(FiscalError::Device(DeviceError {
@@ -164,6 +169,7 @@ fn a_refused_receipt_is_parked_blocks_nothing_and_a_correction_registers_it() {
     till.attach_register(Box::new(Refusing {
         inner: plugged,
         refusals: 2,
+        sent: Arc::default(),
     }))
     .expect("attach");
     let sell = |till: &mut kassa::till::Till, sku: &str, total: &str| {
@@ -698,4 +704,60 @@ fn without_an_employee_only_what_changes_nothing_goes_through() {
     let demo_db = dir.path().join("demo.db");
     assert!(kassa(&demo_db, &["init", "--demo"]).status.success());
     assert!(kassa(&demo_db, &["init", "--demo"]).status.success());
+}
+
+#[test]
+fn a_return_refunds_at_the_vat_rate_its_sale_was_made_at() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut till, anna, device) = open_on_emulator(dir.path(), kassa_fiscal::emulator::local_clock());
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    till.attach_register(Box::new(Refusing {
+        inner: crate::fiscal::plug(&device, &kassa_fiscal::port::Fuse::intact()),
+        refusals: 0,
+        sent: Arc::clone(&sent),
+    }))
+    .expect("attach");
+    // Coffee is sold at 22 %.
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1008", q("1")).expect("coffee");
+    let sale = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::card(m("449.00"))])
+        .expect("sold");
+    // Then the card's rate changes (a law, a mistake put right).
+    let owner = till.login("E4", "4444").expect("owner");
+    let mut coffee = till.db().product("1008").expect("read").expect("coffee");
+    coffee.vat = kassa::money::VatRate::Vat10;
+    till.save_product(&owner, &ActionId::new(), coffee).expect("the card changes");
+    let back = till
+        .return_sale(
+            &anna,
+            &ActionId::new(),
+            sale.id(),
+            &[ReturnLine {
+                sku: "1008".into(),
+                qty: q("1"),
+            }],
+        )
+        .expect("returned");
+    till.fiscalize_pending().expect("registered");
+    assert_eq!(
+        till.db().receipt_line_vats(back.id()).expect("read"),
+        vec![Some(kassa::money::VatRate::Vat22)],
+        "the return's line keeps its sale's rate"
+    );
+    let sent = sent.lock().expect("sent");
+    let return_sent = sent.last().expect("the return went to the register");
+    assert_eq!(return_sent.lines.len(), 1);
+    assert_eq!(return_sent.lines[0].vat, kassa_fiscal::VatRate::Vat22);
+    assert_eq!(return_sent.lines[0].sum, 44_900);
+    // A new sale takes the card's new rate.
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1008", q("1")).expect("coffee");
+    let again = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::card(m("449.00"))])
+        .expect("sold");
+    assert_eq!(
+        till.db().receipt_line_vats(again.id()).expect("read"),
+        vec![Some(kassa::money::VatRate::Vat10)]
+    );
 }

@@ -561,6 +561,20 @@ impl Db {
         returnable(&self.conn, sale, sku)
     }
 
+    /// The VAT rate each line of a receipt was booked at, in line order.
+    pub fn receipt_line_vats(&self, id: &str) -> Result<Vec<Option<crate::money::VatRate>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT vat FROM receipt_lines WHERE receipt = ?1 ORDER BY line_no")?;
+        let codes = stmt
+            .query_map(params![id], |r| r.get::<_, Option<String>>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(codes
+            .into_iter()
+            .map(|code| code.as_deref().and_then(crate::money::VatRate::from_code))
+            .collect())
+    }
+
     /// A receipt as recorded.
     pub fn receipt(&self, id: &str) -> Result<Option<Receipt>> {
         receipt(&self.conn, id)

@@ -474,12 +474,19 @@ fn receipt_for_register(
         what: "receipt",
         id: entry.receipt.clone(),
     })?;
+    let vats = db.receipt_line_vats(&entry.receipt)?;
     let mut products = Vec::with_capacity(receipt.draft().lines.len());
-    for line in &receipt.draft().lines {
-        products.push(db.product(&line.sku)?.ok_or_else(|| Error::NotFound {
+    for (n, line) in receipt.draft().lines.iter().enumerate() {
+        let mut product = db.product(&line.sku)?.ok_or_else(|| Error::NotFound {
             what: "product",
             id: line.sku.clone(),
-        })?);
+        })?;
+        // The rate the line was booked at (a return: its sale's), not the
+        // card's today.
+        if let Some(Some(vat)) = vats.get(n) {
+            product.vat = *vat;
+        }
+        products.push(product);
     }
     let cashier = db
         .employee(&entry.cashier)?

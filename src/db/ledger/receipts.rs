@@ -89,10 +89,16 @@ impl Ledger<'_> {
                     self.move_stock(&info.store, product, line.qty.milli(), sale_cost)?
                 }
             };
+            // A return takes the rate its sale was made at.
+            let vat = match &draft.return_of {
+                Some(sale) if draft.kind == ReceiptKind::Return => self.sale_line_vat(sale, &line.sku)?,
+                _ => None,
+            }
+            .unwrap_or_else(|| product.vat.code().to_owned());
             self.tx
                 .prepare_cached(
-                    "INSERT INTO receipt_lines (receipt, line_no, sku, qty, price, discount, amount, unit_cost)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    "INSERT INTO receipt_lines (receipt, line_no, sku, qty, price, discount, amount, unit_cost, vat)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )?
                 .execute(params![
                     id,
@@ -102,7 +108,8 @@ impl Ledger<'_> {
                     line.price.kopecks(),
                     line.discount.kopecks(),
                     line.amount().kopecks(),
-                    unit_cost.normalize().to_string()
+                    unit_cost.normalize().to_string(),
+                    vat
                 ])?;
             for (k, share) in line.promotions.iter().enumerate() {
                 self.tx
@@ -141,6 +148,15 @@ impl Ledger<'_> {
         let day = info.opened_at.local_day().to_string();
         self.append("receipt", &id, Some(&day), Some(&key), &line, &draft.at.to_string())?;
         Ok(Applied::Written)
+    }
+
+    /// The VAT rate a sale's line of `sku` was sold at.
+    fn sale_line_vat(&self, sale: &str, sku: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT vat FROM receipt_lines WHERE receipt = ?1 AND sku = ?2 AND vat IS NOT NULL LIMIT 1")?
+            .query_row(params![sale, sku], |r| r.get(0))
+            .optional()?)
     }
 
     pub(super) fn sale_unit_cost(&self, sale: &str, sku: &str) -> Result<Option<Decimal>> {
