@@ -7,6 +7,7 @@ mod crash;
 mod fiscal;
 mod hardening;
 mod journal_errors;
+mod lossless;
 mod promo_props;
 mod promotions;
 mod rights;

@@ -26,7 +26,7 @@ impl Db {
               WHERE type IN ('store', 'employee', 'product')
                  OR (type = 'promotion' AND entity NOT IN (SELECT id FROM promotions WHERE enabled = 0))
                  OR (type IN ('supply', 'write_off', 'supplier_return', 'shift_open', 'cash_in', 'cash_out',
-                              'receipt', 'shift_close')
+                              'receipt', 'shift_close', 'fiscal')
                      AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2))
               ORDER BY seq",
         )?;

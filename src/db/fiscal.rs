@@ -133,6 +133,19 @@ impl Ledger<'_> {
         at: &str,
         correction: bool,
     ) -> Result<()> {
+        let record = crate::journal::FiscalRecord {
+            receipt: receipt.to_owned(),
+            fn_number: fn_number.to_owned(),
+            fd: document.number,
+            fp: document.fiscal_sign,
+            at: at.to_owned(),
+        };
+        self.write_fiscal(&record, correction)
+    }
+
+    /// Stores a receipt's requisites and appends the `fiscal` record, its
+    /// day its receipt's (as the receipt itself is filed).
+    pub(crate) fn write_fiscal(&self, record: &crate::journal::FiscalRecord, correction: bool) -> Result<()> {
         self.tx()
             .prepare_cached(
                 "UPDATE fiscal_queue SET fd_number = ?2, fiscal_sign = ?3, fiscal_at = ?4, fn_number = ?5,
@@ -140,37 +153,29 @@ impl Ledger<'_> {
                   WHERE receipt = ?1",
             )?
             .execute(params![
-                receipt,
-                document.number,
-                document.fiscal_sign,
-                at,
-                fn_number,
+                record.receipt,
+                record.fd,
+                record.fp,
+                record.at,
+                record.fn_number,
                 correction
             ])?;
         // The journal's `fiscal` record, exactly (an export writes it as
-        // is); how it was registered stays in the queue's `correction`. Its
-        // day is its receipt's shift's, as for the receipt itself.
-        let line = serde_json::json!({
-            "type": "fiscal",
-            "receipt": receipt,
-            "fn": fn_number,
-            "fd": document.number,
-            "fp": document.fiscal_sign.to_string(),
-            "at": at,
-        });
+        // is); how it was registered stays in the queue's `correction`.
+        let line = crate::journal::Record::Fiscal(record.clone()).to_line();
         let day: Option<String> = self
             .tx()
             .prepare_cached("SELECT day FROM events WHERE key = ?1")?
-            .query_row(params![format!("receipt:{receipt}")], |r| r.get(0))
+            .query_row(params![format!("receipt:{}", record.receipt)], |r| r.get(0))
             .optional()?
             .flatten();
         self.append_keyed(
             "fiscal",
-            receipt,
+            &record.receipt,
             day.as_deref(),
-            &format!("fiscal:{receipt}"),
-            &line.to_string(),
-            at,
+            &format!("fiscal:{}", record.receipt),
+            &line,
+            &record.at,
         )
     }
 

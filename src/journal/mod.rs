@@ -51,6 +51,24 @@ pub enum Record {
     },
     /// A promotion.
     Promotion(Promotion),
+    /// The fiscal register's requisites of a receipt.
+    Fiscal(FiscalRecord),
+}
+
+/// A `fiscal` record: the receipt's fiscal storage, document number and
+/// sign, and the moment the register printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiscalRecord {
+    /// The receipt.
+    pub receipt: String,
+    /// Fiscal storage number (ФН).
+    pub fn_number: String,
+    /// Fiscal document number (ФД).
+    pub fd: u32,
+    /// Fiscal sign (ФП).
+    pub fp: u32,
+    /// As the register printed it (the journal's time format).
+    pub at: String,
 }
 
 impl Record {
@@ -65,7 +83,7 @@ impl Record {
             Record::ShiftOpen(_) | Record::ShiftClose { .. } => Permission::OpenCloseShift,
             Record::Cash(_) => Permission::CashInOut,
             Record::Receipt(r) if r.draft().kind == ReceiptKind::Return => Permission::Return,
-            Record::Receipt(_) => Permission::Sell,
+            Record::Receipt(_) | Record::Fiscal(_) => Permission::Sell,
         }
     }
 
@@ -82,6 +100,7 @@ impl Record {
             Record::Receipt(_) => "receipt",
             Record::ShiftClose { .. } => "shift_close",
             Record::Promotion(_) => "promotion",
+            Record::Fiscal(_) => "fiscal",
         }
     }
 
@@ -186,6 +205,14 @@ impl Record {
                 at: at.to_string(),
             }),
             Record::Promotion(p) => serde_json::to_string(&promotion_to_wire(p)),
+            Record::Fiscal(f) => serde_json::to_string(&wire::Fiscal {
+                kind: "fiscal".into(),
+                receipt: f.receipt.clone(),
+                fn_number: f.fn_number.clone(),
+                fd: f.fd,
+                fp: f.fp.to_string(),
+                at: f.at.clone(),
+            }),
         };
         // Serialising plain strings, numbers and vectors cannot fail.
         text.unwrap_or_default()
@@ -211,9 +238,10 @@ pub fn parse_line(line: &str) -> Result<Record> {
             })
         }
         "promotion" => promotion(decode(line)?),
+        "fiscal" => fiscal(decode(line)?),
         other => Err(Error::invalid(format!(
             "unknown type `{other}`, expected one of store, employee, product, supply, write_off, \
-             supplier_return, shift_open, cash_in, cash_out, receipt, shift_close, promotion"
+             supplier_return, shift_open, cash_in, cash_out, receipt, shift_close, promotion, fiscal"
         ))),
     }
 }
@@ -426,6 +454,31 @@ fn cash_move(w: wire::CashMove) -> Result<Record> {
         amount: positive_money(&w.amount, "amount")?,
         shift: id_field(w.shift, "shift")?,
         out_reason,
+    }))
+}
+
+fn fiscal(w: wire::Fiscal) -> Result<Record> {
+    let fn_number = id_field(w.fn_number, "fn")?;
+    if !fn_number.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::invalid(format!("fn: `{fn_number}` is not a fiscal storage number (digits)")));
+    }
+    let fp = match w.fp.parse::<u32>() {
+        Ok(fp) if w.fp.chars().all(|c| c.is_ascii_digit()) => fp,
+        _ => {
+            return Err(Error::invalid(format!(
+                "fp: `{}` is not a fiscal sign (up to 10 digits)",
+                w.fp
+            )))
+        }
+    };
+    // Checked, but kept as written: an export writes it back byte for byte.
+    at(&w.at, "at")?;
+    Ok(Record::Fiscal(FiscalRecord {
+        receipt: id_field(w.receipt, "receipt")?,
+        fn_number,
+        fd: w.fd,
+        fp,
+        at: w.at,
     }))
 }
 

@@ -209,3 +209,17 @@ pub(super) struct Promotion {
     pub(super) exclusive: Option<bool>,
     pub(super) rule: Rule,
 }
+
+/// `fiscal`: the register's requisites of a receipt.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Fiscal {
+    #[serde(rename = "type")]
+    pub(super) kind: String,
+    pub(super) receipt: String,
+    #[serde(rename = "fn")]
+    pub(super) fn_number: String,
+    pub(super) fd: u32,
+    pub(super) fp: String,
+    pub(super) at: String,
+}

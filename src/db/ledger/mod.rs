@@ -284,6 +284,7 @@ impl<'c> Ledger<'c> {
             Record::Cash(ref cash) => self.apply_cash(cash, &record),
             Record::Receipt(receipt) => self.apply_receipt(receipt),
             Record::ShiftClose { ref shift, at } => self.apply_shift_close(shift, at, &record),
+            Record::Fiscal(ref fiscal) => self.apply_fiscal(fiscal),
         }
     }
 

@@ -150,6 +150,45 @@ impl Ledger<'_> {
         Ok(Applied::Written)
     }
 
+    /// A journal's `fiscal` record: the receipt's requisites, once; the
+    /// same again changes nothing, other numbers for it are a conflict.
+    pub(super) fn apply_fiscal(&mut self, record: &crate::journal::FiscalRecord) -> Result<Applied> {
+        let line = crate::journal::Record::Fiscal(record.clone()).to_line();
+        let key = format!("fiscal:{}", record.receipt);
+        if let Some(applied) = self.already(&key, &line, "fiscal", &record.receipt)? {
+            return Ok(applied);
+        }
+        let ctx = |e: Error| e.in_record("fiscal");
+        let Some((at, store, till, cashier)) = self
+            .tx()
+            .prepare_cached(
+                "SELECT r.at, s.store, s.till, r.cashier FROM receipts r JOIN shifts s ON s.id = r.shift WHERE r.id = ?1",
+            )?
+            .query_row(params![record.receipt], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })
+            .optional()?
+        else {
+            return Err(ctx(in_field(
+                "receipt",
+                Error::NotFound {
+                    what: "receipt",
+                    id: record.receipt.clone(),
+                },
+            )));
+        };
+        self.check_period(crate::clock::At::parse(&at)?).map_err(ctx)?;
+        // A receipt imported from another till was never queued here.
+        self.tx
+            .prepare_cached(
+                "INSERT INTO fiscal_queue (receipt, store, till, cashier) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (receipt) DO NOTHING",
+            )?
+            .execute(params![record.receipt, store, till, cashier])?;
+        self.write_fiscal(record, false)?;
+        Ok(Applied::Written)
+    }
+
     /// The VAT rate a sale's line of `sku` was sold at.
     fn sale_line_vat(&self, sale: &str, sku: &str) -> Result<Option<String>> {
         Ok(self
