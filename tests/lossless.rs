@@ -79,3 +79,35 @@ fn a_fiscal_record_that_does_not_fit_is_refused_with_its_line_and_field() {
     let error = kassa::journal::import(&mut db, other.as_bytes(), |_| {}).expect_err("conflict");
     assert!(error.to_string().contains("fiscal `R-001` already exists with different content"), "{error}");
 }
+
+#[test]
+fn rights_and_the_period_lock_travel_with_the_journal() {
+    use kassa::staff::{Permission, Rights, Role};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = crate::util::demo_db(dir.path());
+    let (mut till, _clock) = crate::util::demo_till(&path, "2026-11-10T10:00:00+03:00");
+    let owner = crate::util::login(&mut till, "E4");
+    let mut cashier = Rights::default_for(Role::Cashier);
+    cashier.max_discount = kassa::money::Percent::parse("7").expect("pct");
+    cashier.permissions.remove(&Permission::CashInOut);
+    till.set_rights(&owner, &ActionId::new(), Role::Cashier, &cashier).expect("rights");
+    till.lock_period(&owner, &ActionId::new(), chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("day"))
+        .expect("lock");
+    let journal = export(till.db());
+    assert!(
+        journal.contains(r#"{"type":"rights","role":"cashier","permissions":["sell","return","discount","open_close_shift"],"max_discount_pct":"7"}"#),
+        "{journal}"
+    );
+    assert!(journal.contains(r#"{"type":"period_lock","through":"2026-11-02","at":"2026-11-10T10:00:00+03:00"}"#));
+    let moved = dir.path().join("moved.db");
+    let mut db = Db::open(&moved).expect("open");
+    kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
+    assert_eq!(db.rights(Role::Cashier).expect("rights"), cashier);
+    assert_eq!(export(&db), journal, "byte-identical");
+    let again = kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("again");
+    assert_eq!(again.written, 0, "nothing doubled");
+    // The lock holds in the moved books.
+    let late = r#"{"type":"cash_in","shift":"SH-1","at":"2026-11-02T20:00:00+03:00","amount":"10.00"}"#;
+    let error = kassa::journal::import(&mut db, late.as_bytes(), |_| {}).expect_err("locked");
+    assert!(error.to_string().contains("2026-11-02"), "{error}");
+}

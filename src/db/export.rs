@@ -14,6 +14,7 @@ impl Db {
     /// to (a shift's records by the day it opened, so a shift is never cut
     /// in two). A disabled promotion is left out: the journal has no field
     /// for "disabled", and imported elsewhere it must not come back in force.
+    /// Rights and period locks are written wherever they were set.
     pub fn export_lines(
         &self,
         from: Option<NaiveDate>,
@@ -22,8 +23,20 @@ impl Db {
     ) -> Result<()> {
         let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
         let mut stmt = self.conn().prepare(
-            "SELECT payload FROM events
-              WHERE type IN ('store', 'employee', 'product')
+            // Rights and locks recorded before they were journal records
+            // (notes of the same facts) are written as the records.
+            "SELECT CASE
+                      WHEN type = 'rights' AND payload NOT LIKE '{\"type\":%'
+                        THEN json_object('type', 'rights', 'role', json_extract(payload, '$.role'),
+                                         'permissions', json(json_extract(payload, '$.permissions')),
+                                         'max_discount_pct', json_extract(payload, '$.max_discount_pct'))
+                      WHEN type = 'period_locked'
+                        THEN json_object('type', 'period_lock', 'through', json_extract(payload, '$.through'),
+                                         'at', at)
+                      ELSE payload
+                    END
+               FROM events
+              WHERE type IN ('store', 'employee', 'product', 'rights', 'period_lock', 'period_locked')
                  OR (type = 'promotion' AND entity NOT IN (SELECT id FROM promotions WHERE enabled = 0))
                  OR (type IN ('supply', 'write_off', 'supplier_return', 'shift_open', 'cash_in', 'cash_out',
                               'receipt', 'shift_close', 'fiscal')

@@ -53,6 +53,20 @@ pub enum Record {
     Promotion(Promotion),
     /// The fiscal register's requisites of a receipt.
     Fiscal(FiscalRecord),
+    /// A role's rights from then on.
+    Rights {
+        /// The role.
+        role: Role,
+        /// Its rights.
+        rights: crate::staff::Rights,
+    },
+    /// The period up to `through` is closed to edits.
+    PeriodLock {
+        /// The last day locked.
+        through: NaiveDate,
+        /// When it was locked.
+        at: At,
+    },
 }
 
 /// A `fiscal` record: the receipt's fiscal storage, document number and
@@ -84,6 +98,8 @@ impl Record {
             Record::Cash(_) => Permission::CashInOut,
             Record::Receipt(r) if r.draft().kind == ReceiptKind::Return => Permission::Return,
             Record::Receipt(_) | Record::Fiscal(_) => Permission::Sell,
+            Record::Rights { .. } => Permission::ManageStaff,
+            Record::PeriodLock { .. } => Permission::EditClosedPeriod,
         }
     }
 
@@ -101,6 +117,8 @@ impl Record {
             Record::ShiftClose { .. } => "shift_close",
             Record::Promotion(_) => "promotion",
             Record::Fiscal(_) => "fiscal",
+            Record::Rights { .. } => "rights",
+            Record::PeriodLock { .. } => "period_lock",
         }
     }
 
@@ -205,6 +223,17 @@ impl Record {
                 at: at.to_string(),
             }),
             Record::Promotion(p) => serde_json::to_string(&promotion_to_wire(p)),
+            Record::Rights { role, rights } => serde_json::to_string(&wire::Rights {
+                kind: "rights".into(),
+                role: role.code().into(),
+                permissions: rights.permissions.iter().map(|p| p.code().to_owned()).collect(),
+                max_discount_pct: rights.max_discount.to_string(),
+            }),
+            Record::PeriodLock { through, at } => serde_json::to_string(&wire::PeriodLock {
+                kind: "period_lock".into(),
+                through: through.format("%Y-%m-%d").to_string(),
+                at: at.to_string(),
+            }),
             Record::Fiscal(f) => serde_json::to_string(&wire::Fiscal {
                 kind: "fiscal".into(),
                 receipt: f.receipt.clone(),
@@ -239,9 +268,19 @@ pub fn parse_line(line: &str) -> Result<Record> {
         }
         "promotion" => promotion(decode(line)?),
         "fiscal" => fiscal(decode(line)?),
+        "rights" => rights(decode(line)?),
+        "period_lock" => {
+            let w: wire::PeriodLock = decode(line)?;
+            Ok(Record::PeriodLock {
+                through: NaiveDate::parse_from_str(&w.through, "%Y-%m-%d")
+                    .map_err(|_| Error::invalid(format!("through: `{}` is not a day (YYYY-MM-DD)", w.through)))?,
+                at: at(&w.at, "at")?,
+            })
+        }
         other => Err(Error::invalid(format!(
             "unknown type `{other}`, expected one of store, employee, product, supply, write_off, \
-             supplier_return, shift_open, cash_in, cash_out, receipt, shift_close, promotion, fiscal"
+             supplier_return, shift_open, cash_in, cash_out, receipt, shift_close, promotion, fiscal, \
+             rights, period_lock"
         ))),
     }
 }
@@ -455,6 +494,27 @@ fn cash_move(w: wire::CashMove) -> Result<Record> {
         shift: id_field(w.shift, "shift")?,
         out_reason,
     }))
+}
+
+fn rights(w: wire::Rights) -> Result<Record> {
+    let role = code(&w.role, "role", Role::from_code, Role::expected())?;
+    let mut permissions = std::collections::BTreeSet::new();
+    for (n, p) in w.permissions.iter().enumerate() {
+        permissions.insert(code(
+            p,
+            &format!("permissions[{n}]"),
+            crate::staff::Permission::from_code,
+            crate::staff::Permission::expected(),
+        )?);
+    }
+    let max_discount = percent(&w.max_discount_pct, "max_discount_pct")?;
+    Ok(Record::Rights {
+        role,
+        rights: crate::staff::Rights {
+            permissions,
+            max_discount,
+        },
+    })
 }
 
 fn fiscal(w: wire::Fiscal) -> Result<Record> {

@@ -223,3 +223,24 @@ pub(super) struct Fiscal {
     pub(super) fp: String,
     pub(super) at: String,
 }
+
+/// `rights`: a role's rights from then on.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Rights {
+    #[serde(rename = "type")]
+    pub(super) kind: String,
+    pub(super) role: String,
+    pub(super) permissions: Vec<String>,
+    pub(super) max_discount_pct: String,
+}
+
+/// `period_lock`: nothing on or before `through` may change.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PeriodLock {
+    #[serde(rename = "type")]
+    pub(super) kind: String,
+    pub(super) through: String,
+    pub(super) at: String,
+}

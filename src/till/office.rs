@@ -122,8 +122,8 @@ impl Till {
             session,
             action,
             Permission::EditClosedPeriod,
-            |ledger, _, _, _, _, _| {
-                ledger.lock_period(through)?;
+            |ledger, _, _, now, _, _| {
+                ledger.lock_period(through, now)?;
                 Ok(String::new())
             },
         )?;

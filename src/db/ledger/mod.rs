@@ -285,6 +285,8 @@ impl<'c> Ledger<'c> {
             Record::Receipt(receipt) => self.apply_receipt(receipt),
             Record::ShiftClose { ref shift, at } => self.apply_shift_close(shift, at, &record),
             Record::Fiscal(ref fiscal) => self.apply_fiscal(fiscal),
+            Record::Rights { role, ref rights } => self.set_rights(role, rights),
+            Record::PeriodLock { through, at } => self.lock_period(through, at),
         }
     }
 

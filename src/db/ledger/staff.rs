@@ -3,26 +3,40 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
+use crate::db::read;
 use crate::error::Result;
+use crate::journal::Record;
 use crate::staff::{Rights, Role};
 
 use super::*;
 
 impl Ledger<'_> {
     /// Replaces a role's rights (the owner role always keeps the right to
-    /// manage staff).
-    pub(crate) fn set_rights(&self, role: Role, rights: &Rights) -> Result<()> {
+    /// manage staff): the journal's `rights` record, from a till or an
+    /// import. Rights the role already has change nothing; an import's
+    /// rights line the books hold in the role's history is known.
+    pub(crate) fn set_rights(&mut self, role: Role, rights: &Rights) -> Result<Applied> {
         let mut rights = rights.clone();
         if role == Role::Owner {
             rights.permissions.insert(crate::staff::Permission::ManageStaff);
         }
+        let line = Record::Rights {
+            role,
+            rights: rights.clone(),
+        }
+        .to_line();
+        let current = read::rights(&self.tx, role)?;
+        if self.card_line_known("rights", role.code(), &digest(&line))? || current == rights {
+            return Ok(Applied::Unchanged);
+        }
         crate::db::write_rights(&self.tx, role, &rights)?;
-        let payload = serde_json::json!({
-            "role": role.code(),
-            "permissions": rights.permissions.iter().map(|p| p.code()).collect::<Vec<_>>(),
-            "max_discount_pct": rights.max_discount.to_string(),
-        });
-        self.note("rights", role.code(), &payload)
+        let version: i64 = self
+            .tx
+            .prepare_cached("SELECT COUNT(*) FROM events WHERE type = 'rights' AND entity = ?1")?
+            .query_row(params![role.code()], |r| r.get(0))?;
+        let key = Self::card_key("rights", role.code(), version + 1, &line);
+        self.append("rights", role.code(), None, Some(&key), &line, &self.now.clone())?;
+        Ok(Applied::Written)
     }
 
     /// Records a wrong PIN. With `lock_until` the employee is locked until
@@ -50,15 +64,23 @@ impl Ledger<'_> {
         self.note("login", employee, &serde_json::json!({}))
     }
 
-    /// Locks every day up to and including `through` against edits.
-    pub(crate) fn lock_period(&mut self, through: NaiveDate) -> Result<()> {
+    /// Locks every day up to and including `through` against edits: the
+    /// journal's `period_lock` record (the same record again changes
+    /// nothing).
+    pub(crate) fn lock_period(&mut self, through: NaiveDate, at: crate::clock::At) -> Result<Applied> {
         let day = through.format("%Y-%m-%d").to_string();
+        let line = Record::PeriodLock { through, at }.to_line();
+        let key = format!("period_lock:{day}@{at}");
+        if let Some(applied) = self.already(&key, &line, "period_lock", &day)? {
+            return Ok(applied);
+        }
         self.tx.execute(
             "INSERT INTO meta (key, value) VALUES ('locked_through', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![day],
         )?;
         self.locked_through = Some(through);
-        self.note("period_locked", &day, &serde_json::json!({ "through": day }))
+        self.append("period_lock", &day, None, Some(&key), &line, &at.to_string())?;
+        Ok(Applied::Written)
     }
 }
