@@ -46,3 +46,7 @@ UPDATE shifts SET
 -- product card says by then. Lines booked before take the card's rate.
 ALTER TABLE receipt_lines ADD COLUMN vat TEXT;
 UPDATE receipt_lines SET vat = (SELECT vat FROM products WHERE sku = receipt_lines.sku);
+
+-- A dismissed employee (the journal's `active: false`): no login, the
+-- history kept.
+ALTER TABLE employees ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));

@@ -112,6 +112,9 @@ pub enum Error {
     /// The employee has no PIN and cannot log in.
     #[error("employee {0} has no PIN set")]
     NoPin(String),
+    /// The employee was dismissed: no login.
+    #[error("employee {0} no longer works here (dismissed)")]
+    Dismissed(String),
     /// The till was never set up in this store.
     #[error("till `{till}` of store {store} is not set up (kassa fiscal-device --store {store} --till {till} --port PORT|emulator|none)")]
     UnknownTill {

@@ -131,6 +131,8 @@ pub struct Employee {
     pub role: Role,
     /// Share of the employee's net sales paid as commission.
     pub commission_pct: Percent,
+    /// Works here (`false`: dismissed, no login; history kept).
+    pub active: bool,
 }
 
 impl Employee {
@@ -157,6 +159,14 @@ pub fn hash_pin(pin: &str) -> Result<String> {
         .hash_password(pin.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| Error::invalid(format!("cannot hash PIN: {e}")))
+}
+
+/// Checks a stored PIN hash from a journal: an argon2id PHC string.
+pub fn validate_pin_hash(hash: &str) -> Result<()> {
+    match PasswordHash::new(hash) {
+        Ok(parsed) if parsed.algorithm.as_str() == "argon2id" && parsed.salt.is_some() && parsed.hash.is_some() => Ok(()),
+        _ => Err(Error::invalid("pin_hash: not a salted argon2id hash ($argon2id$v=19$…)")),
+    }
 }
 
 /// Whether `pin` matches a stored hash. A malformed hash matches nothing.

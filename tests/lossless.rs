@@ -111,3 +111,63 @@ fn rights_and_the_period_lock_travel_with_the_journal() {
     let error = kassa::journal::import(&mut db, late.as_bytes(), |_| {}).expect_err("locked");
     assert!(error.to_string().contains("2026-11-02"), "{error}");
 }
+
+#[test]
+fn staff_come_back_with_their_pins_and_the_dismissed_stay_out() {
+    use kassa::staff::Employee;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = crate::util::demo_db(dir.path());
+    let (mut till, _clock) = crate::util::demo_till(&path, "2026-11-10T10:00:00+03:00");
+    let owner = crate::util::login(&mut till, "E4");
+    let anna = till.db().employee_auth("E1").expect("read").expect("E1").employee;
+    till.save_employee(&owner, &ActionId::new(), anna, Some("5555".into()))
+        .expect("a new PIN");
+    let mut pavel: Employee = till.db().employee_auth("E2").expect("read").expect("E2").employee;
+    pavel.active = false;
+    till.save_employee(&owner, &ActionId::new(), pavel, None).expect("dismissed");
+    assert!(matches!(till.login("E2", "2222"), Err(kassa::Error::Dismissed(_))));
+    let journal = export(till.db());
+    assert!(!journal.contains(r#""pin":"#), "no PIN in clear");
+    assert!(journal.contains(r#""id":"E2","name":"Павел Петров","role":"senior_cashier","commission_pct":"1","pin_hash":"$argon2id$"#), "{journal}");
+    assert!(journal.contains(r#","active":false}"#));
+    let moved = dir.path().join("moved.db");
+    let mut db = Db::open(&moved).expect("open");
+    kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
+    assert_eq!(export(&db), journal, "byte-identical");
+    assert_eq!(
+        kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("again").written,
+        0
+    );
+    drop(db);
+    let mut moved_till = kassa::till::Till::new(
+        Db::open(&moved).expect("open"),
+        "S1",
+        "T1",
+        Box::new(kassa::clock::ManualClock::starting_at(crate::util::at("2026-11-10T11:00:00+03:00"))),
+    )
+    .expect("till");
+    assert!(moved_till.login("E1", "5555").is_ok(), "the new PIN logs in");
+    assert!(matches!(moved_till.login("E1", "1111"), Err(kassa::Error::WrongPin { .. })));
+    assert!(matches!(moved_till.login("E2", "2222"), Err(kassa::Error::Dismissed(_))));
+    assert!(moved_till.login("E3", "3333").is_ok());
+}
+
+#[test]
+fn a_pin_and_a_pin_hash_together_or_a_bad_hash_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut db = Db::open(&dir.path().join("k.db")).expect("open");
+    for (line, expected) in [
+        (
+            r#"{"type":"employee","id":"E7","name":"Ив","role":"cashier","pin":"1234","pin_hash":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"}"#,
+            "journal line 1: employee E7: pin_hash: a record carries pin or pin_hash, never both",
+        ),
+        (
+            r#"{"type":"employee","id":"E7","name":"Ив","role":"cashier","pin_hash":"1234"}"#,
+            "journal line 1: employee E7: pin_hash: not a salted argon2id hash",
+        ),
+    ] {
+        let error = kassa::journal::import(&mut db, line.as_bytes(), |_| {}).expect_err(line);
+        assert!(error.to_string().starts_with(expected), "{error}\nexpected: {expected}");
+    }
+    assert!(db.employee_auth("E7").expect("read").is_none(), "nothing written");
+}

@@ -166,6 +166,7 @@ const ACTIONS: &[Action] = &[
                 name: "Новый Кассир".into(),
                 role: Role::Cashier,
                 commission_pct: Percent::ZERO,
+                active: true,
             };
             t.save_employee(s, &ActionId::new(), employee, Some("9999".into()))
         },

@@ -141,7 +141,7 @@ pub(crate) fn store(conn: &Connection, id: &str) -> Result<Option<Store>> {
 
 pub(crate) fn employee_auth(conn: &Connection, id: &str) -> Result<Option<EmployeeAuth>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, role, commission_pct, pin_hash, failed_pins, locked_until FROM employees WHERE id = ?1",
+        "SELECT id, name, role, commission_pct, pin_hash, failed_pins, locked_until, active FROM employees WHERE id = ?1",
     )?;
     let row = stmt
         .query_row(params![id], |r| {
@@ -153,16 +153,18 @@ pub(crate) fn employee_auth(conn: &Connection, id: &str) -> Result<Option<Employ
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, u32>(5)?,
                 r.get::<_, Option<i64>>(6)?,
+                r.get::<_, bool>(7)?,
             ))
         })
         .optional()?;
-    row.map(|(id, name, role, pct, pin_hash, failed_pins, locked_until)| {
+    row.map(|(id, name, role, pct, pin_hash, failed_pins, locked_until, active)| {
         Ok(EmployeeAuth {
             employee: Employee {
                 role: Role::from_code(&role).ok_or_else(|| corrupt("role", &role))?,
                 commission_pct: Percent::parse(&pct).map_err(|_| corrupt("percentage", &pct))?,
                 id,
                 name,
+                active,
             },
             pin_hash,
             failed_pins,

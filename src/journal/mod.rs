@@ -25,12 +25,15 @@ use crate::stock::{StockDoc, StockDocKind, StockLine};
 pub enum Record {
     /// A store card.
     Store(Store),
-    /// An employee card, with a PIN to set (never written back out).
+    /// An employee card, with a PIN to set (never written back out) or
+    /// the PIN's stored hash (what an export writes).
     Employee {
         /// The card.
         employee: Employee,
         /// PIN to hash and store.
         pin: Option<String>,
+        /// The PIN's salted argon2id hash.
+        pin_hash: Option<String>,
     },
     /// A product card.
     Product(Product),
@@ -134,13 +137,18 @@ impl Record {
                 inn: s.inn.clone(),
                 tax_system: s.tax_system.map(|t| t.code().to_owned()),
             }),
-            Record::Employee { employee: e, .. } => serde_json::to_string(&wire::Employee {
+            Record::Employee {
+                employee: e, pin_hash, ..
+            } => serde_json::to_string(&wire::Employee {
                 kind: "employee".into(),
                 id: e.id.clone(),
                 name: e.name.clone(),
                 role: e.role.code().into(),
                 commission_pct: Some(e.commission_pct.to_string()),
                 pin: None,
+                pin_hash: pin_hash.clone(),
+                // Written only for a dismissed employee (the default is true).
+                active: (!e.active).then_some(false),
             }),
             Record::Product(p) => serde_json::to_string(&wire::Product {
                 kind: "product".into(),
@@ -393,11 +401,25 @@ fn employee(w: wire::Employee) -> Result<Record> {
             Some(p) => percent(p, "commission_pct")?,
             None => Percent::ZERO,
         },
+        active: w.active.unwrap_or(true),
     };
     if let Some(pin) = &w.pin {
         validate_pin(pin).map_err(|e| Error::invalid(format!("employee {}: {e}", employee.id)))?;
     }
-    Ok(Record::Employee { employee, pin: w.pin })
+    if let Some(hash) = &w.pin_hash {
+        if w.pin.is_some() {
+            return Err(Error::invalid(format!(
+                "employee {}: pin_hash: a record carries pin or pin_hash, never both",
+                employee.id
+            )));
+        }
+        crate::staff::validate_pin_hash(hash).map_err(|e| Error::invalid(format!("employee {}: {e}", employee.id)))?;
+    }
+    Ok(Record::Employee {
+        employee,
+        pin: w.pin,
+        pin_hash: w.pin_hash,
+    })
 }
 
 fn product(w: wire::Product) -> Result<Record> {

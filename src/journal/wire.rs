@@ -38,6 +38,10 @@ pub(super) struct Employee {
     pub(super) commission_pct: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) pin: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) pin_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) active: Option<bool>,
 }
 
 #[derive(Serialize, Deserialize)]

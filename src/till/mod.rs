@@ -295,6 +295,9 @@ pub(crate) fn login(db: &mut Db, now: At, employee: &str, pin: &str) -> Result<S
         id: employee.to_owned(),
     };
     let auth = db.employee_auth(employee)?.ok_or_else(unknown)?;
+    if !auth.employee.active {
+        return Err(Error::Dismissed(employee.to_owned()));
+    }
     let locked = |until: i64| Error::Locked {
         employee: employee.to_owned(),
         minutes: (until - now.epoch_millis() + 59_999) / 60_000,

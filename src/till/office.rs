@@ -89,7 +89,11 @@ impl Till {
             session,
             action,
             Permission::ManageStaff,
-            Record::Employee { employee, pin },
+            Record::Employee {
+                employee,
+                pin,
+                pin_hash: None,
+            },
         )
     }
 

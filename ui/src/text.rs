@@ -490,6 +490,7 @@ pub fn error(lang: Lang, error: &Error) -> String {
         Error::WrongPin { attempts_left } => (t.wrong_pin)(*attempts_left),
         Error::Locked { minutes, .. } => (t.locked)(*minutes),
         Error::NoPin(id) => (t.no_pin)(id),
+        Error::Dismissed(id) if ru => format!("Сотрудник {id} уволен: вход закрыт"),
         Error::NotFound { what: "employee", id } => (t.unknown_employee)(id),
         Error::NotFound { what, id } if ru => match *what {
             "barcode" | "product" => format!("Товар «{id}» не найден"),

@@ -125,59 +125,60 @@ impl Ledger<'_> {
         Ok(Applied::Written)
     }
 
+    /// An employee card with its PIN's hash: a new version whenever the
+    /// card or the hash changes (a till's new PIN is a new version, its
+    /// hash in the history, so an export carries it). A journal's plain
+    /// `pin` sets the PIN of staff who have none; an import never puts back
+    /// an old PIN over a set one (the till changes PINs); a `pin_hash` line
+    /// the card's history does not hold is news like any card line.
     pub(super) fn apply_employee(&mut self, record: &Record) -> Result<Applied> {
-        let Record::Employee { employee, pin } = record else {
+        let Record::Employee {
+            employee,
+            pin,
+            pin_hash,
+        } = record
+        else {
             return Ok(Applied::Unchanged);
         };
-        let line = record.to_line();
-        let current = read::employee_auth(&self.tx, &employee.id)?;
-        let card_known = self.card_line_known("employee", &employee.id, &digest(&line))?
-            || current.as_ref().map(|c| &c.employee) == Some(employee);
-        if let (true, Some(current)) = (card_known, &current) {
-            // A journal sets the PIN of staff who have none; importing an old
-            // journal again never puts back an old PIN (the till changes PINs).
-            let Some(pin) = pin
-                .as_deref()
-                .filter(|_| current.pin_hash.is_none() || !self.importing())
-            else {
-                return Ok(Applied::Unchanged);
-            };
-            if current.pin_hash.as_deref().is_some_and(|hash| verify_pin(hash, pin)) {
-                return Ok(Applied::Unchanged);
-            }
-            self.tx.execute(
-                "UPDATE employees SET pin_hash = ?2, failed_pins = 0, locked_until = NULL WHERE id = ?1",
-                params![employee.id, hash_pin(pin)?],
-            )?;
-            self.note("pin_changed", &employee.id, &serde_json::json!({}))?;
-            return Ok(Applied::Written);
+        if self.card_line_known("employee", &employee.id, &digest(&record.to_line()))? {
+            return Ok(Applied::Unchanged);
         }
         let importing = self.importing();
-        let pin_unchanged = match (pin, current.as_ref().and_then(|c| c.pin_hash.as_deref())) {
-            (None, _) => true,
-            // An import never replaces a PIN that is set (the till does).
-            (Some(_), Some(_)) if importing => true,
-            (Some(pin), Some(hash)) => verify_pin(hash, pin),
-            (Some(_), None) => false,
+        let current = read::employee_auth(&self.tx, &employee.id)?;
+        let current_hash = current.as_ref().and_then(|c| c.pin_hash.clone());
+        let hash = match (pin, pin_hash) {
+            (None, None) => current_hash.clone(),
+            (None, Some(hash)) => Some(hash.clone()),
+            (Some(pin), _) => match &current_hash {
+                Some(hash) if importing || verify_pin(hash, pin) => Some(hash.clone()),
+                _ => Some(hash_pin(pin)?),
+            },
         };
+        if current.as_ref().is_some_and(|c| &c.employee == employee) && hash == current_hash {
+            return Ok(Applied::Unchanged);
+        }
+        let line = Record::Employee {
+            employee: employee.clone(),
+            pin: None,
+            pin_hash: hash.clone(),
+        }
+        .to_line();
         let key = Self::card_key(
             "employee",
             &employee.id,
             self.next_card_version("employee", &employee.id)?,
             &line,
         );
-        let new_hash = match pin {
-            Some(pin) if !pin_unchanged => Some(hash_pin(pin)?),
-            _ => None,
-        };
+        let new_pin = hash != current_hash;
         self.tx
             .prepare_cached(
-                "INSERT INTO employees (id, name, role, commission_pct, pin_hash, version) VALUES (?1, ?2, ?3, ?4, ?5, 1)
+                "INSERT INTO employees (id, name, role, commission_pct, pin_hash, active, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
-                   commission_pct = excluded.commission_pct,
-                   pin_hash = COALESCE(excluded.pin_hash, employees.pin_hash),
-                   failed_pins = CASE WHEN excluded.pin_hash IS NULL THEN employees.failed_pins ELSE 0 END,
-                   locked_until = CASE WHEN excluded.pin_hash IS NULL THEN employees.locked_until END,
+                   commission_pct = excluded.commission_pct, pin_hash = excluded.pin_hash,
+                   active = excluded.active,
+                   failed_pins = CASE WHEN ?7 THEN 0 ELSE employees.failed_pins END,
+                   locked_until = CASE WHEN ?7 THEN NULL ELSE employees.locked_until END,
                    version = employees.version + 1",
             )?
             .execute(params![
@@ -185,7 +186,9 @@ impl Ledger<'_> {
                 employee.name,
                 employee.role.code(),
                 employee.commission_pct.to_string(),
-                new_hash
+                hash,
+                employee.active,
+                new_pin
             ])?;
         self.append("employee", &employee.id, None, Some(&key), &line, &self.now)?;
         Ok(Applied::Written)
