@@ -4,12 +4,14 @@
 -- works so that a crash, a power cut or a restart brings it back after
 -- the login. Working state, not the books: no event, not in the journal;
 -- the row goes when the sale is booked or the cart is cleared. `lines` is
--- JSON: [{"sku", "qty", "discount", "marking"}].
+-- JSON: [{"sku", "qty", "discount", "marking"}]; `tenders` what its payment
+-- took so far (a card's part is money taken): [{"method", "amount"}].
 CREATE TABLE kept_carts (
     store    TEXT NOT NULL REFERENCES stores (id),
     till     TEXT NOT NULL,
     employee TEXT NOT NULL,
     lines    TEXT NOT NULL,
+    tenders  TEXT NOT NULL DEFAULT '[]',
     saved_at TEXT NOT NULL,
     PRIMARY KEY (store, till)
 ) WITHOUT ROWID;

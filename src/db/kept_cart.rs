@@ -12,6 +12,7 @@ use crate::error::Result;
 pub(crate) struct KeptCart {
     pub employee: String,
     pub lines: String,
+    pub tenders: String,
 }
 
 impl Db {
@@ -31,14 +32,23 @@ impl Db {
     pub(crate) fn kept_cart(&self, store: &str, till: &str) -> Result<Option<KeptCart>> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT employee, lines FROM kept_carts WHERE store = ?1 AND till = ?2")?
+            .prepare_cached("SELECT employee, lines, tenders FROM kept_carts WHERE store = ?1 AND till = ?2")?
             .query_row(params![store, till], |r| {
                 Ok(KeptCart {
                     employee: r.get(0)?,
                     lines: r.get(1)?,
+                    tenders: r.get(2)?,
                 })
             })
             .optional()?)
+    }
+
+    /// Keeps the tenders taken so far for the kept cart.
+    pub(crate) fn keep_tenders(&self, store: &str, till: &str, tenders: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE kept_carts SET tenders = ?3 WHERE store = ?1 AND till = ?2")?
+            .execute(params![store, till, tenders])?;
+        Ok(())
     }
 
     /// Forgets the till's kept cart (booked or cleared).

@@ -24,6 +24,24 @@ struct KeptLine {
     marking: Option<String>,
 }
 
+/// One tender of a kept payment, as stored.
+#[derive(Serialize, Deserialize)]
+struct KeptTender {
+    method: String,
+    amount: String,
+}
+
+/// The cart that was in progress on a till, brought back.
+#[derive(Debug, Clone, Default)]
+pub struct KeptCart {
+    /// The cart, rung up again and priced.
+    pub cart: Cart,
+    /// Products of it no longer in the catalogue (left out).
+    pub gone: Vec<String>,
+    /// What its payment had taken (a card's part is money taken).
+    pub tenders: Vec<crate::sale::Payment>,
+}
+
 /// A line of a sale as a return sees it: what was sold, what may still
 /// come back, and what the buyer paid for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +54,8 @@ pub struct ReturnableLine {
     pub unit: crate::catalog::Unit,
     /// Sold on the receipt (all its lines of this product).
     pub sold: Qty,
-    /// Still returnable (sold less earlier returns).
-    pub returnable: Qty,
+    /// Still returnable (sold less earlier returns); `None`: nothing left.
+    pub returnable: Option<Qty>,
     /// What the buyer paid for all of it.
     pub paid: Money,
 }
@@ -64,6 +82,20 @@ impl Till {
         self.db.keep_cart(&self.store, &self.till, &session.employee, &json, &at)
     }
 
+    /// Keeps what the cart's payment has taken so far (a card's part is
+    /// money taken: after a crash the payment goes on from there).
+    pub fn keep_tenders(&mut self, tenders: &[crate::sale::Payment]) -> Result<()> {
+        let kept: Vec<KeptTender> = tenders
+            .iter()
+            .map(|t| KeptTender {
+                method: t.method.code().to_owned(),
+                amount: t.amount.to_string(),
+            })
+            .collect();
+        let json = serde_json::to_string(&kept).map_err(|e| Error::invalid(format!("tenders: {e}")))?;
+        self.db.keep_tenders(&self.store, &self.till, &json)
+    }
+
     /// Forgets the kept cart (the sale is booked, or the cashier cleared it).
     pub fn drop_kept_cart(&mut self) -> Result<()> {
         self.db.drop_kept_cart(&self.store, &self.till)
@@ -73,7 +105,7 @@ impl Till {
     /// catalogue as it is now and priced; `None` if there was none. Lines
     /// whose product has gone from the catalogue are left out (their skus
     /// are returned so the screen can say so).
-    pub fn kept_cart(&mut self, session: &Session) -> Result<Option<(Cart, Vec<String>)>> {
+    pub fn kept_cart(&mut self, session: &Session) -> Result<Option<KeptCart>> {
         self.check(session, Permission::Sell)?;
         let Some(kept) = self.db.kept_cart(&self.store, &self.till)? else {
             return Ok(None);
@@ -96,7 +128,21 @@ impl Till {
             cart.set_discount(index, discount)?;
         }
         self.price_cart(&mut cart)?;
-        Ok(Some((cart, missing)))
+        let kept_tenders: Vec<KeptTender> =
+            serde_json::from_str(&kept.tenders).map_err(|e| Error::invalid(format!("kept tenders: {e}")))?;
+        let mut tenders = Vec::with_capacity(kept_tenders.len());
+        for tender in kept_tenders {
+            tenders.push(crate::sale::Payment {
+                method: crate::sale::PaymentMethod::from_code(&tender.method)
+                    .ok_or_else(|| Error::invalid(format!("kept tender method `{}`", tender.method)))?,
+                amount: Money::parse(&tender.amount).map_err(|e| Error::invalid(format!("kept tender: {e}")))?,
+            });
+        }
+        Ok(Some(KeptCart {
+            cart,
+            gone: missing,
+            tenders,
+        }))
     }
 
     /// A sale's lines with what may still be returned (gifts aside: they
@@ -125,13 +171,16 @@ impl Till {
             let (sold_milli, paid) = sold.get(&sku).copied().unwrap_or((0, Money::ZERO));
             let (_, returned_milli) = self.db.returnable(sale, &sku)?;
             let product = self.db.product(&sku)?;
-            let qty = |milli: i64| Qty::from_milli(milli.max(0)).unwrap_or(Qty::ONE);
+            let Some(sold) = Qty::from_milli(sold_milli) else {
+                continue;
+            };
             lines.push(ReturnableLine {
                 name: product.as_ref().map_or_else(|| sku.clone(), |p| p.name.clone()),
                 unit: product.map_or(crate::catalog::Unit::Pcs, |p| p.unit),
                 sku,
-                sold: qty(sold_milli),
-                returnable: qty(sold_milli - returned_milli),
+                sold,
+                // A quantity is positive: nothing left is no quantity.
+                returnable: Qty::from_milli(sold_milli - returned_milli),
                 paid,
             });
         }

@@ -23,7 +23,7 @@ mod register;
 mod shift;
 
 use cart::check_cashier_discounts;
-pub use desk::ReturnableLine;
+pub use desk::{KeptCart, ReturnableLine};
 use register::register_kopecks;
 
 /// The id of one user action, made when it starts (a click, a scan, a CLI

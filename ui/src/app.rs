@@ -967,8 +967,20 @@ impl App {
         };
         let method = match act {
             Act::Back => {
+                // Money a card took is not handed back by a key.
+                let by_card = Money::sum(
+                    pay.tenders
+                        .iter()
+                        .filter(|t| t.method != PaymentMethod::Cash)
+                        .map(|t| t.amount),
+                );
+                if by_card.is_positive() {
+                    self.fail((t.card_taken)(&format::money(by_card, lang)));
+                    return None;
+                }
+                let had_tenders = !pay.tenders.is_empty();
                 self.screen = Screen::Sale(Sale::new());
-                return None;
+                return had_tenders.then(|| Request::KeepTenders(Vec::new()));
             }
             Act::Primary => PaymentMethod::Cash,
             Act::Card => PaymentMethod::Card,
@@ -996,7 +1008,8 @@ impl App {
         let left = left_to_pay(pay);
         if left.is_positive() {
             pay.amount = Field::selected(FieldKind::Number, plain_amount(left, lang));
-            return None;
+            // Kept with the cart: a crash now loses no card payment.
+            return Some(Request::KeepTenders(pay.tenders.clone()));
         }
         pay.stage = PayStage::Booking;
         Some(Request::Pay {
@@ -1044,11 +1057,11 @@ impl App {
                         return None;
                     }
                 };
-                if qty.milli() > line.returnable.milli() {
+                if qty.milli() > line.returnable.map_or(0, Qty::milli) {
                     let error = Error::ReturnExceedsSale {
                         sku: line.sku.clone(),
                         requested: qty,
-                        available: line.returnable.to_string(),
+                        available: line.returnable.map_or_else(|| "0".to_owned(), |q| q.to_string()),
                         sale: ret.sale.clone().unwrap_or_default(),
                     };
                     self.failed(&error);
@@ -1156,6 +1169,7 @@ impl App {
                 shift,
                 cart,
                 gone,
+                tenders,
                 register,
             } => {
                 self.cashier = Some(name);
@@ -1175,6 +1189,20 @@ impl App {
                     Some(_) => Screen::Sale(Sale::new()),
                     None => Screen::ShiftOpen(ShiftOpen::default()),
                 };
+                // A payment cut short goes on from what it had taken.
+                if self.shift.is_some() && restored > 0 && !tenders.is_empty() {
+                    let total = self.cart.cart.total();
+                    let mut pay = Pay {
+                        total,
+                        amount: Field::new(FieldKind::Number),
+                        tenders,
+                        action: ActionId::new(),
+                        stage: PayStage::Tendering,
+                    };
+                    pay.amount = Field::selected(FieldKind::Number, plain_amount(left_to_pay(&pay), lang));
+                    self.screen = Screen::Payment(pay);
+                    self.say(t.payment_restored);
+                }
             }
             Reply::LoggedOut => {}
             Reply::ShiftOpened { shift } => {
@@ -1186,9 +1214,9 @@ impl App {
                 let lines = self.cart.cart.lines().len();
                 self.selected = line.unwrap_or(0).min(lines.saturating_sub(1));
                 if let Screen::Payment(pay) = &mut self.screen {
-                    if matches!(pay.stage, PayStage::Tendering) && pay.tenders.is_empty() {
+                    if matches!(pay.stage, PayStage::Tendering) {
                         pay.total = self.cart.cart.total();
-                        pay.amount = Field::selected(FieldKind::Number, plain_amount(pay.total, lang));
+                        pay.amount = Field::selected(FieldKind::Number, plain_amount(left_to_pay(pay), lang));
                     }
                 }
             }
@@ -1308,11 +1336,9 @@ impl App {
             Screen::ShiftOpen(open) => open.busy = false,
             Screen::Payment(pay) if matches!(pay.stage, PayStage::Booking) => {
                 pay.stage = PayStage::Tendering;
-                // Tenders are taken again after an error (a changed price).
-                pay.tenders.clear();
-                let total = self.cart.cart.total();
-                pay.total = total;
-                pay.amount = Field::selected(FieldKind::Number, plain_amount(total, self.lang));
+                // The cash part is taken again; a card's part stays taken.
+                pay.tenders.retain(|t| t.method != PaymentMethod::Cash);
+                pay.amount = Field::selected(FieldKind::Number, plain_amount(left_to_pay(pay), self.lang));
             }
             Screen::Return(ret) if matches!(ret.stage, PayStage::Booking) => ret.stage = PayStage::Tendering,
             Screen::ShiftClose(close) => close.busy = false,

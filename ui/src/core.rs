@@ -128,6 +128,8 @@ pub enum Request {
     OpenDrawer,
     /// Send the waiting receipts to the register again now.
     RetryRegister,
+    /// Keep the tenders the payment has taken so far with the cart.
+    KeepTenders(Vec<Payment>),
     /// Keep the screens' language for the next start.
     SetLanguage(crate::format::Lang),
     /// Where a receipt stands with the register.
@@ -168,6 +170,8 @@ pub enum Reply {
         cart: CartView,
         /// Lines of the kept cart no longer in the catalogue.
         gone: Vec<String>,
+        /// What the kept cart's payment had taken.
+        tenders: Vec<Payment>,
         /// Whether the till has a fiscal register.
         register: bool,
     },
@@ -468,6 +472,12 @@ impl Core {
                 self.till.set_language(lang.code())?;
                 Ok(Reply::Done)
             }
+            Request::KeepTenders(tenders) => {
+                // The cart first, so the tenders have its row to sit in.
+                self.settle()?;
+                self.till.keep_tenders(&tenders)?;
+                Ok(Reply::Done)
+            }
             Request::RetryRegister => {
                 self.till.retry_register();
                 Ok(Reply::Done)
@@ -496,9 +506,8 @@ impl Core {
         if !self.till.has_register() {
             self.events = self.till.connect_own_register()?;
         }
-        let restored = self.till.kept_cart(&session)?;
-        let (cart, gone) = restored.unwrap_or_default();
-        self.cart = cart;
+        let kept = self.till.kept_cart(&session)?.unwrap_or_default();
+        self.cart = kept.cart;
         self.promotions = Arc::new(self.till.promotion_names()?);
         let name = session.name().to_owned();
         self.session = Some(session);
@@ -506,7 +515,8 @@ impl Core {
             name,
             shift: self.till.current_shift()?,
             cart: self.cart_view(),
-            gone,
+            gone: kept.gone,
+            tenders: kept.tenders,
             register: self.till.has_register(),
         })
     }
@@ -558,23 +568,8 @@ impl Core {
 /// Text typed on the Russian layout by mistake, read by the keys (ЙЦУКЕН
 /// → QWERTY): `ЬШДЛ-1` is `MILK-1`.
 pub fn latin_layout(text: &str) -> String {
-    const RU: &str = "йцукенгшщзфывапролдячсмить";
-    const EN: &str = "qwertyuiopasdfghjklzxcvbnm";
     text.chars()
-        .map(|c| {
-            let lower = c.to_lowercase().next().unwrap_or(c);
-            match RU.chars().position(|r| r == lower) {
-                Some(i) => {
-                    let latin = EN.chars().nth(i).unwrap_or(c);
-                    if c.is_uppercase() {
-                        latin.to_ascii_uppercase()
-                    } else {
-                        latin
-                    }
-                }
-                None => c,
-            }
-        })
+        .map(|c| crate::input::latin_on_russian_key(c).unwrap_or(c))
         .collect()
 }
 

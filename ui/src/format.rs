@@ -97,6 +97,13 @@ pub fn qty(quantity: Qty, unit: Unit, lang: Lang) -> String {
     format!("{number}\u{a0}{unit_name}")
 }
 
+/// No quantity at all, with the unit: `0 шт`, `0,000 кг`.
+pub fn nothing(unit: Unit, lang: Lang) -> String {
+    let shown = qty(Qty::ONE, unit, lang);
+    // The same shape as a quantity of the unit, with zero digits.
+    shown.replacen('1', "0", 1)
+}
+
 /// A moment in the store's local time: `02.11.2026 09:15` or `2026-11-02 09:15`.
 pub fn moment(at: At, lang: Lang) -> String {
     let pattern = match lang {

@@ -84,11 +84,28 @@ impl Press {
             physical_key,
             modifiers,
             text,
+            location,
             ..
         } = event
         else {
             return None;
         };
+        // With NumLock on, the keypad's logical key is still its arrow
+        // (winit); what it types is the digit: that counts.
+        let keypad_text = text
+            .as_ref()
+            .filter(|t| *location == keyboard::Location::Numpad && t.chars().all(|c| !c.is_control()));
+        if let Some(typed) = keypad_text.filter(|t| !t.is_empty()) {
+            return Some(Press {
+                key: Pressed::Char {
+                    text: typed.to_string(),
+                    latin: typed.chars().next().filter(char::is_ascii),
+                },
+                shift: modifiers.shift(),
+                ctrl: modifiers.control(),
+                at,
+            });
+        }
         let pressed = match key {
             Key::Named(key::Named::Space) => Pressed::Char {
                 text: " ".to_owned(),
@@ -121,6 +138,16 @@ impl Press {
             _ => None,
         }
     }
+}
+
+/// The Latin letter on the key that types `c` on the Russian layout
+/// (ЙЦУКЕН → QWERTY): `У` → `E`, `ы` → `s`.
+pub fn latin_on_russian_key(c: char) -> Option<char> {
+    const RU: &str = "йцукенгшщзфывапролдячсмить";
+    const EN: &str = "qwertyuiopasdfghjklzxcvbnm";
+    let lower = c.to_lowercase().next()?;
+    let latin = EN.chars().nth(RU.chars().position(|r| r == lower)?)?;
+    Some(if c.is_uppercase() { latin.to_ascii_uppercase() } else { latin })
 }
 
 /// The Latin letter or digit of a physical key (US layout positions).
@@ -212,7 +239,11 @@ impl Field {
             FieldKind::Text => text.clone(),
             FieldKind::Code => {
                 let c = text.chars().next().unwrap_or(' ');
-                let c = if c.is_ascii() { c } else { latin.unwrap_or(c) };
+                let c = if c.is_ascii() {
+                    c
+                } else {
+                    latin_on_russian_key(c).or(*latin).unwrap_or(c)
+                };
                 c.to_ascii_uppercase().to_string()
             }
             FieldKind::Number | FieldKind::Secret => {
@@ -295,7 +326,11 @@ impl Wedge {
         match &press.key {
             Pressed::Char { text, latin } if !press.ctrl => {
                 let c = text.chars().next().unwrap_or(' ');
-                let c = if c.is_ascii() { c } else { latin.unwrap_or(c) };
+                let c = if c.is_ascii() {
+                    c
+                } else {
+                    latin.or_else(|| latin_on_russian_key(c)).unwrap_or(c)
+                };
                 if !fast {
                     self.burst.clear();
                 }
@@ -404,6 +439,45 @@ mod tests {
     }
 
     #[test]
+    fn keypad_digits_count_as_the_top_rows() {
+        use iced::keyboard::{Location, Modifiers};
+        // What winit gives for KP_2 with NumLock on (seen under Xvfb).
+        let event = keyboard::Event::KeyPressed {
+            key: Key::Named(key::Named::ArrowDown),
+            modified_key: Key::Character("2".into()),
+            physical_key: key::Physical::Code(key::Code::Numpad2),
+            location: Location::Numpad,
+            modifiers: Modifiers::empty(),
+            text: Some("2".into()),
+            repeat: false,
+        };
+        let press = Press::from_event(&event, Instant::now()).expect("a press");
+        assert_eq!(press.text(), Some("2"));
+        // NumLock off: the arrow it is.
+        let arrow = keyboard::Event::KeyPressed {
+            key: Key::Named(key::Named::ArrowDown),
+            modified_key: Key::Named(key::Named::ArrowDown),
+            physical_key: key::Physical::Code(key::Code::Numpad2),
+            location: Location::Numpad,
+            modifiers: Modifiers::empty(),
+            text: None,
+            repeat: false,
+        };
+        assert!(Press::from_event(&arrow, Instant::now()).expect("a press").is(key::Named::ArrowDown));
+        // The keypad's Enter stays Enter.
+        let enter = keyboard::Event::KeyPressed {
+            key: Key::Named(key::Named::Enter),
+            modified_key: Key::Named(key::Named::Enter),
+            physical_key: key::Physical::Code(key::Code::NumpadEnter),
+            location: Location::Numpad,
+            modifiers: Modifiers::empty(),
+            text: Some("\r".into()),
+            repeat: false,
+        };
+        assert!(Press::from_event(&enter, Instant::now()).expect("a press").is(key::Named::Enter));
+    }
+
+    #[test]
     fn fields_take_what_they_are_for() {
         let mut code = Field::new(FieldKind::Code);
         code.type_press(&Press {
@@ -417,6 +491,20 @@ mod tests {
         });
         code.type_press(&Press::char('1'));
         assert_eq!(code.text, "E1");
+        // Cyrillic typed with no key behind it (a remapped keycode): by the layout.
+        let mut code = Field::new(FieldKind::Code);
+        for c in "Ы1-Е1".chars() {
+            code.type_press(&Press {
+                key: Pressed::Char {
+                    text: c.to_string(),
+                    latin: None,
+                },
+                shift: false,
+                ctrl: false,
+                at: Instant::now(),
+            });
+        }
+        assert_eq!(code.text, "S1-T1");
         let mut pin = Field::new(FieldKind::Secret);
         for c in "12a3".chars() {
             pin.type_press(&Press::char(c));

@@ -97,8 +97,12 @@ impl Shell {
     }
 
     fn subscription(&self) -> Subscription<ShellMessage> {
-        let keys = keyboard::listen()
-            .filter_map(|event| Press::from_event(&event, Instant::now()).map(|p| ShellMessage::App(Message::Key(p))));
+        let keys = keyboard::listen().filter_map(|event| {
+            if std::env::var_os("KASSA_TILL_DEBUG_KEYS").is_some() {
+                eprintln!("key: {event:?}");
+            }
+            Press::from_event(&event, Instant::now()).map(|p| ShellMessage::App(Message::Key(p)))
+        });
         let outside = Subscription::run_with(self.outside.clone(), |outside| {
             let receiver = outside.0.lock().ok().and_then(|mut r| r.take());
             match receiver {

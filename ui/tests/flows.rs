@@ -8,7 +8,7 @@ use harness::{rub, Till};
 use iced::keyboard::key::Named;
 use kassa::fiscal::FiscalState;
 use kassa::money::Money;
-use kassa::sale::{PaymentMethod, ReceiptKind};
+use kassa::sale::{Payment, PaymentMethod, ReceiptKind};
 use kassa_ui::app::{FiscalShown, PayStage, Screen};
 use kassa_ui::format::Lang;
 
@@ -283,6 +283,19 @@ fn a_return_against_the_receipt_refunds_by_the_sales_method_and_never_beyond_it(
     till.assert_shows("1\u{a0}шт");
     till.enter("2");
     till.assert_shows("По товару 1003 можно вернуть не больше 1");
+    till.key(Named::Backspace);
+    till.enter("1");
+    till.key(Named::F12);
+    assert!(matches!(till.wait_for_register(), FiscalShown::Registered { .. }));
+    till.key(Named::Enter);
+    // Every milk is back: nothing left of it, said as nothing.
+    till.key(Named::F8);
+    till.enter(sale.id());
+    let Screen::Return(ret) = &till.app.screen else { panic!("the return screen") };
+    assert_eq!(ret.lines[0].returnable, None);
+    till.assert_shows("0\u{a0}шт");
+    till.enter("1");
+    till.assert_shows("По товару 1003 можно вернуть не больше 0");
 }
 
 #[test]
@@ -531,4 +544,41 @@ fn a_promotion_that_starts_while_paying_is_said_and_the_new_total_shown() {
     assert_eq!(totals.sales_count, 0);
     till.key(Named::Enter);
     assert_eq!(booked(&till).total(), m("31.85"));
+}
+
+#[test]
+fn a_card_part_taken_is_never_dropped_by_esc_nor_by_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("till.db");
+    {
+        let mut till = Till::open(&path, Lang::Ru);
+        till.open_shift("100");
+        till.enter(COFFEE);
+        till.key(Named::F12);
+        till.type_text("100");
+        till.key(Named::F6);
+        till.key(Named::Escape);
+        till.assert_shows("Картой уже оплачено 100,00\u{a0}₽: примите остаток (Enter — наличными, F6 — картой)");
+        assert!(matches!(&till.app.screen, Screen::Payment(p) if p.tenders.len() == 1));
+        // The power goes.
+        std::mem::forget(till);
+    }
+    let mut till = Till::open(&path, Lang::Ru);
+    till.log_in("E1", "1111");
+    till.assert_shows("Оплата продолжается с того, что уже принято");
+    let Screen::Payment(pay) = &till.app.screen else { panic!("back on the payment") };
+    assert_eq!(pay.tenders, vec![Payment::card(m("100.00"))]);
+    assert_eq!(pay.amount.text, "349,00");
+    till.key(Named::Enter);
+    let receipt = booked(&till);
+    assert_eq!(receipt.net_by(PaymentMethod::Card), m("100.00"));
+    assert_eq!(receipt.net_by(PaymentMethod::Cash), m("349.00"));
+    // Cash only may be handed back: Esc goes back to the cart.
+    till.key(Named::Enter);
+    till.enter(MILK);
+    till.key(Named::F12);
+    till.type_text("50");
+    till.key(Named::Enter);
+    till.key(Named::Escape);
+    assert!(matches!(till.app.screen, Screen::Sale(_)));
 }

@@ -57,7 +57,12 @@ pub fn view<'a>(app: &'a App, ret: &'a Return) -> Element<'a, Message> {
         let shown = row![
             text(line.name.clone()).size(18).width(Length::FillPortion(8)),
             text(format::qty(line.sold, line.unit, lang)).size(18).width(Length::FillPortion(3)),
-            text(format::qty(line.returnable, line.unit, lang)).size(18).width(Length::FillPortion(3)),
+            text(match line.returnable {
+                Some(left) => format::qty(left, line.unit, lang),
+                None => format::nothing(line.unit, lang),
+            })
+            .size(18)
+            .width(Length::FillPortion(3)),
             text(format::money(line.paid, lang)).size(18).width(Length::FillPortion(3)),
             text(chosen.map(|q| format::qty(q, line.unit, lang)).unwrap_or_default())
                 .size(18)
