@@ -112,6 +112,14 @@ pub enum Error {
     /// The employee has no PIN and cannot log in.
     #[error("employee {0} has no PIN set")]
     NoPin(String),
+    /// A product sold by weight was rung up without its weight.
+    #[error("{name} is sold by weight: give the weight (e.g. 0.350*{code})")]
+    WeightRequired {
+        /// The product.
+        name: String,
+        /// What was scanned or typed.
+        code: String,
+    },
     /// The employee was dismissed: no login.
     #[error("employee {0} no longer works here (dismissed)")]
     Dismissed(String),

@@ -44,7 +44,8 @@ impl Till {
         match barcode::classify(barcode, &self.weight_layout)? {
             Scan::Ean13(code) | Scan::Ean8(code) | Scan::UpcA(code) | Scan::Other(code) => {
                 let product = self.db.product_by_barcode(&code)?.ok_or_else(|| not_found(&code))?;
-                cart.add(product, qty.unwrap_or(Qty::ONE))
+                let qty = self.qty_for(&product, &code, qty)?;
+                cart.add(product, qty)
             }
             // A weighed label: the product by its label code (as a barcode
             // of prefix and code, or as its sku), the weight in grams.
@@ -71,7 +72,8 @@ impl Till {
                         .ok_or_else(|| not_found(&marking.gtin))?,
                 };
                 if !product.marked {
-                    return cart.add(product, qty.unwrap_or(Qty::ONE));
+                    let qty = self.qty_for(&product, &marking.gtin, qty)?;
+                    return cart.add(product, qty);
                 }
                 if qty.is_some_and(|q| q != Qty::ONE) {
                     return Err(Error::MarkedUnitOnly(product.name));
@@ -89,6 +91,40 @@ impl Till {
                 cart.add_marked(product, marking.raw)
             }
         }
+    }
+
+    /// The quantity to ring a product up with: the one given, else one
+    /// piece; a product sold by weight needs its weight. Within what the
+    /// register can take, when the till has one.
+    fn qty_for(&self, product: &Product, code: &str, qty: Option<Qty>) -> Result<Qty> {
+        let qty = match qty {
+            Some(qty) => qty,
+            None if product.unit == crate::catalog::Unit::Pcs => Qty::ONE,
+            None => {
+                return Err(Error::WeightRequired {
+                    name: product.name.clone(),
+                    code: code.to_owned(),
+                })
+            }
+        };
+        if self.fiscal.is_some() {
+            crate::fiscal::check_amount(qty.times(product.price))?;
+        }
+        Ok(qty)
+    }
+
+    /// Adds a product by sku, one piece unless a quantity is given (goods
+    /// sold by weight need theirs).
+    pub fn add_product_or_piece(&mut self, session: &Session, cart: &mut Cart, sku: &str, qty: Option<Qty>) -> Result<usize> {
+        self.check(session, Permission::Sell)?;
+        let product = self.db.product(sku)?.ok_or_else(|| Error::NotFound {
+            what: "product",
+            id: sku.to_owned(),
+        })?;
+        let qty = self.qty_for(&product, sku, qty)?;
+        let line = cart.add(product, qty)?;
+        self.price_cart(cart)?;
+        Ok(line)
     }
 
     /// Adds a product by sku with a quantity (a weighed amount for goods

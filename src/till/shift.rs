@@ -145,9 +145,24 @@ impl Till {
 
     /// Closes the shift; returns its Z report.
     pub fn close_shift(&mut self, session: &Session, action: &ActionId) -> Result<ShiftTotals> {
+        self.close_shift_counted(session, action, None)
+    }
+
+    /// Closes the shift with the cash the cashier counted in the drawer:
+    /// the count, what the books expected and the difference go into the
+    /// history with the closing, in one action.
+    pub fn close_shift_counted(
+        &mut self,
+        session: &Session,
+        action: &ActionId,
+        counted: Option<Money>,
+    ) -> Result<ShiftTotals> {
         // A retried close after success answers with the same Z report.
         if let Some(shift) = self.db.action_result(action.as_str())? {
             return self.db.shift_totals(&shift);
+        }
+        if let Some(counted) = counted.filter(|c| c.is_negative()) {
+            return Err(Error::NotPositive(counted));
         }
         let shift = self.require_shift()?;
         let closed = self.act(
@@ -155,6 +170,19 @@ impl Till {
             action,
             Permission::OpenCloseShift,
             |ledger, _, _, now, _, _| {
+                if let Some(counted) = counted {
+                    let expected = ledger.cash_in_drawer(&shift)?;
+                    ledger.note(
+                        "cash_counted",
+                        &shift,
+                        &serde_json::json!({
+                            "shift": shift,
+                            "counted": counted.to_string(),
+                            "expected": expected.to_string(),
+                            "difference": (counted - expected).to_string(),
+                        }),
+                    )?;
+                }
                 ledger.apply(Record::ShiftClose {
                     shift: shift.clone(),
                     at: now,

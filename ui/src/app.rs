@@ -203,8 +203,13 @@ pub struct ShiftClose {
     pub figures: ShiftTotals,
     /// The counted cash.
     pub counted: Field,
+    /// The count differs from the books and the cashier was told so: the
+    /// next Enter closes with it (typing again asks again).
+    pub difference_seen: Option<String>,
     /// After closing: the Z report.
     pub closed: Option<ShiftTotals>,
+    /// The count the shift was closed with.
+    pub closed_count: Option<Money>,
     /// The closing's action id.
     pub action: ActionId,
     /// Waiting for the core.
@@ -384,6 +389,8 @@ pub struct App {
     /// Receipts parked for a manager.
     pub parked: usize,
     wedge: Wedge,
+    /// Keys were typed where no field takes them.
+    stray_typing: bool,
     /// Register outcomes that came before their receipt's booking reply.
     fiscal_seen: HashMap<String, FiscalShown>,
 }
@@ -407,6 +414,7 @@ impl App {
             register: RegisterState::None,
             parked: 0,
             wedge: Wedge::default(),
+            stray_typing: false,
             fiscal_seen: HashMap::new(),
         }
     }
@@ -601,10 +609,25 @@ impl App {
             }
             return Some(Request::RetryRegister);
         }
+        // Keys typed where no field takes them (a code typed on the shift
+        // opening screen): said, and the Enter after them does nothing.
+        if act == Act::Primary && std::mem::take(&mut self.stray_typing) {
+            return None;
+        }
         match act {
             Act::Type(press) => {
-                if let Some(field) = self.focused_field() {
-                    field.type_press(&press);
+                let logged_in = self.cashier.is_some();
+                let typed = match self.focused_field() {
+                    Some(field) => {
+                        field.type_press(&press);
+                        true
+                    }
+                    None => false,
+                };
+                if !typed && logged_in && press.text().is_some_and(|t| !t.trim().is_empty()) {
+                    self.stray_typing = true;
+                    let said = texts(self.lang).typed_nowhere;
+                    self.fail(said);
                 }
                 None
             }
@@ -673,7 +696,8 @@ impl App {
                         }
                     };
                     let line = self.selected;
-                    self.form = None;
+                    // Closed by the new cart; a refusal leaves it open.
+                    form.busy = true;
                     return Some(Request::Discount { line, discount });
                 }
                 let typed = form.amount.text.trim().to_owned();
@@ -828,7 +852,10 @@ impl App {
             Act::Primary => {
                 let typed = sale.input.text.trim().to_owned();
                 if typed.is_empty() {
-                    let results = sale.results.take()?;
+                    let Some(results) = sale.results.take() else {
+                        // Nothing typed: the highlighted button, the payment.
+                        return if sale.pending.is_none() { self.sale_act(Act::F12) } else { None };
+                    };
                     let product = results.products.get(results.selected)?.sku.clone();
                     return Some(Request::Add {
                         sku: product,
@@ -868,6 +895,17 @@ impl App {
             }
             Act::Plus | Act::Minus => {
                 if lines == 0 {
+                    return None;
+                }
+                let at_one = self
+                    .cart
+                    .cart
+                    .lines()
+                    .get(self.selected)
+                    .is_some_and(|l| l.qty.milli() <= 1000);
+                if act == Act::Minus && at_one {
+                    // A line goes only by Delete, never by a stray minus.
+                    self.fail(t.minus_to_delete);
                     return None;
                 }
                 Some(Request::Step {
@@ -1140,9 +1178,32 @@ impl App {
                 None
             }
             Act::Primary => {
+                let t = texts(lang);
+                let typed = close.counted.text.trim().to_owned();
+                let counted = if typed.is_empty() {
+                    None
+                } else {
+                    match parse_amount(&typed) {
+                        Some(counted) => Some(counted),
+                        None => {
+                            self.fail((t.bad_amount)(&typed));
+                            return None;
+                        }
+                    }
+                };
+                if let Some(counted) = counted {
+                    let difference = counted - close.figures.cash_in_drawer();
+                    if !difference.is_zero() && close.difference_seen.as_deref() != Some(typed.as_str()) {
+                        close.difference_seen = Some(typed);
+                        self.fail((t.confirm_difference)(&format::money(difference, lang)));
+                        return None;
+                    }
+                }
                 close.busy = true;
+                close.closed_count = counted;
                 Some(Request::CloseShift {
                     action: close.action.clone(),
+                    counted,
                 })
             }
             _ => None,
@@ -1210,6 +1271,9 @@ impl App {
                 self.screen = Screen::Sale(Sale::new());
             }
             Reply::Cart { cart, line } => {
+                if self.form.as_ref().is_some_and(|f| f.kind == FormKind::Discount) {
+                    self.form = None;
+                }
                 self.cart = cart;
                 let lines = self.cart.cart.lines().len();
                 self.selected = line.unwrap_or(0).min(lines.saturating_sub(1));
@@ -1286,7 +1350,10 @@ impl App {
                     _ => (t.cash_in_done)(&amount),
                 };
                 self.say(format!("{said}. {}: {}", t.in_drawer, format::money(in_drawer, lang)));
-                if matches!(self.screen, Screen::ShiftClose(_)) {
+                if let Screen::ShiftClose(close) = &mut self.screen {
+                    // The drawer changed: the count is taken again.
+                    close.counted.clear();
+                    close.difference_seen = None;
                     return Some(Request::Figures);
                 }
             }
@@ -1296,7 +1363,9 @@ impl App {
                     self.screen = Screen::ShiftClose(ShiftClose {
                         figures,
                         counted: Field::new(FieldKind::Number),
+                        difference_seen: None,
                         closed: None,
+                        closed_count: None,
                         action: ActionId::new(),
                         busy: false,
                     });
@@ -1602,7 +1671,9 @@ mod tests {
         app.screen = Screen::ShiftClose(ShiftClose {
             figures,
             counted: Field::new(FieldKind::Number),
+            difference_seen: None,
             closed: None,
+            closed_count: None,
             action: ActionId::new(),
             busy: false,
         });

@@ -123,6 +123,8 @@ pub enum Request {
     CloseShift {
         /// The action's id.
         action: ActionId,
+        /// The cash counted in the drawer, if the cashier counted.
+        counted: Option<Money>,
     },
     /// Open the cash drawer.
     OpenDrawer,
@@ -354,9 +356,7 @@ impl Core {
             Request::Enter { text, qty } => self.enter(&text, qty),
             Request::Add { sku, qty } => {
                 let session = self.session()?.clone();
-                let line = self
-                    .till
-                    .add_product(&session, &mut self.cart, &sku, qty.unwrap_or(Qty::ONE))?;
+                let line = self.till.add_product_or_piece(&session, &mut self.cart, &sku, qty)?;
                 self.changed(Some(line))
             }
             Request::Step { line, up } => {
@@ -459,9 +459,9 @@ impl Core {
                 let session = self.session()?.clone();
                 Ok(Reply::Figures(self.till.shift_figures(&session)?))
             }
-            Request::CloseShift { action } => {
+            Request::CloseShift { action, counted } => {
                 let session = self.session()?.clone();
-                Ok(Reply::Closed(self.till.close_shift(&session, &action)?))
+                Ok(Reply::Closed(self.till.close_shift_counted(&session, &action, counted)?))
             }
             Request::OpenDrawer => {
                 let session = self.session()?.clone();
@@ -533,7 +533,7 @@ impl Core {
         }
         // A SKU as typed, then as typed on the Russian layout by mistake.
         for sku in [text.to_owned(), latin_layout(text)] {
-            match self.till.add_product(&session, &mut self.cart, &sku, qty.unwrap_or(Qty::ONE)) {
+            match self.till.add_product_or_piece(&session, &mut self.cart, &sku, qty) {
                 Ok(line) => return self.changed(Some(line)),
                 Err(Error::NotFound { .. }) => {}
                 Err(e) => return Err(e),

@@ -131,6 +131,7 @@ pub struct Texts {
     pub shift_label: &'static str,
     pub log_out: &'static str,
     pub collected: fn(&str) -> String,
+    pub confirm_difference: fn(&str) -> String,
     // Help.
     pub help_title: &'static str,
     pub keys_everywhere: &'static [(&'static str, &'static str)],
@@ -146,6 +147,8 @@ pub struct Texts {
     pub bad_discount: fn(&str) -> String,
     pub amount_positive: &'static str,
     pub select_line: &'static str,
+    pub minus_to_delete: &'static str,
+    pub typed_nowhere: &'static str,
 }
 
 /// The texts of `lang`.
@@ -272,6 +275,7 @@ static RU: Texts = Texts {
     shift_label: "Смена",
     log_out: "Выйти",
     collected: |amount| format!("Инкассировано {amount}"),
+    confirm_difference: |difference| format!("Разница с данными кассы {difference}: пересчитайте; Enter ещё раз — закрыть смену с этой разницей"),
     help_title: "Клавиши",
     keys_everywhere: &[
         ("F1", "помощь: клавиши этого экрана"),
@@ -319,6 +323,8 @@ static RU: Texts = Texts {
     bad_discount: |text| format!("«{text}» — не скидка: введите процент (10%) или сумму (50,00)"),
     amount_positive: "Сумма должна быть больше нуля",
     select_line: "Выберите позицию (↑/↓)",
+    minus_to_delete: "Количество уже 1: удалить позицию — Delete",
+    typed_nowhere: "Здесь ввод не принимается (Enter пропущен, чтобы ничего не сделать случайно)",
 };
 
 static EN: Texts = Texts {
@@ -437,6 +443,7 @@ static EN: Texts = Texts {
     shift_label: "Shift",
     log_out: "Log out",
     collected: |amount| format!("Collected {amount}"),
+    confirm_difference: |difference| format!("The count differs from the books by {difference}: count again; Enter once more closes the shift with it"),
     help_title: "Keys",
     keys_everywhere: &[
         ("F1", "help: the keys of this screen"),
@@ -484,6 +491,8 @@ static EN: Texts = Texts {
     bad_discount: |text| format!("“{text}” is not a discount: a percent (10%) or an amount (50.00)"),
     amount_positive: "The amount must be above zero",
     select_line: "Select a line (↑/↓)",
+    minus_to_delete: "The quantity is 1 already: Delete removes the line",
+    typed_nowhere: "Nothing is typed here (the Enter after it was skipped, so nothing happens by accident)",
 };
 
 /// A core error in the cashier's words: Russian for the errors a till
@@ -496,6 +505,16 @@ pub fn error(lang: Lang, error: &Error) -> String {
         Error::WrongPin { attempts_left } => (t.wrong_pin)(*attempts_left),
         Error::Locked { minutes, .. } => (t.locked)(*minutes),
         Error::NoPin(id) => (t.no_pin)(id),
+        Error::WeightRequired { name, code } if ru => {
+            format!("{name} — весовой товар: укажите вес, например 0,350*{code}")
+        }
+        Error::Amount { .. } if ru => "Слишком большое или неверное количество".to_owned(),
+        Error::DiscountOverLimit { requested, limit, .. } if !ru => {
+            format!("A {requested} % discount is above your limit of {limit} %")
+        }
+        Error::DrawerShort {
+            requested, available, ..
+        } if !ru => format!("The drawer holds {}: {} cannot be paid out", m(*available), m(*requested)),
         Error::Dismissed(id) if ru => format!("Сотрудник {id} уволен: вход закрыт"),
         Error::NotFound { what: "employee", id } => (t.unknown_employee)(id),
         Error::NotFound { what, id } if ru => match *what {

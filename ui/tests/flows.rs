@@ -352,8 +352,33 @@ fn the_shift_closes_with_the_counted_difference_a_collection_and_the_z_figures()
     till.assert_shows("Инкассировано 1\u{a0}400,00\u{a0}₽. В кассе: 49,00\u{a0}₽");
     till.assert_shows(&rub("49.00"));
     let shift = shift(&till);
+    // The count is typed again after the collection; letters are no count.
+    assert!(matches!(&till.app.screen, Screen::ShiftClose(c) if c.counted.text.is_empty()));
+    till.enter("abc");
+    till.assert_shows("«abc» — не сумма: введите рубли и не больше двух знаков копеек, например 150,50");
+    assert!(till.core.till().current_shift().expect("read").is_some(), "not closed");
+    // 40,00 counted against 49,00: said first, closed on the second Enter.
+    till.key(Named::Backspace);
+    till.enter("40");
+    till.assert_shows(
+        "Разница с данными кассы -9,00\u{a0}₽: пересчитайте; Enter ещё раз — закрыть смену с этой разницей",
+    );
+    assert!(till.core.till().current_shift().expect("read").is_some(), "not closed yet");
     till.key(Named::Enter);
     till.assert_shows("Z-отчёт · S1-T1-00002");
+    till.assert_shows(&rub("40.00"));
+    till.assert_shows(&rub("-9.00"));
+    let counted = till
+        .core
+        .till()
+        .db()
+        .history(20)
+        .expect("history")
+        .into_iter()
+        .find(|e| e.kind == "cash_counted")
+        .expect("the count is in the history");
+    assert_eq!(counted.entity, shift);
+    assert!(counted.payload.contains(r#""counted":"40.00","expected":"49.00","difference":"-9.00""#), "{}", counted.payload);
     till.assert_shows("Смена S1-T1-00002: 29.11.2026 12:00 — 29.11.2026 12:00");
     till.assert_shows(&format!("1 · {}", rub("449.00")));
     let totals = till.core.till().db().shift_totals(&shift).expect("totals");
@@ -581,4 +606,37 @@ fn a_card_part_taken_is_never_dropped_by_esc_nor_by_a_crash() {
     till.key(Named::Enter);
     till.key(Named::Escape);
     assert!(matches!(till.app.screen, Screen::Sale(_)));
+}
+
+#[test]
+fn slips_of_a_new_cashier_change_nothing() {
+    let mut till = Till::new();
+    till.log_in("E1", "1111");
+    // A code typed on the opening screen, then Enter: nothing opens.
+    till.enter("4600010010035");
+    till.assert_shows("Здесь ввод не принимается (Enter пропущен, чтобы ничего не сделать случайно)");
+    assert!(till.core.till().current_shift().expect("read").is_none(), "no shift opened by a stray Enter");
+    till.key(Named::Enter);
+    assert!(matches!(till.app.screen, Screen::Sale(_)), "the next Enter opens it");
+    // A weighed product with no weight is not guessed at 1 kg.
+    till.enter("1006");
+    till.assert_shows("Яблоки Гала — весовой товар: укажите вес, например 0,350*1006");
+    assert!(till.app.cart.cart.is_empty());
+    // A discount over the limit keeps its form; the amount typed again applies.
+    till.enter(&format!("3*{CHOCOLATE}"));
+    till.key(Named::F7);
+    till.enter("100%");
+    till.assert_shows("Скидка 100 % больше вашего предела 5 %");
+    assert!(till.app.form.is_some(), "the form stays open");
+    till.enter("5%");
+    assert!(till.app.form.is_none());
+    assert_eq!(till.app.cart.cart.lines()[0].discount, m("17.85"), "5 % of 357,00");
+    // Minus never removes the last unit: Delete does.
+    till.enter(MILK);
+    till.type_text("-");
+    till.assert_shows("Количество уже 1: удалить позицию — Delete");
+    assert_eq!(till.app.cart.cart.lines().len(), 2);
+    // Enter with nothing typed opens the payment (its button is the highlighted one).
+    till.key(Named::Enter);
+    assert!(matches!(till.app.screen, Screen::Payment(_)));
 }

@@ -251,6 +251,15 @@ impl Ledger<'_> {
 }
 
 impl Ledger<'_> {
+    /// Cash in a shift's drawer now (its running balance).
+    pub(crate) fn cash_in_drawer(&self, shift: &str) -> Result<Money> {
+        let info = self.shift(shift)?.ok_or_else(|| Error::NotFound {
+            what: "shift",
+            id: shift.to_owned(),
+        })?;
+        Ok(Money::from_kopecks(info.drawer))
+    }
+
     /// Moves the drawer's running balance by `flow` kopecks at `at`.
     pub(super) fn drawer_flow(&self, shift: &str, at: At, flow: i64) -> Result<()> {
         let at_utc = at.epoch_millis();

@@ -20,6 +20,7 @@ pub fn view<'a>(app: &'a App, close: &'a ShiftClose) -> Element<'a, Message> {
             view::title(&format!("{} · {}", t.z_report, z.shift)),
             text(opened_line(z, lang)).size(16),
             figures(z, lang),
+            counted_lines(close, z, lang),
             view::key_button(t.log_out, "Enter", Act::Primary, true),
         ]
         .spacing(16)
@@ -63,6 +64,28 @@ pub fn view<'a>(app: &'a App, close: &'a ShiftClose) -> Element<'a, Message> {
         .spacing(12),
     )
     .into()
+}
+
+/// The count the shift closed with, and its difference from the books.
+fn counted_lines<'a>(close: &ShiftClose, z: &ShiftTotals, lang: Lang) -> Element<'a, Message> {
+    let t = texts(lang);
+    let Some(counted) = close.closed_count else {
+        return Column::new().into();
+    };
+    let difference = counted - z.cash_in_drawer();
+    Column::new()
+        .spacing(6)
+        .push(view::figure(t.counted, format::money(counted, lang)))
+        .push(
+            row![
+                text(t.difference).size(19).width(iced::Length::Fill),
+                text(format::money(difference, lang))
+                    .size(19)
+                    .font(view::BOLD)
+                    .color(if difference.is_zero() { view::GREEN } else { view::RED }),
+            ],
+        )
+        .into()
 }
 
 /// The X report on screen.
