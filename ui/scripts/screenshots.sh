@@ -56,5 +56,5 @@ key F12; pause 2; shot 20-return-done; key Return
 key F10; pause 1; shot 21-shift-close
 type 1000; shot 22-shift-close-counted
 key F2; shot 23-collect-form; key Return; pause 1; shot 24-shift-close-collected
-key Return; pause 2; shot 25-z-report
+type 0; key Return; pause 2; shot 25-z-report
 key Return; shot 26-logged-out
