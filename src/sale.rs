@@ -74,11 +74,14 @@ pub struct ReceiptLine {
     /// promotions'.
     pub discount: Money,
     /// What each promotion took off (part of `discount`); a gift line
-    /// names the promotion that gave it, with 0.00. Kept by the till's
-    /// database for reports, not part of the journal line.
+    /// names the promotion that gave it, with 0.00 (the journal line's
+    /// `promotions`).
     pub promotions: Vec<PromoShare>,
     /// A unit given away at price 0 by a promotion.
     pub gift: bool,
+    /// The marking code (Честный ЗНАК) sold or returned on this line (its
+    /// quantity is 1).
+    pub marking: Option<String>,
 }
 
 impl ReceiptLine {
@@ -91,6 +94,7 @@ impl ReceiptLine {
             discount,
             promotions: Vec::new(),
             gift: false,
+            marking: None,
         }
     }
 
@@ -284,6 +288,7 @@ impl CartLine {
             discount: self.discount + self.promo.discount,
             promotions: self.promo.promotions.clone(),
             gift: false,
+            marking: self.marking.clone(),
         }
     }
 
@@ -321,6 +326,7 @@ impl CartGift {
                 discount: Money::ZERO,
             }],
             gift: true,
+            marking: None,
         }
     }
 }

@@ -171,3 +171,59 @@ fn a_pin_and_a_pin_hash_together_or_a_bad_hash_are_refused() {
     }
     assert!(db.employee_auth("E7").expect("read").is_none(), "nothing written");
 }
+
+#[test]
+fn receipt_lines_keep_their_promotions_gifts_and_marking_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = crate::util::demo_db(dir.path());
+    // A Sunday noon: 2 for 1 on chocolate and the gift from 1 000 ₽ apply.
+    let (mut till, _clock) = crate::util::demo_till(&path, "2026-11-29T12:00:00+03:00");
+    let anna = crate::util::login(&mut till, "E1");
+    till.open_shift(&anna, &ActionId::new()).expect("open");
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1010", q("2")).expect("chocolate");
+    till.scan(&anna, &mut cart, "010460001001015821SNEAKER000001\u{1d}93dGVz")
+        .expect("sneakers");
+    let total = cart.total();
+    let sale = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::card(total)])
+        .expect("sold");
+    let journal = export(till.db());
+    let line = journal
+        .lines()
+        .find(|l| l.contains(&format!(r#""id":"{}""#, sale.id())))
+        .expect("the sale is exported");
+    assert!(line.contains(r#""promotions":[{"id":"P1","discount":"#), "{line}");
+    assert!(line.contains(r#""gift":true"#), "{line}");
+    assert!(line.contains(r#""marking":"010460001001015821SNEAKER000001\u001d93dGVz""#), "{line}");
+    let moved = dir.path().join("moved.db");
+    let mut db = Db::open(&moved).expect("open");
+    kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
+    assert_eq!(export(&db), journal, "byte-identical");
+    let back = db.receipt(sale.id()).expect("read").expect("moved");
+    assert_eq!(back.draft().lines, sale.draft().lines, "promotions, gift and marking as sold");
+    assert_eq!(db.receipt_markings(sale.id()).expect("markings").len(), 1, "the pack is known sold");
+}
+
+#[test]
+fn receipt_lines_that_do_not_add_up_are_refused_with_their_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut db = Db::open(&dir.path().join("k.db")).expect("open");
+    kassa::journal::import(&mut db, crate::util::DEMO.as_bytes(), |_| {}).expect("demo");
+    let open = r#"{"type":"shift_open","id":"X-1","store":"S1","till":"T1","cashier":"E1","at":"2026-11-03T09:00:00+03:00"}"#;
+    for (receipt, expected) in [
+        (
+            r#"{"type":"receipt","id":"X-R1","shift":"X-1","at":"2026-11-03T09:10:00+03:00","kind":"sale","lines":[{"sku":"1010","qty":"2","price":"119.00","discount":"10.00","promotions":[{"id":"P1","discount":"119.00"}]}],"payments":[{"method":"card","amount":"228.00"}]}"#,
+            "journal line 2: receipt X-R1: lines[0].promotions: the shares sum to 119.00, more than the line's discount 10.00",
+        ),
+        (
+            r#"{"type":"receipt","id":"X-R1","shift":"X-1","at":"2026-11-03T09:10:00+03:00","kind":"sale","lines":[{"sku":"1015","qty":"2","price":"3990.00","marking":"0104600010010158215X"}],"payments":[{"method":"card","amount":"7980.00"}]}"#,
+            "journal line 2: receipt X-R1: lines[0].marking: a line with a marking code has the quantity 1, not 2",
+        ),
+    ] {
+        let journal = format!("{open}\n{receipt}\n");
+        let error = kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect_err(receipt);
+        assert!(error.to_string().starts_with(expected), "{error}\nexpected: {expected}");
+    }
+    assert!(db.receipt("X-R1").expect("read").is_none(), "nothing written");
+}

@@ -390,6 +390,11 @@ pub(crate) fn receipt(conn: &Connection, id: &str) -> Result<Option<Receipt>> {
         Some(_) => return Err(corrupt("receipt event", id)),
         None => return Ok(None),
     };
+    // A line booked since the journal carries promotions and gifts has
+    // them; an older one takes them from the table kept beside it.
+    if receipt.draft().lines.iter().any(|l| !l.promotions.is_empty() || l.gift) {
+        return Ok(Some(receipt));
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT line_no, promotion, discount, gift FROM receipt_line_promotions
           WHERE receipt = ?1 ORDER BY line_no, n",

@@ -212,6 +212,17 @@ impl Record {
                             qty: l.qty.to_string(),
                             price: l.price.to_string(),
                             discount: Some(l.discount.to_string()),
+                            promotions: (!l.promotions.is_empty()).then(|| {
+                                l.promotions
+                                    .iter()
+                                    .map(|share| wire::PromoShare {
+                                        id: share.promotion.to_string(),
+                                        discount: share.discount.to_string(),
+                                    })
+                                    .collect()
+                            }),
+                            gift: l.gift.then_some(true),
+                            marking: l.marking.clone(),
                         })
                         .collect(),
                     payments: d
@@ -572,7 +583,7 @@ fn receipt(w: wire::Receipt) -> Result<Record> {
     };
     let mut lines = Vec::with_capacity(w.lines.len());
     for (n, l) in w.lines.iter().enumerate() {
-        lines.push(ReceiptLine::new(
+        let mut line = ReceiptLine::new(
             id_field(l.sku.clone(), &format!("lines[{n}].sku")).map_err(ctx)?,
             qty(&l.qty, &format!("lines[{n}].qty")).map_err(ctx)?,
             money(&l.price, &format!("lines[{n}].price")).map_err(ctx)?,
@@ -580,7 +591,39 @@ fn receipt(w: wire::Receipt) -> Result<Record> {
                 Some(d) => money(d, &format!("lines[{n}].discount")).map_err(ctx)?,
                 None => Money::ZERO,
             },
-        ));
+        );
+        for (k, share) in l.promotions.iter().flatten().enumerate() {
+            line.promotions.push(crate::promo::PromoShare {
+                promotion: id_field(share.id.clone(), &format!("lines[{n}].promotions[{k}].id"))
+                    .map_err(ctx)?
+                    .into(),
+                discount: money(&share.discount, &format!("lines[{n}].promotions[{k}].discount")).map_err(ctx)?,
+            });
+        }
+        let shares = Money::sum(line.promotions.iter().map(|share| share.discount));
+        if shares > line.discount {
+            return Err(ctx(Error::invalid(format!(
+                "lines[{n}].promotions: the shares sum to {shares}, more than the line's discount {}",
+                line.discount
+            ))));
+        }
+        line.gift = l.gift.unwrap_or(false);
+        if line.gift && !line.price.is_zero() {
+            return Err(ctx(Error::invalid(format!(
+                "lines[{n}].gift: a gift line has the price 0.00, not {}",
+                line.price
+            ))));
+        }
+        if let Some(code) = &l.marking {
+            if line.qty != Qty::ONE {
+                return Err(ctx(Error::invalid(format!(
+                    "lines[{n}].marking: a line with a marking code has the quantity 1, not {}",
+                    line.qty
+                ))));
+            }
+            line.marking = Some(id_field(code.clone(), &format!("lines[{n}].marking")).map_err(ctx)?);
+        }
+        lines.push(line);
     }
     let mut payments = Vec::with_capacity(w.payments.len());
     for (n, p) in w.payments.iter().enumerate() {

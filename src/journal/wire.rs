@@ -126,6 +126,20 @@ pub(super) struct ReceiptLine {
     pub(super) price: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) discount: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) promotions: Option<Vec<PromoShare>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) gift: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) marking: Option<String>,
+}
+
+/// A promotion's share of a receipt line's discount.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PromoShare {
+    pub(super) id: String,
+    pub(super) discount: String,
 }
 
 #[derive(Serialize, Deserialize)]

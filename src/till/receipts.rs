@@ -69,7 +69,7 @@ impl Till {
                     None,
                     fiscal,
                 )?;
-                file_receipt(ledger, &id, total, store, till, &employee.id, &markings, fiscal)?;
+                file_receipt(ledger, &id, total, store, till, &employee.id, fiscal)?;
                 Ok(id)
             },
         )?;
@@ -116,6 +116,23 @@ impl Till {
                 for line in lines {
                     receipt_lines.push(priced_return_line(&original, &earlier, line)?);
                 }
+                // A marked unit goes back with its code from the sale.
+                let mut markings = Vec::new();
+                for (index, line) in lines.iter().enumerate() {
+                    for (line_no, code) in &sale_markings {
+                        let same_product = original.draft().lines.get(*line_no).is_some_and(|l| l.sku == line.sku);
+                        let taken = markings.iter().any(|(_, c): &(usize, String)| c == code);
+                        if same_product && !taken && ledger.marking_sold(code)? {
+                            markings.push((index, code.clone()));
+                            break;
+                        }
+                    }
+                }
+                for (index, code) in &markings {
+                    if let Some(line) = receipt_lines.get_mut(*index) {
+                        line.marking = Some(code.clone());
+                    }
+                }
                 let total = Money::sum(receipt_lines.iter().map(ReceiptLine::amount));
                 let mut payments = Vec::new();
                 let mut left = total;
@@ -138,19 +155,7 @@ impl Till {
                     Some(sale.to_owned()),
                     fiscal,
                 )?;
-                // A marked unit goes back with its code from the sale.
-                let mut markings = Vec::new();
-                for (index, line) in lines.iter().enumerate() {
-                    for (line_no, code) in &sale_markings {
-                        let same_product = original.draft().lines.get(*line_no).is_some_and(|l| l.sku == line.sku);
-                        let taken = markings.iter().any(|(_, c): &(usize, String)| c == code);
-                        if same_product && !taken && ledger.marking_sold(code)? {
-                            markings.push((index, code.clone()));
-                            break;
-                        }
-                    }
-                }
-                file_receipt(ledger, &id, total, store, till, &employee.id, &markings, fiscal)?;
+                file_receipt(ledger, &id, total, store, till, &employee.id, fiscal)?;
                 Ok(id)
             },
         )?;
@@ -182,7 +187,6 @@ impl Till {
         let shift = self.require_shift()?;
         self.fiscal_preflight(&shift)?;
         let fiscal = self.fiscal.is_some();
-        let markings = cart.markings();
         let id = self.act(
             session,
             action,
@@ -194,7 +198,10 @@ impl Till {
                 let lines: Vec<ReceiptLine> = cart
                     .lines()
                     .iter()
-                    .map(|l| ReceiptLine::new(l.product.sku.clone(), l.qty, l.product.price, l.discount))
+                    .map(|l| ReceiptLine {
+                        marking: l.marking.clone(),
+                        ..ReceiptLine::new(l.product.sku.clone(), l.qty, l.product.price, l.discount)
+                    })
                     .collect();
                 let total = Money::sum(lines.iter().map(ReceiptLine::amount));
                 let payments = if total.is_positive() {
@@ -213,7 +220,7 @@ impl Till {
                     None,
                     fiscal,
                 )?;
-                file_receipt(ledger, &id, total, store, till, &employee.id, &markings, fiscal)?;
+                file_receipt(ledger, &id, total, store, till, &employee.id, fiscal)?;
                 Ok(id)
             },
         )?;
@@ -236,10 +243,9 @@ pub(super) fn file_receipt(
     store: &str,
     till: &str,
     cashier: &str,
-    markings: &[(usize, String)],
     fiscal: bool,
 ) -> Result<()> {
-    ledger.record_markings(id, markings)?;
+    // (The marking codes went in with the receipt's lines, by the Ledger.)
     if !fiscal || total.is_zero() {
         return Ok(());
     }

@@ -127,6 +127,23 @@ impl Ledger<'_> {
                     ])?;
             }
         }
+        // Marked packs: a sale takes a pack not sold already (by GTIN and
+        // serial); a return brings one back.
+        let markings: Vec<(usize, String)> = draft
+            .lines
+            .iter()
+            .enumerate()
+            .filter_map(|(n, line)| line.marking.clone().map(|code| (n, code)))
+            .collect();
+        if draft.kind == ReceiptKind::Sale {
+            for (n, code) in &markings {
+                if self.marking_sold(code)? {
+                    let product = products.get(*n).map(|p| p.name.clone()).unwrap_or_default();
+                    return Err(ctx(in_field(&format!("lines[{n}].marking"), Error::MarkingSold { product })));
+                }
+            }
+        }
+        self.record_markings(&id, &markings)?;
         let mut insert = self
             .tx
             .prepare_cached("INSERT INTO payments (receipt, n, method, amount) VALUES (?1, ?2, ?3, ?4)")?;
