@@ -454,7 +454,7 @@ fn pricing_engine() {
     let promotions: Vec<kassa::promo::Promotion> = bench_promotions()
         .lines()
         .map(|line| match kassa::journal::parse_line(line).expect("promotion") {
-            kassa::journal::Record::Promotion(p) => p,
+            kassa::journal::Record::Promotion { promotion, .. } => promotion,
             _ => unreachable!("promotions only"),
         })
         .collect();

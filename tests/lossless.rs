@@ -227,3 +227,36 @@ fn receipt_lines_that_do_not_add_up_are_refused_with_their_field() {
     }
     assert!(db.receipt("X-R1").expect("read").is_none(), "nothing written");
 }
+
+#[test]
+fn a_promotion_switched_off_stays_off_in_moved_books() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = crate::util::demo_db(dir.path());
+    let (mut till, _clock) = crate::util::demo_till(&path, "2026-11-29T12:00:00+03:00");
+    let owner = crate::util::login(&mut till, "E4");
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P1", false).expect("off");
+    let journal = export(till.db());
+    assert_eq!(
+        journal.lines().filter(|l| l.contains(r#""id":"P1""#)).count(),
+        1,
+        "only the version that says it is off: {journal}"
+    );
+    assert!(journal.contains(r#""enabled":false}"#));
+    let moved = dir.path().join("moved.db");
+    let mut db = Db::open(&moved).expect("open");
+    kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
+    let p1 = db
+        .promotions()
+        .expect("read")
+        .into_iter()
+        .find(|card| card.promotion.id == "P1")
+        .expect("P1 came along");
+    assert!(!p1.enabled, "and stays off");
+    assert_eq!(export(&db), journal, "byte-identical");
+    // Switched on again, the journal says so too.
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P1", true).expect("on");
+    let journal = export(till.db());
+    let mut db = Db::open(&dir.path().join("again.db")).expect("open");
+    kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
+    assert!(db.promotions().expect("read").iter().any(|c| c.promotion.id == "P1" && c.enabled));
+}

@@ -12,8 +12,10 @@ impl Db {
     /// every version where it happened, so that what refers to a card finds
     /// it as it was; dated records are filtered by the local day they belong
     /// to (a shift's records by the day it opened, so a shift is never cut
-    /// in two). A disabled promotion is left out: the journal has no field
-    /// for "disabled", and imported elsewhere it must not come back in force.
+    /// in two). A promotion switched off is written by its versions that
+    /// say so (`enabled: false`); one switched off before the journal had
+    /// the field is left out, so that imported elsewhere it does not come
+    /// back in force.
     /// Rights and period locks are written wherever they were set.
     pub fn export_lines(
         &self,
@@ -37,7 +39,8 @@ impl Db {
                     END
                FROM events
               WHERE type IN ('store', 'employee', 'product', 'rights', 'period_lock', 'period_locked')
-                 OR (type = 'promotion' AND entity NOT IN (SELECT id FROM promotions WHERE enabled = 0))
+                 OR (type = 'promotion' AND (payload LIKE '%\"enabled\":false%'
+                     OR entity NOT IN (SELECT id FROM promotions WHERE enabled = 0)))
                  OR (type IN ('supply', 'write_off', 'supplier_return', 'shift_open', 'cash_in', 'cash_out',
                               'receipt', 'shift_close', 'fiscal')
                      AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2))

@@ -439,7 +439,7 @@ pub(crate) fn promotions(conn: &Connection) -> Result<Vec<PromotionCard>> {
         let id: String = row.get(0)?;
         let payload: String = row.get(1)?;
         match parse_line(&payload)? {
-            Record::Promotion(promotion) => cards.push(PromotionCard {
+            Record::Promotion { promotion, .. } => cards.push(PromotionCard {
                 promotion,
                 enabled: row.get(2)?,
             }),

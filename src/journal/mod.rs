@@ -52,8 +52,13 @@ pub enum Record {
         /// When.
         at: At,
     },
-    /// A promotion.
-    Promotion(Promotion),
+    /// A promotion, switched on or off.
+    Promotion {
+        /// The rule and when it applies.
+        promotion: Promotion,
+        /// In force (`false`: switched off, kept).
+        enabled: bool,
+    },
     /// The fiscal register's requisites of a receipt.
     Fiscal(FiscalRecord),
     /// A role's rights from then on.
@@ -94,7 +99,7 @@ impl Record {
         use crate::sale::ReceiptKind;
         use crate::staff::Permission;
         match self {
-            Record::Store(_) | Record::Product(_) | Record::Promotion(_) => Permission::EditCatalog,
+            Record::Store(_) | Record::Product(_) | Record::Promotion { .. } => Permission::EditCatalog,
             Record::Employee { .. } => Permission::ManageStaff,
             Record::Stock(_) => Permission::ManageStock,
             Record::ShiftOpen(_) | Record::ShiftClose { .. } => Permission::OpenCloseShift,
@@ -118,7 +123,7 @@ impl Record {
             Record::Cash(_) => "cash_out",
             Record::Receipt(_) => "receipt",
             Record::ShiftClose { .. } => "shift_close",
-            Record::Promotion(_) => "promotion",
+            Record::Promotion { .. } => "promotion",
             Record::Fiscal(_) => "fiscal",
             Record::Rights { .. } => "rights",
             Record::PeriodLock { .. } => "period_lock",
@@ -241,7 +246,11 @@ impl Record {
                 shift: shift.clone(),
                 at: at.to_string(),
             }),
-            Record::Promotion(p) => serde_json::to_string(&promotion_to_wire(p)),
+            Record::Promotion { promotion, enabled } => serde_json::to_string(&wire::Promotion {
+                // Written only for one switched off (the default is on).
+                enabled: (!enabled).then_some(false),
+                ..promotion_to_wire(promotion)
+            }),
             Record::Rights { role, rights } => serde_json::to_string(&wire::Rights {
                 kind: "rights".into(),
                 role: role.code().into(),
@@ -754,7 +763,10 @@ fn promotion(w: wire::Promotion) -> Result<Record> {
         id: id.clone(),
     };
     promotion.validate().map_err(ctx)?;
-    Ok(Record::Promotion(promotion))
+    Ok(Record::Promotion {
+        promotion,
+        enabled: w.enabled.unwrap_or(true),
+    })
 }
 
 fn promotion_to_wire(p: &Promotion) -> wire::Promotion {
@@ -813,6 +825,7 @@ fn promotion_to_wire(p: &Promotion) -> wire::Promotion {
         priority: Some(p.priority),
         exclusive: Some(p.exclusive),
         rule,
+        enabled: None,
     }
 }
 

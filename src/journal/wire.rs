@@ -226,6 +226,8 @@ pub(super) struct Promotion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) exclusive: Option<bool>,
     pub(super) rule: Rule,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) enabled: Option<bool>,
 }
 
 /// `fiscal`: the register's requisites of a receipt.

@@ -497,7 +497,7 @@ mod tests {
             r#"{{"type":"promotion","id":"{id}","name":"{id}","stores":"all","from":"2026-11-01","to":"2026-11-30",{when},"priority":{priority},"exclusive":{exclusive},"rule":{rule}}}"#
         );
         match parse_line(&line).expect("valid promotion") {
-            Record::Promotion(p) => p,
+            Record::Promotion { promotion, .. } => promotion,
             other => panic!("not a promotion: {other:?}"),
         }
     }

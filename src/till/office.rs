@@ -48,7 +48,19 @@ impl Till {
     /// Creates or changes a promotion.
     pub fn save_promotion(&mut self, session: &Session, action: &ActionId, promotion: Promotion) -> Result<()> {
         promotion.validate()?;
-        self.save(session, action, Permission::EditCatalog, Record::Promotion(promotion))
+        // A promotion switched off stays off when its rule is edited.
+        let enabled = self
+            .db
+            .promotions()?
+            .into_iter()
+            .find(|card| card.promotion.id == promotion.id)
+            .is_none_or(|card| card.enabled);
+        self.save(
+            session,
+            action,
+            Permission::EditCatalog,
+            Record::Promotion { promotion, enabled },
+        )
     }
 
     /// Every promotion, in force or not, by id (the owner's list of акции).

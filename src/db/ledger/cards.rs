@@ -274,7 +274,7 @@ impl Ledger<'_> {
         Ok(Applied::Written)
     }
 
-    pub(super) fn apply_promotion(&mut self, promotion: &Promotion, record: &Record) -> Result<Applied> {
+    pub(super) fn apply_promotion(&mut self, promotion: &Promotion, enabled: bool, record: &Record) -> Result<Applied> {
         let ctx = |e: Error| e.in_record(format!("promotion {}", promotion.id));
         let line = record.to_line();
         let current: Option<String> = self
@@ -345,9 +345,10 @@ impl Ledger<'_> {
             &line,
         );
         self.tx.execute(
-            "INSERT INTO promotions (id, payload, version) VALUES (?1, ?2, 1)
-             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, version = promotions.version + 1",
-            params![promotion.id, line],
+            "INSERT INTO promotions (id, payload, enabled, version) VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, enabled = excluded.enabled,
+               version = promotions.version + 1",
+            params![promotion.id, line, enabled],
         )?;
         self.append("promotion", &promotion.id, None, Some(&key), &line, &self.now)?;
         Ok(Applied::Written)
@@ -358,34 +359,28 @@ impl Ledger<'_> {
         read::enabled_promotions(&self.tx)
     }
 
-    /// Puts a promotion in force or takes it out (the rule is kept).
+    /// Puts a promotion in force or takes it out (the rule is kept): a new
+    /// version of its card, `enabled` in its journal line.
     pub(crate) fn set_promotion_enabled(&mut self, id: &str, enabled: bool) -> Result<()> {
-        let changed = self.tx.execute(
-            "UPDATE promotions SET enabled = ?2 WHERE id = ?1 AND enabled <> ?2",
-            params![id, enabled],
-        )?;
-        if changed == 0 {
-            let known: bool = self.tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM promotions WHERE id = ?1)",
-                params![id],
-                |r| r.get(0),
-            )?;
-            if !known {
-                return Err(Error::NotFound {
-                    what: "promotion",
-                    id: id.to_owned(),
-                });
-            }
+        let payload: Option<String> = self
+            .tx
+            .query_row("SELECT payload FROM promotions WHERE id = ?1", params![id], |r| r.get(0))
+            .optional()?;
+        let Some(payload) = payload else {
+            return Err(Error::NotFound {
+                what: "promotion",
+                id: id.to_owned(),
+            });
+        };
+        let Record::Promotion { promotion, .. } = crate::journal::parse_line(&payload)? else {
+            return Err(Error::invalid(format!("promotion {id}: its card is not a promotion")));
+        };
+        let record = Record::Promotion { promotion, enabled };
+        let Record::Promotion { promotion, .. } = &record else {
             return Ok(());
-        }
-        self.note(
-            if enabled {
-                "promotion_enabled"
-            } else {
-                "promotion_disabled"
-            },
-            id,
-            &serde_json::json!({ "promotion": id }),
-        )
+        };
+        let promotion = promotion.clone();
+        self.apply_promotion(&promotion, enabled, &record)?;
+        Ok(())
     }
 }

@@ -278,7 +278,7 @@ impl<'c> Ledger<'c> {
             Record::Store(_) => self.apply_store(&record),
             Record::Employee { .. } => self.apply_employee(&record),
             Record::Product(ref p) => self.apply_product(p, &record),
-            Record::Promotion(ref p) => self.apply_promotion(p, &record),
+            Record::Promotion { ref promotion, enabled } => self.apply_promotion(promotion, enabled, &record),
             Record::Stock(ref doc) => self.apply_stock_doc(doc, &record),
             Record::ShiftOpen(ref open) => self.apply_shift_open(open, &record),
             Record::Cash(ref cash) => self.apply_cash(cash, &record),
