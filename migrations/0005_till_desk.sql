@@ -52,3 +52,21 @@ UPDATE receipt_lines SET vat = (SELECT vat FROM products WHERE sku = receipt_lin
 -- A dismissed employee (the journal's `active: false`): no login, the
 -- history kept.
 ALTER TABLE employees ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+
+-- Stock counts (инвентаризация): what was found, and how far each count
+-- moved the books (delta, thousandths) at what average cost.
+CREATE TABLE stock_counts (
+    id     TEXT PRIMARY KEY,
+    store  TEXT NOT NULL REFERENCES stores (id),
+    at     TEXT NOT NULL,
+    at_utc INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE stock_count_lines (
+    count     TEXT NOT NULL REFERENCES stock_counts (id),
+    line_no   INTEGER NOT NULL,
+    sku       TEXT NOT NULL REFERENCES products (sku),
+    counted   INTEGER NOT NULL CHECK (counted > 0),
+    delta     INTEGER NOT NULL,
+    unit_cost TEXT NOT NULL,
+    PRIMARY KEY (count, line_no)
+) WITHOUT ROWID;

@@ -55,3 +55,26 @@ pub struct StockDoc {
     /// Lines, at least one.
     pub lines: Vec<StockLine>,
 }
+
+/// A stock count (инвентаризация): the quantity of each listed product
+/// found in a store; the books adjust to it at the average cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockCount {
+    /// Journal id.
+    pub id: String,
+    /// Store.
+    pub store: String,
+    /// When it was counted.
+    pub at: At,
+    /// What was found.
+    pub lines: Vec<CountLine>,
+}
+
+/// A product counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountLine {
+    /// Product.
+    pub sku: String,
+    /// The quantity found.
+    pub qty: Qty,
+}

@@ -260,3 +260,49 @@ fn a_promotion_switched_off_stays_off_in_moved_books() {
     kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
     assert!(db.promotions().expect("read").iter().any(|c| c.promotion.id == "P1" && c.enabled));
 }
+
+#[test]
+fn a_stock_count_sets_the_books_to_what_was_found_and_travels() {
+    use kassa::stock::{CountLine, StockCount};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = crate::util::demo_db(dir.path());
+    let (mut till, _clock) = crate::util::demo_till(&path, "2026-11-29T12:00:00+03:00");
+    let maria = crate::util::login(&mut till, "E3");
+    let count = StockCount {
+        id: "INV-1".into(),
+        store: "S1".into(),
+        at: crate::util::at("2026-11-29T21:00:00+03:00"),
+        lines: vec![
+            CountLine {
+                sku: "1001".into(),
+                qty: q("7"),
+            },
+            CountLine {
+                sku: "1006".into(),
+                qty: q("2.5"),
+            },
+        ],
+    };
+    // A cashier may not count stock.
+    let anna = crate::util::login(&mut till, "E1");
+    assert!(matches!(
+        till.count_stock(&anna, &ActionId::new(), count.clone()),
+        Err(kassa::Error::Forbidden { .. })
+    ));
+    till.count_stock(&maria, &ActionId::new(), count.clone()).expect("counted");
+    let held = |db: &Db, sku: &str| db.stock_milli("S1", sku).expect("stock");
+    assert_eq!(held(till.db(), "1001"), 7_000);
+    assert_eq!(held(till.db(), "1006"), 2_500);
+    let journal = export(till.db());
+    assert!(journal.contains(r#"{"type":"stock_count","id":"INV-1","store":"S1","at":"2026-11-29T21:00:00+03:00","lines":[{"sku":"1001","qty":"7"},{"sku":"1006","qty":"2.5"}]}"#), "{journal}");
+    let moved = dir.path().join("moved.db");
+    let mut db = Db::open(&moved).expect("open");
+    kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
+    assert_eq!(held(&db, "1001"), 7_000);
+    assert_eq!(export(&db), journal, "byte-identical");
+    // The same product twice in one count is refused, nothing written.
+    let twice = r#"{"type":"stock_count","id":"INV-2","store":"S1","at":"2026-11-29T22:00:00+03:00","lines":[{"sku":"1001","qty":"1"},{"sku":"1001","qty":"2"}]}"#;
+    let error = kassa::journal::import(&mut db, twice.as_bytes(), |_| {}).expect_err("twice");
+    assert!(error.to_string().contains("lines[1]: 1001 is counted twice"), "{error}");
+    assert_eq!(held(&db, "1001"), 7_000);
+}

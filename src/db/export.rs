@@ -42,7 +42,7 @@ impl Db {
                  OR (type = 'promotion' AND (payload LIKE '%\"enabled\":false%'
                      OR entity NOT IN (SELECT id FROM promotions WHERE enabled = 0)))
                  OR (type IN ('supply', 'write_off', 'supplier_return', 'shift_open', 'cash_in', 'cash_out',
-                              'receipt', 'shift_close', 'fiscal')
+                              'receipt', 'shift_close', 'fiscal', 'stock_count')
                      AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2))
               ORDER BY seq",
         )?;

@@ -68,6 +68,8 @@ pub enum Record {
         /// Its rights.
         rights: crate::staff::Rights,
     },
+    /// A stock count.
+    StockCount(crate::stock::StockCount),
     /// The period up to `through` is closed to edits.
     PeriodLock {
         /// The last day locked.
@@ -108,6 +110,7 @@ impl Record {
             Record::Receipt(_) | Record::Fiscal(_) => Permission::Sell,
             Record::Rights { .. } => Permission::ManageStaff,
             Record::PeriodLock { .. } => Permission::EditClosedPeriod,
+            Record::StockCount(_) => Permission::ManageStock,
         }
     }
 
@@ -127,6 +130,7 @@ impl Record {
             Record::Fiscal(_) => "fiscal",
             Record::Rights { .. } => "rights",
             Record::PeriodLock { .. } => "period_lock",
+            Record::StockCount(_) => "stock_count",
         }
     }
 
@@ -257,6 +261,20 @@ impl Record {
                 permissions: rights.permissions.iter().map(|p| p.code().to_owned()).collect(),
                 max_discount_pct: rights.max_discount.to_string(),
             }),
+            Record::StockCount(c) => serde_json::to_string(&wire::StockCount {
+                kind: "stock_count".into(),
+                id: c.id.clone(),
+                store: c.store.clone(),
+                at: c.at.to_string(),
+                lines: c
+                    .lines
+                    .iter()
+                    .map(|l| wire::CountLine {
+                        sku: l.sku.clone(),
+                        qty: l.qty.to_string(),
+                    })
+                    .collect(),
+            }),
             Record::PeriodLock { through, at } => serde_json::to_string(&wire::PeriodLock {
                 kind: "period_lock".into(),
                 through: through.format("%Y-%m-%d").to_string(),
@@ -297,6 +315,7 @@ pub fn parse_line(line: &str) -> Result<Record> {
         "promotion" => promotion(decode(line)?),
         "fiscal" => fiscal(decode(line)?),
         "rights" => rights(decode(line)?),
+        "stock_count" => stock_count(decode(line)?),
         "period_lock" => {
             let w: wire::PeriodLock = decode(line)?;
             Ok(Record::PeriodLock {
@@ -308,7 +327,7 @@ pub fn parse_line(line: &str) -> Result<Record> {
         other => Err(Error::invalid(format!(
             "unknown type `{other}`, expected one of store, employee, product, supply, write_off, \
              supplier_return, shift_open, cash_in, cash_out, receipt, shift_close, promotion, fiscal, \
-             rights, period_lock"
+             rights, period_lock, stock_count"
         ))),
     }
 }
@@ -535,6 +554,27 @@ fn cash_move(w: wire::CashMove) -> Result<Record> {
         amount: positive_money(&w.amount, "amount")?,
         shift: id_field(w.shift, "shift")?,
         out_reason,
+    }))
+}
+
+fn stock_count(w: wire::StockCount) -> Result<Record> {
+    let id = id_field(w.id, "id")?;
+    let ctx = |e: Error| Error::invalid(format!("stock_count {id}: {e}"));
+    if w.lines.is_empty() {
+        return Err(ctx(Error::invalid("lines must not be empty")));
+    }
+    let mut lines = Vec::with_capacity(w.lines.len());
+    for (n, l) in w.lines.iter().enumerate() {
+        lines.push(crate::stock::CountLine {
+            sku: id_field(l.sku.clone(), &format!("lines[{n}].sku")).map_err(ctx)?,
+            qty: qty(&l.qty, &format!("lines[{n}].qty")).map_err(ctx)?,
+        });
+    }
+    Ok(Record::StockCount(crate::stock::StockCount {
+        at: at(&w.at, "at").map_err(ctx)?,
+        store: id_field(w.store, "store").map_err(ctx)?,
+        lines,
+        id,
     }))
 }
 

@@ -264,3 +264,22 @@ pub(super) struct PeriodLock {
     pub(super) through: String,
     pub(super) at: String,
 }
+
+/// `stock_count`: the quantities found in a store.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StockCount {
+    #[serde(rename = "type")]
+    pub(super) kind: String,
+    pub(super) id: String,
+    pub(super) store: String,
+    pub(super) at: String,
+    pub(super) lines: Vec<CountLine>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CountLine {
+    pub(super) sku: String,
+    pub(super) qty: String,
+}

@@ -85,6 +85,12 @@ impl Till {
         Ok(())
     }
 
+    /// Books a stock count (инвентаризация): each listed product's stock
+    /// becomes what was found, the difference at the average cost.
+    pub fn count_stock(&mut self, session: &Session, action: &ActionId, count: crate::stock::StockCount) -> Result<()> {
+        self.save(session, action, Permission::ManageStock, Record::StockCount(count))
+    }
+
     /// Creates or changes an employee, optionally setting a new PIN.
     pub fn save_employee(
         &mut self,

@@ -287,6 +287,7 @@ impl<'c> Ledger<'c> {
             Record::Fiscal(ref fiscal) => self.apply_fiscal(fiscal),
             Record::Rights { role, ref rights } => self.set_rights(role, rights),
             Record::PeriodLock { through, at } => self.lock_period(through, at),
+            Record::StockCount(ref count) => self.apply_stock_count(count, &record),
         }
     }
 

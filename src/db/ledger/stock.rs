@@ -13,6 +13,73 @@ use crate::stock::StockDoc;
 use super::*;
 
 impl Ledger<'_> {
+    /// The product of a stock line `n`, which must be one that is stocked.
+    fn stocked_product(&self, n: usize, sku: &str) -> Result<Rc<Product>> {
+        let product = self
+            .require_product(sku)
+            .map_err(|e| in_field(&format!("lines[{n}].sku"), e))?;
+        if !product.is_stocked() {
+            return Err(Error::invalid(format!("lines[{n}]: {sku} is a service and has no stock")));
+        }
+        Ok(product)
+    }
+
+    /// What a store holds of a product (thousandths) and its average cost.
+    fn stock_held(&self, store: &str, product: &Product) -> Result<(i64, Decimal)> {
+        let catalogue_cost = product.cost.map_or(Decimal::ZERO, Money::as_decimal);
+        if let Some((qty, average, _)) = self.cache.borrow().stock.get(&(store.to_owned(), product.sku.clone())) {
+            return Ok((*qty, *average));
+        }
+        let row: Option<(i64, String)> = self
+            .tx
+            .prepare_cached("SELECT qty, avg_cost FROM stock WHERE store = ?1 AND sku = ?2")?
+            .query_row(params![store, product.sku], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match row {
+            Some((qty, avg)) => (
+                qty,
+                avg.parse::<Decimal>()
+                    .map_err(|_| Error::invalid(format!("the database holds an invalid cost `{avg}`")))?,
+            ),
+            None => (0, catalogue_cost),
+        })
+    }
+
+    /// A stock count: each product's stock set to what was found, the
+    /// difference moved at the average cost.
+    pub(super) fn apply_stock_count(&self, count: &crate::stock::StockCount, record: &Record) -> Result<Applied> {
+        let key = format!("stock_count:{}", count.id);
+        let line = record.to_line();
+        if let Some(applied) = self.already(&key, &line, "stock count", &count.id)? {
+            return Ok(applied);
+        }
+        self.check_period(count.at)?;
+        let ctx = |e: Error| e.in_record(format!("stock_count {}", count.id));
+        self.require_store(&count.store).map_err(|e| ctx(in_field("store", e)))?;
+        self.tx
+            .prepare_cached("INSERT INTO stock_counts (id, store, at, at_utc) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![count.id, count.store, count.at.to_string(), count.at.epoch_millis()])?;
+        for (n, l) in count.lines.iter().enumerate() {
+            let product = self.stocked_product(n, &l.sku).map_err(ctx)?;
+            if count.lines[..n].iter().any(|earlier| earlier.sku == l.sku) {
+                return Err(ctx(Error::invalid(format!("lines[{n}]: {} is counted twice", l.sku))));
+            }
+            product.check_qty(l.qty).map_err(ctx)?;
+            let (held, _) = self.stock_held(&count.store, &product)?;
+            let delta = l.qty.milli() - held;
+            let unit_cost = self.move_stock(&count.store, &product, delta, None)?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO stock_count_lines (count, line_no, sku, counted, delta, unit_cost)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![count.id, n as i64, l.sku, l.qty.milli(), delta, unit_cost.normalize().to_string()])?;
+        }
+        let day = count.at.local_day().to_string();
+        self.append("stock_count", &count.id, Some(&day), Some(&key), &line, &count.at.to_string())?;
+        Ok(Applied::Written)
+    }
+
     /// Moves stock of a product and keeps its moving average cost; returns
     /// the unit cost the goods moved at. `in_cost` is the cost of incoming
     /// goods (a supply's line, a buyer's return at its sale's cost).
@@ -28,25 +95,7 @@ impl Ledger<'_> {
             return Ok(catalogue_cost);
         }
         let key = (store.to_owned(), product.sku.clone());
-        let cached = self.cache.borrow().stock.get(&key).copied();
-        let (held, average) = match cached {
-            Some((qty, average, _)) => (qty, average),
-            None => {
-                let row: Option<(i64, String)> = self
-                    .tx
-                    .prepare_cached("SELECT qty, avg_cost FROM stock WHERE store = ?1 AND sku = ?2")?
-                    .query_row(params![store, product.sku], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
-                match row {
-                    Some((qty, avg)) => (
-                        qty,
-                        avg.parse::<Decimal>()
-                            .map_err(|_| Error::invalid(format!("the database holds an invalid cost `{avg}`")))?,
-                    ),
-                    None => (0, catalogue_cost),
-                }
-            }
-        };
+        let (held, average) = self.stock_held(store, product)?;
         let (unit_cost, new_average) = match in_cost {
             Some(cost) if delta_milli > 0 => {
                 let average = if held <= 0 {
@@ -92,15 +141,7 @@ impl Ledger<'_> {
                 doc.reason
             ])?;
         for (n, l) in doc.lines.iter().enumerate() {
-            let product = self
-                .require_product(&l.sku)
-                .map_err(|e| ctx(in_field(&format!("lines[{n}].sku"), e)))?;
-            if !product.is_stocked() {
-                return Err(ctx(Error::invalid(format!(
-                    "lines[{n}]: {} is a service and has no stock",
-                    l.sku
-                ))));
-            }
+            let product = self.stocked_product(n, &l.sku).map_err(ctx)?;
             product.check_qty(l.qty).map_err(ctx)?;
             let delta = doc.kind.direction() * l.qty.milli();
             let in_cost = l.cost.filter(|_| delta > 0).map(Money::as_decimal);
