@@ -306,3 +306,113 @@ fn a_stock_count_sets_the_books_to_what_was_found_and_travels() {
     assert!(error.to_string().contains("lines[1]: 1001 is counted twice"), "{error}");
     assert_eq!(held(&db, "1001"), 7_000);
 }
+
+/// The proof of issue 14: a rich day on a till, every receipt fiscalised,
+/// exported, imported into empty books: the same journal byte for byte,
+/// the same PINs, the same reports, the lock, the fiscal numbers.
+#[test]
+fn a_rich_day_moves_to_new_books_whole() {
+    use kassa::db::report::Period;
+    use kassa::staff::{Permission, Rights, Role};
+    use kassa::till::ReturnLine;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut till, anna, _device) = open_on_emulator(dir.path(), kassa_fiscal::emulator::local_clock());
+    let owner = till.login("E4", "4444").expect("owner");
+    // Staff: a new PIN, a dismissal, rights changed.
+    let maria = till.db().employee_auth("E3").expect("read").expect("E3").employee;
+    till.save_employee(&owner, &ActionId::new(), maria.clone(), Some("7777".into())).expect("PIN");
+    let mut pavel = till.db().employee_auth("E2").expect("read").expect("E2").employee;
+    pavel.active = false;
+    till.save_employee(&owner, &ActionId::new(), pavel, None).expect("dismissed");
+    let mut cashier = Rights::default_for(Role::Cashier);
+    cashier.max_discount = kassa::money::Percent::parse("8").expect("pct");
+    cashier.permissions.insert(Permission::ViewReports);
+    till.set_rights(&owner, &ActionId::new(), Role::Cashier, &cashier).expect("rights");
+    // Promotions off and on again, one left off.
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P3", false).expect("off");
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P4", false).expect("off");
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P4", true).expect("on");
+    // Sales: chocolate two for one, a marked pack, a gift from 1 000 ₽.
+    let pack = "010460001001015821SNEAKER000001\u{1d}93dGVz";
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1010", q("2")).expect("chocolate");
+    till.scan(&anna, &mut cart, pack).expect("sneakers");
+    let big = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::card(cart.total())])
+        .expect("sold");
+    let mut cart = Cart::new();
+    till.add_product(&anna, &mut cart, "1003", q("3")).expect("milk");
+    let small = till
+        .pay(&anna, &ActionId::new(), &cart, &[Payment::cash(m("300.00"))])
+        .expect("sold");
+    // The pack comes back.
+    till.return_sale(
+        &anna,
+        &ActionId::new(),
+        big.id(),
+        &[ReturnLine {
+            sku: "1015".into(),
+            qty: q("1"),
+        }],
+    )
+    .expect("returned");
+    // A stock count, then the period locked.
+    let manager = till.login("E3", "7777").expect("the new PIN");
+    till.count_stock(
+        &manager,
+        &ActionId::new(),
+        kassa::stock::StockCount {
+            id: "INV-9".into(),
+            store: "S1".into(),
+            at: crate::util::at("2026-11-26T18:00:00+03:00"),
+            lines: vec![kassa::stock::CountLine {
+                sku: "1001".into(),
+                qty: q("12"),
+            }],
+        },
+    )
+    .expect("counted");
+    assert_eq!(till.fiscalize_pending().expect("registered"), 3);
+    till.lock_period(&owner, &ActionId::new(), chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("day"))
+        .expect("locked");
+    let journal = export(till.db());
+
+    let moved_path = dir.path().join("moved.db");
+    let mut moved = Db::open(&moved_path).expect("open");
+    kassa::journal::import(&mut moved, journal.as_bytes(), |_| {}).expect("import");
+    assert_eq!(export(&moved), journal, "export → import → export is byte-identical");
+    // The same reports, row for row.
+    for report in ["receipts_journal", "shift_summary"] {
+        let period = Period::all_time(None);
+        let here = kassa::report::find(report).expect("known").run(till.db(), &period).expect("report");
+        let there = kassa::report::find(report).expect("known").run(&moved, &period).expect("report");
+        assert_eq!(here.rows, there.rows, "{report}");
+    }
+    // Each receipt's fiscal numbers.
+    for receipt in [big.id(), small.id()] {
+        let here = till.db().fiscal_entry(receipt).expect("read").expect("entry");
+        let there = moved.fiscal_entry(receipt).expect("read").expect("came along");
+        assert_eq!((here.fd_number, here.fiscal_sign), (there.fd_number, there.fiscal_sign));
+        assert!(there.fd_number.is_some());
+    }
+    assert_eq!(moved.rights(Role::Cashier).expect("rights"), cashier);
+    assert_eq!(moved.stock_milli("S1", "1001").expect("stock"), till.db().stock_milli("S1", "1001").expect("stock"));
+    // The same PINs log in; the dismissed stays out; the lock holds.
+    drop(moved);
+    let mut moved_till = kassa::till::Till::new(
+        Db::open(&moved_path).expect("open"),
+        "S1",
+        "T2",
+        Box::new(kassa::clock::ManualClock::starting_at(crate::util::at("2026-11-27T10:00:00+03:00"))),
+    )
+    .expect("the till's shift came along");
+    assert!(moved_till.login("E3", "7777").is_ok());
+    assert!(moved_till.login("E1", "1111").is_ok());
+    assert!(matches!(moved_till.login("E2", "2222"), Err(kassa::Error::Dismissed(_))));
+    let late = r#"{"type":"stock_count","id":"INV-10","store":"S1","at":"2026-11-26T19:00:00+03:00","lines":[{"sku":"1001","qty":"1"}]}"#;
+    let mut moved = Db::open(&moved_path).expect("open");
+    let error = kassa::journal::import(&mut moved, late.as_bytes(), |_| {}).expect_err("locked");
+    assert!(error.to_string().contains("2026-11-26"), "{error}");
+    // The pack was sold and came back: it may be sold again there too.
+    assert_eq!(moved.receipt_markings(big.id()).expect("markings").len(), 1);
+}
