@@ -210,7 +210,12 @@ impl Books {
 
     /// Puts the checked backup at `from` in place of the books: in books
     /// with staff, only an owner (the right to manage staff) may.
-    pub fn restore(&mut self, clock: &dyn Clock, who: Option<Credentials<'_>>, from: &Path) -> Result<crate::db::BackupInfo> {
+    pub fn restore(
+        &mut self,
+        clock: &dyn Clock,
+        who: Option<Credentials<'_>>,
+        from: &Path,
+    ) -> Result<crate::db::BackupInfo> {
         match self.actor(clock, who)? {
             Actor::Setup => {}
             Actor::Nobody => return Err(Error::NeedsEmployee),

@@ -164,8 +164,12 @@ pub fn hash_pin(pin: &str) -> Result<String> {
 /// Checks a stored PIN hash from a journal: an argon2id PHC string.
 pub fn validate_pin_hash(hash: &str) -> Result<()> {
     match PasswordHash::new(hash) {
-        Ok(parsed) if parsed.algorithm.as_str() == "argon2id" && parsed.salt.is_some() && parsed.hash.is_some() => Ok(()),
-        _ => Err(Error::invalid("pin_hash: not a salted argon2id hash ($argon2id$v=19$…)")),
+        Ok(parsed) if parsed.algorithm.as_str() == "argon2id" && parsed.salt.is_some() && parsed.hash.is_some() => {
+            Ok(())
+        }
+        _ => Err(Error::invalid(
+            "pin_hash: not a salted argon2id hash ($argon2id$v=19$…)",
+        )),
     }
 }
 

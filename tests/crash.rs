@@ -229,7 +229,10 @@ fn a_backup_taken_while_a_till_sells_holds_whole_sales_and_restores() {
     assert!(status.success());
     check_whole(&restored, 0);
     let conn = Connection::open(&restored).expect("open");
-    assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM receipts WHERE id LIKE 'S1-T9-%'"), sold_before);
+    assert_eq!(
+        scalar(&conn, "SELECT COUNT(*) FROM receipts WHERE id LIKE 'S1-T9-%'"),
+        sold_before
+    );
     // Books with staff: only their owner restores them.
     let backup_4 = dir.path().join("backup-4.db").display().to_string();
     assert_eq!(kassa(&["restore", &backup_4]).code(), Some(1), "nobody named");
@@ -250,5 +253,8 @@ fn a_backup_taken_while_a_till_sells_holds_whole_sales_and_restores() {
         .status()
         .expect("restore");
     assert_eq!(status.code(), Some(1));
-    assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM receipts WHERE id LIKE 'S1-T9-%'"), sold_before);
+    assert_eq!(
+        scalar(&conn, "SELECT COUNT(*) FROM receipts WHERE id LIKE 'S1-T9-%'"),
+        sold_before
+    );
 }

@@ -727,7 +727,8 @@ fn a_return_refunds_at_the_vat_rate_its_sale_was_made_at() {
     let owner = till.login("E4", "4444").expect("owner");
     let mut coffee = till.db().product("1008").expect("read").expect("coffee");
     coffee.vat = kassa::money::VatRate::Vat10;
-    till.save_product(&owner, &ActionId::new(), coffee).expect("the card changes");
+    till.save_product(&owner, &ActionId::new(), coffee)
+        .expect("the card changes");
     let back = till
         .return_sale(
             &anna,

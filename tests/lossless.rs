@@ -29,7 +29,11 @@ fn fiscal_numbers_travel_with_the_journal_and_come_back_byte_for_byte() {
     }
     assert_eq!(till.fiscalize_pending().expect("registered"), 2);
     let journal = export(till.db());
-    assert_eq!(journal.matches(r#"{"type":"fiscal","receipt":""#).count(), 2, "{journal}");
+    assert_eq!(
+        journal.matches(r#"{"type":"fiscal","receipt":""#).count(),
+        2,
+        "{journal}"
+    );
     let moved = dir.path().join("moved.db");
     let mut db = Db::open(&moved).expect("open");
     kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
@@ -38,7 +42,10 @@ fn fiscal_numbers_travel_with_the_journal_and_come_back_byte_for_byte() {
         let FiscalState::Registered { number, sign, .. } = original else {
             panic!("registered on the till: {original:?}")
         };
-        let entry = db.fiscal_entry(receipt.id()).expect("read").expect("the receipt's requisites came along");
+        let entry = db
+            .fiscal_entry(receipt.id())
+            .expect("read")
+            .expect("the receipt's requisites came along");
         assert_eq!(entry.fd_number, Some(number));
         assert_eq!(entry.fiscal_sign, Some(sign));
     }
@@ -77,7 +84,12 @@ fn a_fiscal_record_that_does_not_fit_is_refused_with_its_line_and_field() {
     kassa::journal::import(&mut db, first.as_bytes(), |_| {}).expect("the requisites of an imported receipt");
     let other = first.replace(r#""fd":7"#, r#""fd":8"#);
     let error = kassa::journal::import(&mut db, other.as_bytes(), |_| {}).expect_err("conflict");
-    assert!(error.to_string().contains("fiscal `R-001` already exists with different content"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("fiscal `R-001` already exists with different content"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -90,9 +102,14 @@ fn rights_and_the_period_lock_travel_with_the_journal() {
     let mut cashier = Rights::default_for(Role::Cashier);
     cashier.max_discount = kassa::money::Percent::parse("7").expect("pct");
     cashier.permissions.remove(&Permission::CashInOut);
-    till.set_rights(&owner, &ActionId::new(), Role::Cashier, &cashier).expect("rights");
-    till.lock_period(&owner, &ActionId::new(), chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("day"))
-        .expect("lock");
+    till.set_rights(&owner, &ActionId::new(), Role::Cashier, &cashier)
+        .expect("rights");
+    till.lock_period(
+        &owner,
+        &ActionId::new(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("day"),
+    )
+    .expect("lock");
     let journal = export(till.db());
     assert!(
         journal.contains(r#"{"type":"rights","role":"cashier","permissions":["sell","return","discount","open_close_shift"],"max_discount_pct":"7"}"#),
@@ -124,18 +141,26 @@ fn staff_come_back_with_their_pins_and_the_dismissed_stay_out() {
         .expect("a new PIN");
     let mut pavel: Employee = till.db().employee_auth("E2").expect("read").expect("E2").employee;
     pavel.active = false;
-    till.save_employee(&owner, &ActionId::new(), pavel, None).expect("dismissed");
+    till.save_employee(&owner, &ActionId::new(), pavel, None)
+        .expect("dismissed");
     assert!(matches!(till.login("E2", "2222"), Err(kassa::Error::Dismissed(_))));
     let journal = export(till.db());
     assert!(!journal.contains(r#""pin":"#), "no PIN in clear");
-    assert!(journal.contains(r#""id":"E2","name":"Павел Петров","role":"senior_cashier","commission_pct":"1","pin_hash":"$argon2id$"#), "{journal}");
+    assert!(
+        journal.contains(
+            r#""id":"E2","name":"Павел Петров","role":"senior_cashier","commission_pct":"1","pin_hash":"$argon2id$"#
+        ),
+        "{journal}"
+    );
     assert!(journal.contains(r#","active":false}"#));
     let moved = dir.path().join("moved.db");
     let mut db = Db::open(&moved).expect("open");
     kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
     assert_eq!(export(&db), journal, "byte-identical");
     assert_eq!(
-        kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("again").written,
+        kassa::journal::import(&mut db, journal.as_bytes(), |_| {})
+            .expect("again")
+            .written,
         0
     );
     drop(db);
@@ -143,12 +168,20 @@ fn staff_come_back_with_their_pins_and_the_dismissed_stay_out() {
         Db::open(&moved).expect("open"),
         "S1",
         "T1",
-        Box::new(kassa::clock::ManualClock::starting_at(crate::util::at("2026-11-10T11:00:00+03:00"))),
+        Box::new(kassa::clock::ManualClock::starting_at(crate::util::at(
+            "2026-11-10T11:00:00+03:00",
+        ))),
     )
     .expect("till");
     assert!(moved_till.login("E1", "5555").is_ok(), "the new PIN logs in");
-    assert!(matches!(moved_till.login("E1", "1111"), Err(kassa::Error::WrongPin { .. })));
-    assert!(matches!(moved_till.login("E2", "2222"), Err(kassa::Error::Dismissed(_))));
+    assert!(matches!(
+        moved_till.login("E1", "1111"),
+        Err(kassa::Error::WrongPin { .. })
+    ));
+    assert!(matches!(
+        moved_till.login("E2", "2222"),
+        Err(kassa::Error::Dismissed(_))
+    ));
     assert!(moved_till.login("E3", "3333").is_ok());
 }
 
@@ -195,14 +228,25 @@ fn receipt_lines_keep_their_promotions_gifts_and_marking_codes() {
         .expect("the sale is exported");
     assert!(line.contains(r#""promotions":[{"id":"P1","discount":"#), "{line}");
     assert!(line.contains(r#""gift":true"#), "{line}");
-    assert!(line.contains(r#""marking":"010460001001015821SNEAKER000001\u001d93dGVz""#), "{line}");
+    assert!(
+        line.contains(r#""marking":"010460001001015821SNEAKER000001\u001d93dGVz""#),
+        "{line}"
+    );
     let moved = dir.path().join("moved.db");
     let mut db = Db::open(&moved).expect("open");
     kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
     assert_eq!(export(&db), journal, "byte-identical");
     let back = db.receipt(sale.id()).expect("read").expect("moved");
-    assert_eq!(back.draft().lines, sale.draft().lines, "promotions, gift and marking as sold");
-    assert_eq!(db.receipt_markings(sale.id()).expect("markings").len(), 1, "the pack is known sold");
+    assert_eq!(
+        back.draft().lines,
+        sale.draft().lines,
+        "promotions, gift and marking as sold"
+    );
+    assert_eq!(
+        db.receipt_markings(sale.id()).expect("markings").len(),
+        1,
+        "the pack is known sold"
+    );
 }
 
 #[test]
@@ -210,7 +254,8 @@ fn receipt_lines_that_do_not_add_up_are_refused_with_their_field() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut db = Db::open(&dir.path().join("k.db")).expect("open");
     kassa::journal::import(&mut db, crate::util::DEMO.as_bytes(), |_| {}).expect("demo");
-    let open = r#"{"type":"shift_open","id":"X-1","store":"S1","till":"T1","cashier":"E1","at":"2026-11-03T09:00:00+03:00"}"#;
+    let open =
+        r#"{"type":"shift_open","id":"X-1","store":"S1","till":"T1","cashier":"E1","at":"2026-11-03T09:00:00+03:00"}"#;
     for (receipt, expected) in [
         (
             r#"{"type":"receipt","id":"X-R1","shift":"X-1","at":"2026-11-03T09:10:00+03:00","kind":"sale","lines":[{"sku":"1010","qty":"2","price":"119.00","discount":"10.00","promotions":[{"id":"P1","discount":"119.00"}]}],"payments":[{"method":"card","amount":"228.00"}]}"#,
@@ -234,7 +279,8 @@ fn a_promotion_switched_off_stays_off_in_moved_books() {
     let path = crate::util::demo_db(dir.path());
     let (mut till, _clock) = crate::util::demo_till(&path, "2026-11-29T12:00:00+03:00");
     let owner = crate::util::login(&mut till, "E4");
-    till.set_promotion_enabled(&owner, &ActionId::new(), "P1", false).expect("off");
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P1", false)
+        .expect("off");
     let journal = export(till.db());
     assert_eq!(
         journal.lines().filter(|l| l.contains(r#""id":"P1""#)).count(),
@@ -254,11 +300,16 @@ fn a_promotion_switched_off_stays_off_in_moved_books() {
     assert!(!p1.enabled, "and stays off");
     assert_eq!(export(&db), journal, "byte-identical");
     // Switched on again, the journal says so too.
-    till.set_promotion_enabled(&owner, &ActionId::new(), "P1", true).expect("on");
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P1", true)
+        .expect("on");
     let journal = export(till.db());
     let mut db = Db::open(&dir.path().join("again.db")).expect("open");
     kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
-    assert!(db.promotions().expect("read").iter().any(|c| c.promotion.id == "P1" && c.enabled));
+    assert!(db
+        .promotions()
+        .expect("read")
+        .iter()
+        .any(|c| c.promotion.id == "P1" && c.enabled));
 }
 
 #[test]
@@ -289,7 +340,8 @@ fn a_stock_count_sets_the_books_to_what_was_found_and_travels() {
         till.count_stock(&anna, &ActionId::new(), count.clone()),
         Err(kassa::Error::Forbidden { .. })
     ));
-    till.count_stock(&maria, &ActionId::new(), count.clone()).expect("counted");
+    till.count_stock(&maria, &ActionId::new(), count.clone())
+        .expect("counted");
     let held = |db: &Db, sku: &str| db.stock_milli("S1", sku).expect("stock");
     assert_eq!(held(till.db(), "1001"), 7_000);
     assert_eq!(held(till.db(), "1006"), 2_500);
@@ -320,18 +372,24 @@ fn a_rich_day_moves_to_new_books_whole() {
     let owner = till.login("E4", "4444").expect("owner");
     // Staff: a new PIN, a dismissal, rights changed.
     let maria = till.db().employee_auth("E3").expect("read").expect("E3").employee;
-    till.save_employee(&owner, &ActionId::new(), maria.clone(), Some("7777".into())).expect("PIN");
+    till.save_employee(&owner, &ActionId::new(), maria.clone(), Some("7777".into()))
+        .expect("PIN");
     let mut pavel = till.db().employee_auth("E2").expect("read").expect("E2").employee;
     pavel.active = false;
-    till.save_employee(&owner, &ActionId::new(), pavel, None).expect("dismissed");
+    till.save_employee(&owner, &ActionId::new(), pavel, None)
+        .expect("dismissed");
     let mut cashier = Rights::default_for(Role::Cashier);
     cashier.max_discount = kassa::money::Percent::parse("8").expect("pct");
     cashier.permissions.insert(Permission::ViewReports);
-    till.set_rights(&owner, &ActionId::new(), Role::Cashier, &cashier).expect("rights");
+    till.set_rights(&owner, &ActionId::new(), Role::Cashier, &cashier)
+        .expect("rights");
     // Promotions off and on again, one left off.
-    till.set_promotion_enabled(&owner, &ActionId::new(), "P3", false).expect("off");
-    till.set_promotion_enabled(&owner, &ActionId::new(), "P4", false).expect("off");
-    till.set_promotion_enabled(&owner, &ActionId::new(), "P4", true).expect("on");
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P3", false)
+        .expect("off");
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P4", false)
+        .expect("off");
+    till.set_promotion_enabled(&owner, &ActionId::new(), "P4", true)
+        .expect("on");
     // Sales: chocolate two for one, a marked pack, a gift from 1 000 ₽.
     let pack = "010460001001015821SNEAKER000001\u{1d}93dGVz";
     let mut cart = Cart::new();
@@ -373,8 +431,12 @@ fn a_rich_day_moves_to_new_books_whole() {
     )
     .expect("counted");
     assert_eq!(till.fiscalize_pending().expect("registered"), 3);
-    till.lock_period(&owner, &ActionId::new(), chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("day"))
-        .expect("locked");
+    till.lock_period(
+        &owner,
+        &ActionId::new(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("day"),
+    )
+    .expect("locked");
     let journal = export(till.db());
 
     let moved_path = dir.path().join("moved.db");
@@ -384,8 +446,14 @@ fn a_rich_day_moves_to_new_books_whole() {
     // The same reports, row for row.
     for report in ["receipts_journal", "shift_summary"] {
         let period = Period::all_time(None);
-        let here = kassa::report::find(report).expect("known").run(till.db(), &period).expect("report");
-        let there = kassa::report::find(report).expect("known").run(&moved, &period).expect("report");
+        let here = kassa::report::find(report)
+            .expect("known")
+            .run(till.db(), &period)
+            .expect("report");
+        let there = kassa::report::find(report)
+            .expect("known")
+            .run(&moved, &period)
+            .expect("report");
         assert_eq!(here.rows, there.rows, "{report}");
     }
     // Each receipt's fiscal numbers.
@@ -396,19 +464,27 @@ fn a_rich_day_moves_to_new_books_whole() {
         assert!(there.fd_number.is_some());
     }
     assert_eq!(moved.rights(Role::Cashier).expect("rights"), cashier);
-    assert_eq!(moved.stock_milli("S1", "1001").expect("stock"), till.db().stock_milli("S1", "1001").expect("stock"));
+    assert_eq!(
+        moved.stock_milli("S1", "1001").expect("stock"),
+        till.db().stock_milli("S1", "1001").expect("stock")
+    );
     // The same PINs log in; the dismissed stays out; the lock holds.
     drop(moved);
     let mut moved_till = kassa::till::Till::new(
         Db::open(&moved_path).expect("open"),
         "S1",
         "T2",
-        Box::new(kassa::clock::ManualClock::starting_at(crate::util::at("2026-11-27T10:00:00+03:00"))),
+        Box::new(kassa::clock::ManualClock::starting_at(crate::util::at(
+            "2026-11-27T10:00:00+03:00",
+        ))),
     )
     .expect("the till's shift came along");
     assert!(moved_till.login("E3", "7777").is_ok());
     assert!(moved_till.login("E1", "1111").is_ok());
-    assert!(matches!(moved_till.login("E2", "2222"), Err(kassa::Error::Dismissed(_))));
+    assert!(matches!(
+        moved_till.login("E2", "2222"),
+        Err(kassa::Error::Dismissed(_))
+    ));
     let late = r#"{"type":"stock_count","id":"INV-10","store":"S1","at":"2026-11-26T19:00:00+03:00","lines":[{"sku":"1001","qty":"1"}]}"#;
     let mut moved = Db::open(&moved_path).expect("open");
     let error = kassa::journal::import(&mut moved, late.as_bytes(), |_| {}).expect_err("locked");

@@ -191,9 +191,18 @@ fn owners_switch_promotions_off_and_on() {
         .iter()
         .rev()
         .take(2)
-        .map(|e| (e.kind.as_str(), e.actor.as_deref(), e.payload.contains(r#""enabled":false"#)))
+        .map(|e| {
+            (
+                e.kind.as_str(),
+                e.actor.as_deref(),
+                e.payload.contains(r#""enabled":false"#),
+            )
+        })
         .collect();
-    assert_eq!(last, [("promotion", Some("E3"), false), ("promotion", Some("E3"), true)]);
+    assert_eq!(
+        last,
+        [("promotion", Some("E3"), false), ("promotion", Some("E3"), true)]
+    );
 }
 
 #[test]

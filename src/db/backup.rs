@@ -27,8 +27,14 @@ impl Db {
     /// Copies the books into `to` (replaced if there), checks the copy and
     /// makes it readable by its owner only.
     pub fn backup_to(&self, to: &Path) -> Result<BackupInfo> {
-        let dir = to.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir = to
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = to
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         // Written beside the target, then renamed: a failed backup never
         // leaves half a file under the backup's name.
         let partial = dir.join(format!(".{name}.partial"));
@@ -74,10 +80,9 @@ impl Db {
 /// A Kassa database, sound, no newer than this program.
 pub(crate) fn check_backup(path: &Path) -> Result<BackupInfo> {
     let not_ours = |why: String| Error::invalid(format!("{} is not a Kassa backup: {why}", path.display()));
-    let bytes = std::fs::metadata(path)
-        .map_err(|e| not_ours(e.to_string()))?
-        .len();
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| not_ours(e.to_string()))?;
+    let bytes = std::fs::metadata(path).map_err(|e| not_ours(e.to_string()))?.len();
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| not_ours(e.to_string()))?;
     let schema: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| not_ours(e.to_string()))?;

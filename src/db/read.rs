@@ -228,11 +228,7 @@ pub(crate) fn shift_info(conn: &Connection, id: &str) -> Result<Option<ShiftInfo
         )?
         .query_row(params![id], |r| {
             Ok((
-                (
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ),
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?),
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, i64>(5)?,

@@ -602,7 +602,9 @@ fn rights(w: wire::Rights) -> Result<Record> {
 fn fiscal(w: wire::Fiscal) -> Result<Record> {
     let fn_number = id_field(w.fn_number, "fn")?;
     if !fn_number.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::invalid(format!("fn: `{fn_number}` is not a fiscal storage number (digits)")));
+        return Err(Error::invalid(format!(
+            "fn: `{fn_number}` is not a fiscal storage number (digits)"
+        )));
     }
     let fp = match w.fp.parse::<u32>() {
         Ok(fp) if w.fp.chars().all(|c| c.is_ascii_digit()) => fp,

@@ -115,7 +115,13 @@ impl Till {
 
     /// Adds a product by sku, one piece unless a quantity is given (goods
     /// sold by weight need theirs).
-    pub fn add_product_or_piece(&mut self, session: &Session, cart: &mut Cart, sku: &str, qty: Option<Qty>) -> Result<usize> {
+    pub fn add_product_or_piece(
+        &mut self,
+        session: &Session,
+        cart: &mut Cart,
+        sku: &str,
+        qty: Option<Qty>,
+    ) -> Result<usize> {
         self.check(session, Permission::Sell)?;
         let product = self.db.product(sku)?.ok_or_else(|| Error::NotFound {
             what: "product",

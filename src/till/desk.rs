@@ -79,7 +79,8 @@ impl Till {
             .collect();
         let json = serde_json::to_string(&lines).map_err(|e| Error::invalid(format!("cart: {e}")))?;
         let at = self.clock.now().to_string();
-        self.db.keep_cart(&self.store, &self.till, &session.employee, &json, &at)
+        self.db
+            .keep_cart(&self.store, &self.till, &session.employee, &json, &at)
     }
 
     /// Keeps what the cart's payment has taken so far (a card's part is

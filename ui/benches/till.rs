@@ -138,7 +138,10 @@ fn main() {
         starts.push(start.elapsed());
         drop(core);
     }
-    println!("open the books to the login laid out: median {:.1} ms", ms(median(&mut starts)));
+    println!(
+        "open the books to the login laid out: median {:.1} ms",
+        ms(median(&mut starts))
+    );
 
     let (mut app, mut core) = till(&path);
     // A 100-line sale's memory, without the window.
@@ -147,7 +150,10 @@ fn main() {
     }
     core.settle().expect("kept");
     if let Some(kib) = rss_kib() {
-        println!("resident memory after a 100-line cart (no window): {:.1} MB", kib as f64 / 1024.0);
+        println!(
+            "resident memory after a 100-line cart (no window): {:.1} MB",
+            kib as f64 / 1024.0
+        );
     }
 
     // The baseline: scans into a short cart (2–51 lines).

@@ -854,7 +854,11 @@ impl App {
                 if typed.is_empty() {
                     let Some(results) = sale.results.take() else {
                         // Nothing typed: the highlighted button, the payment.
-                        return if sale.pending.is_none() { self.sale_act(Act::F12) } else { None };
+                        return if sale.pending.is_none() {
+                            self.sale_act(Act::F12)
+                        } else {
+                            None
+                        };
                     };
                     let product = results.products.get(results.selected)?.sku.clone();
                     return Some(Request::Add {
@@ -1174,7 +1178,10 @@ impl App {
             }
             Act::Collect => {
                 let in_drawer = close.figures.cash_in_drawer();
-                self.open_form(FormKind::Collect, Field::selected(FieldKind::Number, plain_amount(in_drawer, lang)));
+                self.open_form(
+                    FormKind::Collect,
+                    Field::selected(FieldKind::Number, plain_amount(in_drawer, lang)),
+                );
                 None
             }
             Act::Primary => {
@@ -1234,7 +1241,11 @@ impl App {
                 register,
             } => {
                 self.cashier = Some(name);
-                self.register = if register { RegisterState::Ready } else { RegisterState::None };
+                self.register = if register {
+                    RegisterState::Ready
+                } else {
+                    RegisterState::None
+                };
                 self.notice = None;
                 let restored = cart.cart.lines().len();
                 self.cart = cart;
@@ -1484,7 +1495,11 @@ impl App {
     /// for when the booking's reply comes.
     fn show_fiscal(&mut self, receipt: &str, shown: FiscalShown) {
         for stage in self.stages() {
-            if let PayStage::Done { receipt: booked, fiscal } = stage {
+            if let PayStage::Done {
+                receipt: booked,
+                fiscal,
+            } = stage
+            {
                 if booked.id() == receipt {
                     *fiscal = shown;
                     return;
@@ -1505,9 +1520,9 @@ fn shown_state(state: &FiscalState, register: bool, lang: Lang) -> FiscalShown {
         FiscalState::NotQueued if register => FiscalShown::NotFiscal,
         FiscalState::NotQueued => FiscalShown::NoRegister,
         FiscalState::Pending { last_error: None } => FiscalShown::Sending,
-        FiscalState::Pending { last_error: Some(error) } => {
-            FiscalShown::Waiting(format!("{error}. {}", t.kept_and_retried))
-        }
+        FiscalState::Pending {
+            last_error: Some(error),
+        } => FiscalShown::Waiting(format!("{error}. {}", t.kept_and_retried)),
         FiscalState::Parked { reason, .. } => FiscalShown::Refused((t.register_refused)(reason)),
         FiscalState::Registered { number, sign, .. } => FiscalShown::Registered {
             number: *number,
@@ -1531,7 +1546,11 @@ pub fn change(pay: &Pay) -> Money {
 /// An amount as typed: `150`, `150,50`, `150.5`, `1 500,00`; letters or a
 /// third decimal are no amount.
 pub fn parse_amount(typed: &str) -> Option<Money> {
-    let plain: String = typed.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace(',', ".");
+    let plain: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace(',', ".");
     if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return None;
     }
@@ -1628,8 +1647,14 @@ mod tests {
         ] {
             assert_eq!(key(&app, named), Some(act), "{named:?}");
         }
-        assert_eq!(app.key_action(&Press::named(Named::Delete).with_ctrl()), Some(Act::ClearCart));
-        assert_eq!(app.key_action(&Press::named(Named::Tab).with_shift()), Some(Act::PrevField));
+        assert_eq!(
+            app.key_action(&Press::named(Named::Delete).with_ctrl()),
+            Some(Act::ClearCart)
+        );
+        assert_eq!(
+            app.key_action(&Press::named(Named::Tab).with_shift()),
+            Some(Act::PrevField)
+        );
     }
 
     #[test]
@@ -1704,7 +1729,10 @@ mod tests {
             split_quantity("3*4600010010035"),
             Ok((Qty::parse("3").ok(), "4600010010035".to_owned()))
         );
-        assert_eq!(split_quantity("0,350*").map(|(q, c)| (q.map(Qty::milli), c)), Ok((Some(350), String::new())));
+        assert_eq!(
+            split_quantity("0,350*").map(|(q, c)| (q.map(Qty::milli), c)),
+            Ok((Some(350), String::new()))
+        );
         assert_eq!(split_quantity("0*123"), Err("0".to_owned()));
         assert_eq!(parse_discount("10%"), Percent::parse("10").ok().map(Discount::Percent));
         assert_eq!(parse_discount("50,00"), Some(Discount::Amount(m("50.00"))));

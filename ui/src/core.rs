@@ -15,8 +15,8 @@ use kassa::fiscal::{FiscalEvent, FiscalState};
 use kassa::money::{Money, Percent, Qty};
 use kassa::sale::{Cart, Payment, Receipt};
 use kassa::shift::{CashOutReason, ShiftTotals};
-use kassa::till::{ActionId, ReturnLine, ReturnableLine, Session};
 use kassa::till::Till;
+use kassa::till::{ActionId, ReturnLine, ReturnableLine, Session};
 use kassa::{Books, Error};
 
 /// What a screen asks of the core.
@@ -461,7 +461,9 @@ impl Core {
             }
             Request::CloseShift { action, counted } => {
                 let session = self.session()?.clone();
-                Ok(Reply::Closed(self.till.close_shift_counted(&session, &action, counted)?))
+                Ok(Reply::Closed(
+                    self.till.close_shift_counted(&session, &action, counted)?,
+                ))
             }
             Request::OpenDrawer => {
                 let session = self.session()?.clone();

@@ -147,7 +147,11 @@ pub fn latin_on_russian_key(c: char) -> Option<char> {
     const EN: &str = "qwertyuiopasdfghjklzxcvbnm";
     let lower = c.to_lowercase().next()?;
     let latin = EN.chars().nth(RU.chars().position(|r| r == lower)?)?;
-    Some(if c.is_uppercase() { latin.to_ascii_uppercase() } else { latin })
+    Some(if c.is_uppercase() {
+        latin.to_ascii_uppercase()
+    } else {
+        latin
+    })
 }
 
 /// The Latin letter or digit of a physical key (US layout positions).
@@ -157,16 +161,53 @@ fn latin_of(physical: &key::Physical) -> Option<char> {
         return None;
     };
     let letters = [
-        (Code::KeyA, 'a'), (Code::KeyB, 'b'), (Code::KeyC, 'c'), (Code::KeyD, 'd'), (Code::KeyE, 'e'),
-        (Code::KeyF, 'f'), (Code::KeyG, 'g'), (Code::KeyH, 'h'), (Code::KeyI, 'i'), (Code::KeyJ, 'j'),
-        (Code::KeyK, 'k'), (Code::KeyL, 'l'), (Code::KeyM, 'm'), (Code::KeyN, 'n'), (Code::KeyO, 'o'),
-        (Code::KeyP, 'p'), (Code::KeyQ, 'q'), (Code::KeyR, 'r'), (Code::KeyS, 's'), (Code::KeyT, 't'),
-        (Code::KeyU, 'u'), (Code::KeyV, 'v'), (Code::KeyW, 'w'), (Code::KeyX, 'x'), (Code::KeyY, 'y'),
-        (Code::KeyZ, 'z'), (Code::Digit0, '0'), (Code::Digit1, '1'), (Code::Digit2, '2'), (Code::Digit3, '3'),
-        (Code::Digit4, '4'), (Code::Digit5, '5'), (Code::Digit6, '6'), (Code::Digit7, '7'), (Code::Digit8, '8'),
-        (Code::Digit9, '9'), (Code::Minus, '-'), (Code::Numpad0, '0'), (Code::Numpad1, '1'), (Code::Numpad2, '2'),
-        (Code::Numpad3, '3'), (Code::Numpad4, '4'), (Code::Numpad5, '5'), (Code::Numpad6, '6'), (Code::Numpad7, '7'),
-        (Code::Numpad8, '8'), (Code::Numpad9, '9'),
+        (Code::KeyA, 'a'),
+        (Code::KeyB, 'b'),
+        (Code::KeyC, 'c'),
+        (Code::KeyD, 'd'),
+        (Code::KeyE, 'e'),
+        (Code::KeyF, 'f'),
+        (Code::KeyG, 'g'),
+        (Code::KeyH, 'h'),
+        (Code::KeyI, 'i'),
+        (Code::KeyJ, 'j'),
+        (Code::KeyK, 'k'),
+        (Code::KeyL, 'l'),
+        (Code::KeyM, 'm'),
+        (Code::KeyN, 'n'),
+        (Code::KeyO, 'o'),
+        (Code::KeyP, 'p'),
+        (Code::KeyQ, 'q'),
+        (Code::KeyR, 'r'),
+        (Code::KeyS, 's'),
+        (Code::KeyT, 't'),
+        (Code::KeyU, 'u'),
+        (Code::KeyV, 'v'),
+        (Code::KeyW, 'w'),
+        (Code::KeyX, 'x'),
+        (Code::KeyY, 'y'),
+        (Code::KeyZ, 'z'),
+        (Code::Digit0, '0'),
+        (Code::Digit1, '1'),
+        (Code::Digit2, '2'),
+        (Code::Digit3, '3'),
+        (Code::Digit4, '4'),
+        (Code::Digit5, '5'),
+        (Code::Digit6, '6'),
+        (Code::Digit7, '7'),
+        (Code::Digit8, '8'),
+        (Code::Digit9, '9'),
+        (Code::Minus, '-'),
+        (Code::Numpad0, '0'),
+        (Code::Numpad1, '1'),
+        (Code::Numpad2, '2'),
+        (Code::Numpad3, '3'),
+        (Code::Numpad4, '4'),
+        (Code::Numpad5, '5'),
+        (Code::Numpad6, '6'),
+        (Code::Numpad7, '7'),
+        (Code::Numpad8, '8'),
+        (Code::Numpad9, '9'),
     ];
     letters.iter().find(|(c, _)| c == code).map(|(_, l)| *l)
 }
@@ -322,7 +363,9 @@ pub enum Burst {
 impl Wedge {
     /// Takes a key press: a scan when Enter ends a fast burst.
     pub fn feed(&mut self, press: &Press) -> Burst {
-        let fast = self.last.is_some_and(|last| press.at.saturating_duration_since(last) <= WEDGE_GAP);
+        let fast = self
+            .last
+            .is_some_and(|last| press.at.saturating_duration_since(last) <= WEDGE_GAP);
         match &press.key {
             Pressed::Char { text, latin } if !press.ctrl => {
                 let c = text.chars().next().unwrap_or(' ');
@@ -413,7 +456,16 @@ mod tests {
         let mut wedge = Wedge::default();
         let start = Instant::now();
         // The scanner presses S, 1, -, T… on a Russian layout: Ы1-Е…
-        let keys = [('Ы', 's'), ('1', '1'), ('-', '-'), ('Е', 't'), ('1', '1'), ('-', '-'), ('0', '0'), ('1', '1')];
+        let keys = [
+            ('Ы', 's'),
+            ('1', '1'),
+            ('-', '-'),
+            ('Е', 't'),
+            ('1', '1'),
+            ('-', '-'),
+            ('0', '0'),
+            ('1', '1'),
+        ];
         let mut at = start;
         for (text, latin) in keys {
             at += Duration::from_millis(3);
@@ -463,7 +515,9 @@ mod tests {
             text: None,
             repeat: false,
         };
-        assert!(Press::from_event(&arrow, Instant::now()).expect("a press").is(key::Named::ArrowDown));
+        assert!(Press::from_event(&arrow, Instant::now())
+            .expect("a press")
+            .is(key::Named::ArrowDown));
         // The keypad's Enter stays Enter.
         let enter = keyboard::Event::KeyPressed {
             key: Key::Named(key::Named::Enter),
@@ -474,7 +528,9 @@ mod tests {
             text: Some("\r".into()),
             repeat: false,
         };
-        assert!(Press::from_event(&enter, Instant::now()).expect("a press").is(key::Named::Enter));
+        assert!(Press::from_event(&enter, Instant::now())
+            .expect("a press")
+            .is(key::Named::Enter));
     }
 
     #[test]

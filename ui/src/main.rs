@@ -120,7 +120,11 @@ fn run(core: &CoreHandle, request: Request) -> Task<ShellMessage> {
 }
 
 /// Opens the books and starts the core (off the UI thread).
-fn start(db: PathBuf, till: &str, outside: async_mpsc::UnboundedSender<Message>) -> Result<(CoreHandle, Opened), String> {
+fn start(
+    db: PathBuf,
+    till: &str,
+    outside: async_mpsc::UnboundedSender<Message>,
+) -> Result<(CoreHandle, Opened), String> {
     let (core, opened) = Core::open(&db, till, Box::new(SystemClock)).map_err(|e| e.to_string())?;
     Ok((CoreHandle::start(core, outside), opened))
 }

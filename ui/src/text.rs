@@ -245,7 +245,8 @@ static RU: Texts = Texts {
     register_attention: "ККТ: требует внимания",
     register_none: "ККТ: не подключена",
     register_refused: |reason| format!("ККТ отказала: {reason}"),
-    link_lost_advice: "Нет связи с ККТ: проверьте кабель и питание. Чек сохранён и будет отправлен, как только ККТ ответит",
+    link_lost_advice:
+        "Нет связи с ККТ: проверьте кабель и питание. Чек сохранён и будет отправлен, как только ККТ ответит",
     kept_and_retried: "Чек сохранён; отправка повторится сама или по F5",
     parked: |n| format!("Чеков ждут решения менеджера: {n}"),
     return_title: "Возврат",
@@ -275,7 +276,9 @@ static RU: Texts = Texts {
     shift_label: "Смена",
     log_out: "Выйти",
     collected: |amount| format!("Инкассировано {amount}"),
-    confirm_difference: |difference| format!("Разница с данными кассы {difference}: пересчитайте; Enter ещё раз — закрыть смену с этой разницей"),
+    confirm_difference: |difference| {
+        format!("Разница с данными кассы {difference}: пересчитайте; Enter ещё раз — закрыть смену с этой разницей")
+    },
     help_title: "Клавиши",
     keys_everywhere: &[
         ("F1", "помощь: клавиши этого экрана"),
@@ -413,7 +416,8 @@ static EN: Texts = Texts {
     register_attention: "Register: needs attention",
     register_none: "Register: none",
     register_refused: |reason| format!("The register refused: {reason}"),
-    link_lost_advice: "No link to the register: check its cable and power. The receipt is kept and sent as soon as it answers",
+    link_lost_advice:
+        "No link to the register: check its cable and power. The receipt is kept and sent as soon as it answers",
     kept_and_retried: "The receipt is kept; it is sent again by itself or on F5",
     parked: |n| format!("Receipts waiting for a manager: {n}"),
     return_title: "Return",
@@ -443,7 +447,11 @@ static EN: Texts = Texts {
     shift_label: "Shift",
     log_out: "Log out",
     collected: |amount| format!("Collected {amount}"),
-    confirm_difference: |difference| format!("The count differs from the books by {difference}: count again; Enter once more closes the shift with it"),
+    confirm_difference: |difference| {
+        format!(
+            "The count differs from the books by {difference}: count again; Enter once more closes the shift with it"
+        )
+    },
     help_title: "Keys",
     keys_everywhere: &[
         ("F1", "help: the keys of this screen"),
@@ -514,7 +522,11 @@ pub fn error(lang: Lang, error: &Error) -> String {
         }
         Error::DrawerShort {
             requested, available, ..
-        } if !ru => format!("The drawer holds {}: {} cannot be paid out", m(*available), m(*requested)),
+        } if !ru => format!(
+            "The drawer holds {}: {} cannot be paid out",
+            m(*available),
+            m(*requested)
+        ),
         Error::Dismissed(id) if ru => format!("Сотрудник {id} уволен: вход закрыт"),
         Error::NotFound { what: "employee", id } => (t.unknown_employee)(id),
         Error::NotFound { what, id } if ru => match *what {
@@ -567,7 +579,10 @@ pub fn error(lang: Lang, error: &Error) -> String {
         Error::NotInSale { sku, .. } if ru => format!("Товара {sku} нет в этом чеке"),
         Error::NotASale(id) if ru => format!("{id} — не чек продажи"),
         Error::ReturnExceedsSale { sku, available, .. } if ru => {
-            format!("По товару {sku} можно вернуть не больше {}", available.replace('.', ","))
+            format!(
+                "По товару {sku} можно вернуть не больше {}",
+                available.replace('.', ",")
+            )
         }
         Error::PricesChanged { total } if ru => format!(
             "Цены изменились (акция началась или закончилась): итог теперь {}; проверьте и примите оплату снова",

@@ -36,7 +36,9 @@ pub const SELECTED: Color = Color::from_rgb(0.84, 0.9, 1.0);
 /// A button labelled with its key: `Оплата (F12)`.
 pub fn key_button<'a>(label: &str, key: &str, act: Act, primary: bool) -> Element<'a, Message> {
     let caption = format!("{label} ({key})");
-    let b = button(text(caption).size(17)).padding([12, 16]).on_press(Message::Act(act));
+    let b = button(text(caption).size(17))
+        .padding([12, 16])
+        .on_press(Message::Act(act));
     if primary {
         b.style(button::primary).into()
     } else {
@@ -70,7 +72,9 @@ pub fn field<'a>(label: &str, field: &Field, focused: bool) -> Element<'a, Messa
                 ..container::Style::default()
             }
         });
-    column![text(label.to_owned()).size(15).color(GREY), body].spacing(4).into()
+    column![text(label.to_owned()).size(15).color(GREY), body]
+        .spacing(4)
+        .into()
 }
 
 /// A highlighted box.
@@ -117,12 +121,18 @@ pub fn app(app: &App) -> Element<'_, Message> {
             Screen::XReport(totals) => screen::shift_close::x_report(app, totals),
         }
     };
-    let mut page = Column::new().push(status_line(app)).push(container(body).height(Length::Fill));
+    let mut page = Column::new()
+        .push(status_line(app))
+        .push(container(body).height(Length::Fill));
     if let Some(notice) = &app.notice {
         let color = if notice.error { RED } else { GREEN };
         page = page.push(text(notice.text.clone()).size(18).color(color));
     }
-    container(page.spacing(10)).padding(16).width(Length::Fill).height(Length::Fill).into()
+    container(page.spacing(10))
+        .padding(16)
+        .width(Length::Fill)
+        .height(Length::Fill)
+        .into()
 }
 
 /// Store, till, cashier, shift and the register, on one line.
@@ -173,5 +183,9 @@ pub fn big_money<'a>(label: &str, amount: kassa::money::Money, lang: format::Lan
 
 /// A label and a value on one line.
 pub fn figure<'a>(label: &str, value: String) -> Element<'a, Message> {
-    row![text(label.to_owned()).size(19).width(Length::Fill), text(value).size(19)].into()
+    row![
+        text(label.to_owned()).size(19).width(Length::Fill),
+        text(value).size(19)
+    ]
+    .into()
 }

@@ -30,7 +30,12 @@ fn booked(till: &Till) -> kassa::sale::Receipt {
     match stage {
         PayStage::Done { receipt, .. } => {
             let id = receipt.id().to_owned();
-            till.core.till().db().receipt(&id).expect("read").expect("the receipt is in the books")
+            till.core
+                .till()
+                .db()
+                .receipt(&id)
+                .expect("read")
+                .expect("the receipt is in the books")
         }
         _ => panic!("not booked: {:?}", till.app.notice),
     }
@@ -46,7 +51,9 @@ fn login_says_a_wrong_pin_and_the_lockout_with_its_minutes() {
     till.assert_shows("Авторизация");
     till.log_in("E1", "9999");
     till.assert_shows("Неверный ПИН-код. Осталось попыток: 4");
-    let Screen::Login(login) = &till.app.screen else { panic!("still the login") };
+    let Screen::Login(login) = &till.app.screen else {
+        panic!("still the login")
+    };
     assert!(login.pin.text.is_empty(), "a wrong PIN clears the PIN field");
     assert_eq!(login.focus, 1, "the PIN field has the focus again");
     for _ in 0..4 {
@@ -86,7 +93,10 @@ fn the_shift_opens_with_its_float_in_the_drawer_and_on_the_register() {
     till.assert_shows("Внести деньги (Enter)");
     till.enter("5000");
     till.assert_shows(&rub("5000.00"));
-    assert!(till.core.till().current_shift().expect("read").is_none(), "nothing booked before the opening");
+    assert!(
+        till.core.till().current_shift().expect("read").is_none(),
+        "nothing booked before the opening"
+    );
     till.click("Открыть смену (Enter)");
     assert!(matches!(till.app.screen, Screen::Sale(_)));
     let shift = shift(&till);
@@ -122,7 +132,9 @@ fn a_sale_scanned_with_quantities_weight_and_a_promotion_paid_in_cash_with_chang
     assert_eq!(receipt.net_by(PaymentMethod::Cash), m("373.37"));
     assert_eq!(receipt.draft().lines.len(), 3);
     let fiscal = till.wait_for_register();
-    let FiscalShown::Registered { number, sign } = fiscal else { panic!("registered: {fiscal:?}") };
+    let FiscalShown::Registered { number, sign } = fiscal else {
+        panic!("registered: {fiscal:?}")
+    };
     till.assert_shows(&format!("ФД № {number}, ФП {sign}"));
     assert!(matches!(
         till.core.till().fiscal_state(receipt.id()).expect("state"),
@@ -157,7 +169,12 @@ fn a_mixed_payment_takes_card_then_cash_and_a_gift_shows_at_zero() {
     assert_eq!(receipt.net_by(PaymentMethod::Card), m("1000.00"));
     assert_eq!(receipt.net_by(PaymentMethod::Cash), m("347.00"));
     assert_eq!(receipt.change(), Money::ZERO);
-    let gift = receipt.draft().lines.iter().find(|l| l.sku == "1013").expect("the gift is on the receipt");
+    let gift = receipt
+        .draft()
+        .lines
+        .iter()
+        .find(|l| l.sku == "1013")
+        .expect("the gift is on the receipt");
     assert!(gift.gift);
     assert_eq!(gift.amount(), Money::ZERO);
     assert!(matches!(till.wait_for_register(), FiscalShown::Registered { .. }));
@@ -170,8 +187,12 @@ fn a_sale_is_booked_once_however_often_enter_is_pressed() {
     till.enter(MILK);
     till.key(Named::F12);
     // Two Enters before the core answers: one request.
-    let first = till.app.update(kassa_ui::app::Message::Key(kassa_ui::input::Press::named(Named::Enter)));
-    let second = till.app.update(kassa_ui::app::Message::Key(kassa_ui::input::Press::named(Named::Enter)));
+    let first = till
+        .app
+        .update(kassa_ui::app::Message::Key(kassa_ui::input::Press::named(Named::Enter)));
+    let second = till
+        .app
+        .update(kassa_ui::app::Message::Key(kassa_ui::input::Press::named(Named::Enter)));
     assert!(first.is_some(), "the first Enter books");
     assert!(second.is_none(), "the second is not sent");
     let request = first.expect("request");
@@ -291,7 +312,9 @@ fn a_return_against_the_receipt_refunds_by_the_sales_method_and_never_beyond_it(
     // Every milk is back: nothing left of it, said as nothing.
     till.key(Named::F8);
     till.enter(sale.id());
-    let Screen::Return(ret) = &till.app.screen else { panic!("the return screen") };
+    let Screen::Return(ret) = &till.app.screen else {
+        panic!("the return screen")
+    };
     assert_eq!(ret.lines[0].returnable, None);
     till.assert_shows("0\u{a0}шт");
     till.enter("1");
@@ -363,7 +386,10 @@ fn the_shift_closes_with_the_counted_difference_a_collection_and_the_z_figures()
     till.assert_shows(
         "Разница с данными кассы -9,00\u{a0}₽: пересчитайте; Enter ещё раз — закрыть смену с этой разницей",
     );
-    assert!(till.core.till().current_shift().expect("read").is_some(), "not closed yet");
+    assert!(
+        till.core.till().current_shift().expect("read").is_some(),
+        "not closed yet"
+    );
     till.key(Named::Enter);
     till.assert_shows("Z-отчёт · S1-T1-00002");
     till.assert_shows(&rub("40.00"));
@@ -378,7 +404,13 @@ fn the_shift_closes_with_the_counted_difference_a_collection_and_the_z_figures()
         .find(|e| e.kind == "cash_counted")
         .expect("the count is in the history");
     assert_eq!(counted.entity, shift);
-    assert!(counted.payload.contains(r#""counted":"40.00","expected":"49.00","difference":"-9.00""#), "{}", counted.payload);
+    assert!(
+        counted
+            .payload
+            .contains(r#""counted":"40.00","expected":"49.00","difference":"-9.00""#),
+        "{}",
+        counted.payload
+    );
     till.assert_shows("Смена S1-T1-00002: 29.11.2026 12:00 — 29.11.2026 12:00");
     till.assert_shows(&format!("1 · {}", rub("449.00")));
     let totals = till.core.till().db().shift_totals(&shift).expect("totals");
@@ -555,15 +587,19 @@ fn a_serial_scanners_marking_code_keeps_its_gs_and_sells_the_marked_pack_once() 
 fn a_promotion_that_starts_while_paying_is_said_and_the_new_total_shown() {
     let mut till = Till::new();
     // 19:59: the evening bread promotion (−30 %, 20:00–23:00) not yet on.
-    till.clock.set(kassa::clock::At::parse("2026-11-29T19:59:00+03:00").expect("time"));
+    till.clock
+        .set(kassa::clock::At::parse("2026-11-29T19:59:00+03:00").expect("time"));
     till.open_shift("100");
     till.enter("4600010010011");
     till.assert_shows(&rub("45.50"));
     till.key(Named::F12);
-    till.clock.set(kassa::clock::At::parse("2026-11-29T20:00:30+03:00").expect("time"));
+    till.clock
+        .set(kassa::clock::At::parse("2026-11-29T20:00:30+03:00").expect("time"));
     till.key(Named::Enter);
     // 45,50 − 30 % (13,65) = 31,85: nothing booked at the old price.
-    till.assert_shows("Цены изменились (акция началась или закончилась): итог теперь 31,85\u{a0}₽; проверьте и примите оплату снова");
+    till.assert_shows(
+        "Цены изменились (акция началась или закончилась): итог теперь 31,85\u{a0}₽; проверьте и примите оплату снова",
+    );
     assert!(matches!(&till.app.screen, Screen::Payment(p) if p.total == m("31.85") && p.amount.text == "31,85"));
     let totals = till.core.till().db().shift_totals(&shift(&till)).expect("totals");
     assert_eq!(totals.sales_count, 0);
@@ -591,7 +627,9 @@ fn a_card_part_taken_is_never_dropped_by_esc_nor_by_a_crash() {
     let mut till = Till::open(&path, Lang::Ru);
     till.log_in("E1", "1111");
     till.assert_shows("Оплата продолжается с того, что уже принято");
-    let Screen::Payment(pay) = &till.app.screen else { panic!("back on the payment") };
+    let Screen::Payment(pay) = &till.app.screen else {
+        panic!("back on the payment")
+    };
     assert_eq!(pay.tenders, vec![Payment::card(m("100.00"))]);
     assert_eq!(pay.amount.text, "349,00");
     till.key(Named::Enter);
@@ -615,7 +653,10 @@ fn slips_of_a_new_cashier_change_nothing() {
     // A code typed on the opening screen, then Enter: nothing opens.
     till.enter("4600010010035");
     till.assert_shows("Здесь ввод не принимается (Enter пропущен, чтобы ничего не сделать случайно)");
-    assert!(till.core.till().current_shift().expect("read").is_none(), "no shift opened by a stray Enter");
+    assert!(
+        till.core.till().current_shift().expect("read").is_none(),
+        "no shift opened by a stray Enter"
+    );
     till.key(Named::Enter);
     assert!(matches!(till.app.screen, Screen::Sale(_)), "the next Enter opens it");
     // A weighed product with no weight is not guessed at 1 kg.

@@ -42,7 +42,9 @@ fn no_paper_is_said_with_what_to_do_and_the_sale_goes_through_once_paper_is_in()
     till.key(Named::Enter);
     let receipt = receipt_on_screen(&till);
     let shown = till.wait_for_register();
-    let FiscalShown::Waiting(said) = &shown else { panic!("waiting: {shown:?}") };
+    let FiscalShown::Waiting(said) = &shown else {
+        panic!("waiting: {shown:?}")
+    };
     assert!(said.contains("нет чековой ленты. Заправьте чековую ленту"), "{said}");
     till.assert_shows("Отправить снова (F5)");
     assert!(matches!(
@@ -57,9 +59,15 @@ fn no_paper_is_said_with_what_to_do_and_the_sale_goes_through_once_paper_is_in()
     till.key(Named::F5);
     till.assert_shows("Отправка в ККТ…");
     let shown = till.wait_until(|shown| matches!(shown, FiscalShown::Registered { .. }));
-    let FiscalShown::Registered { number, sign } = shown else { panic!("registered: {shown:?}") };
+    let FiscalShown::Registered { number, sign } = shown else {
+        panic!("registered: {shown:?}")
+    };
     till.assert_shows(&format!("ФД № {number}, ФП {sign}"));
-    let totals = till.core.till().db().shift_totals(&till.core.till().current_shift().expect("read").expect("open"));
+    let totals = till
+        .core
+        .till()
+        .db()
+        .shift_totals(&till.core.till().current_shift().expect("read").expect("open"));
     assert_eq!(totals.expect("totals").sales_count, 1);
 }
 
@@ -107,7 +115,17 @@ fn with_no_link_the_sale_is_kept_and_the_cashier_told_what_to_check() {
         till.core.till().fiscal_state(&receipt).expect("state"),
         FiscalState::Pending { .. }
     ));
-    assert_eq!(till.core.till().db().receipt(&receipt).expect("read").expect("kept").total().to_string(), "89.90");
+    assert_eq!(
+        till.core
+            .till()
+            .db()
+            .receipt(&receipt)
+            .expect("read")
+            .expect("kept")
+            .total()
+            .to_string(),
+        "89.90"
+    );
 }
 
 #[test]
@@ -121,7 +139,10 @@ fn a_shift_over_24_hours_takes_no_sale_and_says_to_close_it() {
     till.assert_shows("Смена открыта больше 24 часов: закройте её (F10, Z-отчёт) и откройте новую");
     assert!(matches!(&till.app.screen, Screen::Payment(p) if matches!(p.stage, PayStage::Tendering)));
     let shift = till.core.till().current_shift().expect("read").expect("open");
-    assert_eq!(till.core.till().db().shift_totals(&shift).expect("totals").sales_count, 0);
+    assert_eq!(
+        till.core.till().db().shift_totals(&shift).expect("totals").sales_count,
+        0
+    );
     // Back to the cart (kept), F10 closes the shift.
     till.key(Named::Escape);
     assert_eq!(till.app.cart.cart.lines().len(), 1);

@@ -364,7 +364,9 @@ impl Ledger<'_> {
     pub(crate) fn set_promotion_enabled(&mut self, id: &str, enabled: bool) -> Result<()> {
         let payload: Option<String> = self
             .tx
-            .query_row("SELECT payload FROM promotions WHERE id = ?1", params![id], |r| r.get(0))
+            .query_row("SELECT payload FROM promotions WHERE id = ?1", params![id], |r| {
+                r.get(0)
+            })
             .optional()?;
         let Some(payload) = payload else {
             return Err(Error::NotFound {

@@ -139,7 +139,10 @@ impl Ledger<'_> {
             for (n, code) in &markings {
                 if self.marking_sold(code)? {
                     let product = products.get(*n).map(|p| p.name.clone()).unwrap_or_default();
-                    return Err(ctx(in_field(&format!("lines[{n}].marking"), Error::MarkingSold { product })));
+                    return Err(ctx(in_field(
+                        &format!("lines[{n}].marking"),
+                        Error::MarkingSold { product },
+                    )));
                 }
             }
         }
@@ -210,7 +213,9 @@ impl Ledger<'_> {
     fn sale_line_vat(&self, sale: &str, sku: &str) -> Result<Option<String>> {
         Ok(self
             .tx
-            .prepare_cached("SELECT vat FROM receipt_lines WHERE receipt = ?1 AND sku = ?2 AND vat IS NOT NULL LIMIT 1")?
+            .prepare_cached(
+                "SELECT vat FROM receipt_lines WHERE receipt = ?1 AND sku = ?2 AND vat IS NOT NULL LIMIT 1",
+            )?
             .query_row(params![sale, sku], |r| r.get(0))
             .optional()?)
     }

@@ -19,7 +19,9 @@ impl Ledger<'_> {
             .require_product(sku)
             .map_err(|e| in_field(&format!("lines[{n}].sku"), e))?;
         if !product.is_stocked() {
-            return Err(Error::invalid(format!("lines[{n}]: {sku} is a service and has no stock")));
+            return Err(Error::invalid(format!(
+                "lines[{n}]: {sku} is a service and has no stock"
+            )));
         }
         Ok(product)
     }
@@ -55,10 +57,16 @@ impl Ledger<'_> {
         }
         self.check_period(count.at)?;
         let ctx = |e: Error| e.in_record(format!("stock_count {}", count.id));
-        self.require_store(&count.store).map_err(|e| ctx(in_field("store", e)))?;
+        self.require_store(&count.store)
+            .map_err(|e| ctx(in_field("store", e)))?;
         self.tx
             .prepare_cached("INSERT INTO stock_counts (id, store, at, at_utc) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![count.id, count.store, count.at.to_string(), count.at.epoch_millis()])?;
+            .execute(params![
+                count.id,
+                count.store,
+                count.at.to_string(),
+                count.at.epoch_millis()
+            ])?;
         for (n, l) in count.lines.iter().enumerate() {
             let product = self.stocked_product(n, &l.sku).map_err(ctx)?;
             if count.lines[..n].iter().any(|earlier| earlier.sku == l.sku) {
@@ -73,10 +81,24 @@ impl Ledger<'_> {
                     "INSERT INTO stock_count_lines (count, line_no, sku, counted, delta, unit_cost)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .execute(params![count.id, n as i64, l.sku, l.qty.milli(), delta, unit_cost.normalize().to_string()])?;
+                .execute(params![
+                    count.id,
+                    n as i64,
+                    l.sku,
+                    l.qty.milli(),
+                    delta,
+                    unit_cost.normalize().to_string()
+                ])?;
         }
         let day = count.at.local_day().to_string();
-        self.append("stock_count", &count.id, Some(&day), Some(&key), &line, &count.at.to_string())?;
+        self.append(
+            "stock_count",
+            &count.id,
+            Some(&day),
+            Some(&key),
+            &line,
+            &count.at.to_string(),
+        )?;
         Ok(Applied::Written)
     }
 

@@ -27,6 +27,8 @@ pub fn boot<'a>(app: &'a App, failed: Option<&'a str>) -> Element<'a, Message> {
     let t = texts(app.lang);
     match failed {
         None => text(t.loading).size(24).into(),
-        Some(reason) => column![view::title(t.books_failed), text(reason).size(18)].spacing(12).into(),
+        Some(reason) => column![view::title(t.books_failed), text(reason).size(18)]
+            .spacing(12)
+            .into(),
     }
 }

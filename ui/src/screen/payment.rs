@@ -17,7 +17,10 @@ pub fn view<'a>(app: &'a App, pay: &'a Pay) -> Element<'a, Message> {
     let mut body = column![view::title(t.payment_title), view::big_money(t.to_pay, pay.total, lang)].spacing(16);
     let mut tenders = Column::new().spacing(4);
     for tender in &pay.tenders {
-        tenders = tenders.push(view::figure(method(tender.method, lang), format::money(tender.amount, lang)));
+        tenders = tenders.push(view::figure(
+            method(tender.method, lang),
+            format::money(tender.amount, lang),
+        ));
     }
     body = body.push(tenders);
     match &pay.stage {
@@ -49,9 +52,10 @@ pub fn view<'a>(app: &'a App, pay: &'a Pay) -> Element<'a, Message> {
 /// has not taken the receipt.
 pub fn done_buttons<'a>(fiscal: &FiscalShown, lang: Lang) -> Element<'a, Message> {
     let t = texts(lang);
-    let mut buttons = iced::widget::Row::new()
-        .spacing(12)
-        .push(view::key_button(t.next_sale, "Enter", Act::Primary, true));
+    let mut buttons =
+        iced::widget::Row::new()
+            .spacing(12)
+            .push(view::key_button(t.next_sale, "Enter", Act::Primary, true));
     if matches!(fiscal, FiscalShown::Waiting(_)) {
         buttons = buttons.push(view::key_button(t.retry, "F5", Act::Retry, false));
     }

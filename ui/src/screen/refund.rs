@@ -32,7 +32,10 @@ pub fn view<'a>(app: &'a App, ret: &'a Return) -> Element<'a, Message> {
     if let PayStage::Done { receipt, fiscal } = &ret.stage {
         let mut refunds = Column::new().spacing(4);
         for payment in &receipt.draft().payments {
-            refunds = refunds.push(view::figure(method(payment.method, lang), format::money(payment.amount, lang)));
+            refunds = refunds.push(view::figure(
+                method(payment.method, lang),
+                format::money(payment.amount, lang),
+            ));
         }
         return body
             .push(view::big_money(t.refund_total, receipt.total(), lang))
@@ -44,9 +47,15 @@ pub fn view<'a>(app: &'a App, ret: &'a Return) -> Element<'a, Message> {
     let header = row![
         text(t.product).size(15).color(view::GREY).width(Length::FillPortion(8)),
         text(t.sold).size(15).color(view::GREY).width(Length::FillPortion(3)),
-        text(t.returnable).size(15).color(view::GREY).width(Length::FillPortion(3)),
+        text(t.returnable)
+            .size(15)
+            .color(view::GREY)
+            .width(Length::FillPortion(3)),
         text(t.sum).size(15).color(view::GREY).width(Length::FillPortion(3)),
-        text(t.to_return).size(15).color(view::GREY).width(Length::FillPortion(3)),
+        text(t.to_return)
+            .size(15)
+            .color(view::GREY)
+            .width(Length::FillPortion(3)),
     ]
     .spacing(8)
     .padding([0, 12]);
@@ -56,14 +65,18 @@ pub fn view<'a>(app: &'a App, ret: &'a Return) -> Element<'a, Message> {
         let chosen = ret.chosen.get(index).copied().flatten();
         let shown = row![
             text(line.name.clone()).size(18).width(Length::FillPortion(8)),
-            text(format::qty(line.sold, line.unit, lang)).size(18).width(Length::FillPortion(3)),
+            text(format::qty(line.sold, line.unit, lang))
+                .size(18)
+                .width(Length::FillPortion(3)),
             text(match line.returnable {
                 Some(left) => format::qty(left, line.unit, lang),
                 None => format::nothing(line.unit, lang),
             })
             .size(18)
             .width(Length::FillPortion(3)),
-            text(format::money(line.paid, lang)).size(18).width(Length::FillPortion(3)),
+            text(format::money(line.paid, lang))
+                .size(18)
+                .width(Length::FillPortion(3)),
             text(chosen.map(|q| format::qty(q, line.unit, lang)).unwrap_or_default())
                 .size(18)
                 .font(view::BOLD)

@@ -35,17 +35,31 @@ pub fn view<'a>(app: &'a App, sale: &'a Sale) -> Element<'a, Message> {
     let cart = &app.cart.cart;
     let mut input_label = t.input_hint.to_owned();
     if let Some(qty) = sale.pending {
-        input_label = format!("{}: {} × — {input_label}", t.pending_qty, qty.to_string().replace('.', ","));
+        input_label = format!(
+            "{}: {} × — {input_label}",
+            t.pending_qty,
+            qty.to_string().replace('.', ",")
+        );
     }
     let input = view::field(&input_label, &sale.input, true);
     let body: Element<'a, Message> = match &sale.results {
         Some(results) => {
-            let rows = results.products.iter().enumerate().skip(results.selected.saturating_sub(ROWS - 1)).take(ROWS).map(
-                |(i, product)| {
+            let rows = results
+                .products
+                .iter()
+                .enumerate()
+                .skip(results.selected.saturating_sub(ROWS - 1))
+                .take(ROWS)
+                .map(|(i, product)| {
                     let line = row![
                         text(product.name.clone()).size(19).width(Length::FillPortion(6)),
-                        text(product.sku.clone()).size(16).color(view::GREY).width(Length::FillPortion(2)),
-                        text(format::money(product.price, lang)).size(19).width(Length::FillPortion(2)),
+                        text(product.sku.clone())
+                            .size(16)
+                            .color(view::GREY)
+                            .width(Length::FillPortion(2)),
+                        text(format::money(product.price, lang))
+                            .size(19)
+                            .width(Length::FillPortion(2)),
                     ]
                     .spacing(8);
                     let line = iced::widget::button(line)
@@ -58,8 +72,7 @@ pub fn view<'a>(app: &'a App, sale: &'a Sale) -> Element<'a, Message> {
                     } else {
                         line.into()
                     }
-                },
-            );
+                });
             column![
                 text(t.found).size(16).color(view::GREY),
                 Column::with_children(rows).spacing(2)
@@ -95,9 +108,7 @@ pub fn view<'a>(app: &'a App, sale: &'a Sale) -> Element<'a, Message> {
     column![
         input,
         body,
-        row![
-            text((t.lines_count)(cart.lines().len())).size(16).color(view::GREY),
-        ],
+        row![text((t.lines_count)(cart.lines().len())).size(16).color(view::GREY),],
         total,
         buttons,
         more
@@ -127,7 +138,10 @@ fn cart_rows(app: &App, rows_on_screen: usize) -> Element<'_, Message> {
         text(t.product).size(15).color(view::GREY).width(Length::FillPortion(8)),
         text(t.qty).size(15).color(view::GREY).width(Length::FillPortion(3)),
         text(t.price).size(15).color(view::GREY).width(Length::FillPortion(3)),
-        text(t.discount).size(15).color(view::GREY).width(Length::FillPortion(3)),
+        text(t.discount)
+            .size(15)
+            .color(view::GREY)
+            .width(Length::FillPortion(3)),
         text(t.sum).size(15).color(view::GREY).width(Length::FillPortion(3)),
     ]
     .spacing(8)
@@ -148,17 +162,28 @@ fn cart_rows(app: &App, rows_on_screen: usize) -> Element<'_, Message> {
         rows = rows.push(container(shown).height(Length::Fixed(ROW_HEIGHT)));
     }
     for gift in app.cart.cart.gifts().iter().take(gifts) {
-        let promotion = app.cart.promotions.get(&gift.promotion).cloned().unwrap_or_else(|| gift.promotion.clone());
+        let promotion = app
+            .cart
+            .promotions
+            .get(&gift.promotion)
+            .cloned()
+            .unwrap_or_else(|| gift.promotion.clone());
         let shown = row![
             column![
                 text(gift.product.name.clone()).size(18),
                 text(format!("{} · {promotion}", t.gift)).size(14).color(view::GREEN),
             ]
             .width(Length::FillPortion(8)),
-            text(format::qty(gift.qty, gift.product.unit, lang)).size(18).width(Length::FillPortion(3)),
-            text(format::money(kassa::money::Money::ZERO, lang)).size(18).width(Length::FillPortion(3)),
+            text(format::qty(gift.qty, gift.product.unit, lang))
+                .size(18)
+                .width(Length::FillPortion(3)),
+            text(format::money(kassa::money::Money::ZERO, lang))
+                .size(18)
+                .width(Length::FillPortion(3)),
             text("").width(Length::FillPortion(3)),
-            text(format::money(kassa::money::Money::ZERO, lang)).size(18).width(Length::FillPortion(3)),
+            text(format::money(kassa::money::Money::ZERO, lang))
+                .size(18)
+                .width(Length::FillPortion(3)),
         ]
         .spacing(8);
         rows = rows.push(container(shown).padding([4, 12]).height(Length::Fixed(ROW_HEIGHT)));
@@ -189,12 +214,23 @@ fn cart_row<'a>(app: &'a App, index: usize, line: &'a CartLine) -> Element<'a, M
     let discount = line.discount + line.promo.discount;
     row![
         name.width(Length::FillPortion(8)),
-        text(format::qty(line.qty, line.product.unit, lang)).size(18).width(Length::FillPortion(3)),
-        text(format::money(line.product.price, lang)).size(18).width(Length::FillPortion(3)),
-        text(if discount.is_zero() { String::new() } else { format::money(discount, lang) })
+        text(format::qty(line.qty, line.product.unit, lang))
             .size(18)
             .width(Length::FillPortion(3)),
-        text(format::money(line.amount(), lang)).size(18).font(view::BOLD).width(Length::FillPortion(3)),
+        text(format::money(line.product.price, lang))
+            .size(18)
+            .width(Length::FillPortion(3)),
+        text(if discount.is_zero() {
+            String::new()
+        } else {
+            format::money(discount, lang)
+        })
+        .size(18)
+        .width(Length::FillPortion(3)),
+        text(format::money(line.amount(), lang))
+            .size(18)
+            .font(view::BOLD)
+            .width(Length::FillPortion(3)),
     ]
     .spacing(8)
     .into()

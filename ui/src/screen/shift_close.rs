@@ -46,7 +46,10 @@ pub fn view<'a>(app: &'a App, close: &'a ShiftClose) -> Element<'a, Message> {
         body = body.push(view::boxed(
             row![
                 text(t.difference).size(24).width(iced::Length::Fill),
-                text(format::money(difference, lang)).size(30).font(view::BOLD).color(color),
+                text(format::money(difference, lang))
+                    .size(30)
+                    .font(view::BOLD)
+                    .color(color),
             ],
             if difference.is_zero() {
                 iced::Color::from_rgb(0.9, 0.97, 0.9)
@@ -76,15 +79,13 @@ fn counted_lines<'a>(close: &ShiftClose, z: &ShiftTotals, lang: Lang) -> Element
     Column::new()
         .spacing(6)
         .push(view::figure(t.counted, format::money(counted, lang)))
-        .push(
-            row![
-                text(t.difference).size(19).width(iced::Length::Fill),
-                text(format::money(difference, lang))
-                    .size(19)
-                    .font(view::BOLD)
-                    .color(if difference.is_zero() { view::GREEN } else { view::RED }),
-            ],
-        )
+        .push(row![
+            text(t.difference).size(19).width(iced::Length::Fill),
+            text(format::money(difference, lang))
+                .size(19)
+                .font(view::BOLD)
+                .color(if difference.is_zero() { view::GREEN } else { view::RED }),
+        ])
         .into()
 }
 
@@ -104,7 +105,12 @@ pub fn x_report<'a>(app: &'a App, totals: &'a ShiftTotals) -> Element<'a, Messag
 /// The shift, when it opened (and closed), in local time.
 fn opened_line(totals: &ShiftTotals, lang: Lang) -> String {
     let t = texts(lang);
-    let mut line = format!("{} {}: {}", t.shift_label, totals.shift, format::moment(totals.opened_at, lang));
+    let mut line = format!(
+        "{} {}: {}",
+        t.shift_label,
+        totals.shift,
+        format::moment(totals.opened_at, lang)
+    );
     if let Some(closed) = totals.closed_at {
         line.push_str(&format!(" — {}", format::moment(closed, lang)));
     }
@@ -117,8 +123,14 @@ fn figures<'a>(totals: &ShiftTotals, lang: Lang) -> Element<'a, Message> {
     let m = |amount| format::money(amount, lang);
     Column::new()
         .spacing(6)
-        .push(view::figure(t.sales, format!("{} · {}", totals.sales_count, m(totals.sales))))
-        .push(view::figure(t.returns, format!("{} · {}", totals.returns_count, m(totals.returns))))
+        .push(view::figure(
+            t.sales,
+            format!("{} · {}", totals.sales_count, m(totals.sales)),
+        ))
+        .push(view::figure(
+            t.returns,
+            format!("{} · {}", totals.returns_count, m(totals.returns)),
+        ))
         .push(view::figure(t.cash, m(totals.cash.net())))
         .push(view::figure(t.card, m(totals.card.net())))
         .push(view::figure(t.cash_ins, m(totals.cash_in)))

@@ -222,7 +222,9 @@ impl Till {
     /// Waits until the register has done what was queued so far (the
     /// shift's opening prints too).
     pub(crate) fn wait_idle(&mut self) {
-        self.core.wait_for_register().expect("the register takes what was queued");
+        self.core
+            .wait_for_register()
+            .expect("the register takes what was queued");
     }
 }
 
