@@ -164,22 +164,49 @@ impl Books {
                 id: store.to_owned(),
             });
         }
-        let actor = self.actor(clock, who)?;
-        let employee = match &actor {
-            Actor::Setup => None,
-            Actor::Nobody => return Err(Error::NeedsEmployee),
-            Actor::Employee(session, rights) if !rights.allows(Permission::ManageStaff) => {
-                return Err(Error::Forbidden {
-                    actor: session.employee().to_owned(),
-                    permission: Permission::ManageStaff,
-                })
-            }
-            Actor::Employee(session, _) => Some(session.employee()),
-        };
-        let mut ledger = self.db.ledger(employee)?;
+        let employee = self.tills_manager(clock, who)?;
+        let mut ledger = self.db.ledger(employee.as_deref())?;
         ledger.set_now(clock.now());
         ledger.set_fiscal_device(store, till, device)?;
         ledger.commit()
+    }
+
+    /// Gives a till that was set up its serial barcode scanner's port
+    /// (`None`: none, a keyboard wedge only); the staff manager's, as the
+    /// register.
+    pub fn set_till_scanner(
+        &mut self,
+        clock: &dyn Clock,
+        who: Option<Credentials<'_>>,
+        store: &str,
+        till: &str,
+        port: Option<&str>,
+    ) -> Result<()> {
+        self.require_till(store, till)?;
+        let employee = self.tills_manager(clock, who)?;
+        let mut ledger = self.db.ledger(employee.as_deref())?;
+        ledger.set_now(clock.now());
+        ledger.set_till_device_setting(store, till, "scanner", port)?;
+        ledger.commit()
+    }
+
+    /// The serial scanner's port of a till, if it has one.
+    pub fn till_scanner(&self, store: &str, till: &str) -> Result<Option<String>> {
+        self.require_till(store, till)?;
+        self.db.till_setting(store, till, "scanner")
+    }
+
+    /// Who may set tills up: the staff manager (`None`: books being set up).
+    fn tills_manager(&mut self, clock: &dyn Clock, who: Option<Credentials<'_>>) -> Result<Option<String>> {
+        match self.actor(clock, who)? {
+            Actor::Setup => Ok(None),
+            Actor::Nobody => Err(Error::NeedsEmployee),
+            Actor::Employee(session, rights) if !rights.allows(Permission::ManageStaff) => Err(Error::Forbidden {
+                actor: session.employee().to_owned(),
+                permission: Permission::ManageStaff,
+            }),
+            Actor::Employee(session, _) => Ok(Some(session.employee().to_owned())),
+        }
     }
 
     /// A till of a store that was set up, to sell on.

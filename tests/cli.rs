@@ -282,3 +282,65 @@ fn price_answers_for_the_demo_promotions() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_tills_serial_scanner_is_its_setting_set_by_the_staff_manager() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(crate::util::kassa(&db, &["init", "--demo"]).status.success());
+    let refused = crate::util::kassa(&db, &["fiscal-device", "--till", "T1", "--scanner", "/dev/ttyACM0"]);
+    assert_eq!(refused.status.code(), Some(1), "nobody named");
+    let cashier = crate::util::kassa(
+        &db,
+        &[
+            "--employee",
+            "E1",
+            "--pin",
+            "1111",
+            "fiscal-device",
+            "--till",
+            "T1",
+            "--scanner",
+            "/dev/ttyACM0",
+        ],
+    );
+    assert_eq!(cashier.status.code(), Some(1), "a cashier may not");
+    let owner = crate::util::kassa(
+        &db,
+        &[
+            "--employee",
+            "E4",
+            "--pin",
+            "4444",
+            "fiscal-device",
+            "--till",
+            "T1",
+            "--scanner",
+            "/dev/ttyACM0",
+        ],
+    );
+    assert!(owner.status.success(), "{}", String::from_utf8_lossy(&owner.stderr));
+    assert!(String::from_utf8_lossy(&owner.stdout).contains("S1/T1: barcode scanner at /dev/ttyACM0"));
+    let books = kassa::Books::open(&db).expect("open");
+    assert_eq!(
+        books.till_scanner("S1", "T1").expect("read").as_deref(),
+        Some("/dev/ttyACM0")
+    );
+    drop(books);
+    let none = crate::util::kassa(
+        &db,
+        &[
+            "--employee",
+            "E4",
+            "--pin",
+            "4444",
+            "fiscal-device",
+            "--till",
+            "T1",
+            "--scanner",
+            "none",
+        ],
+    );
+    assert!(none.status.success());
+    assert!(!String::from_utf8_lossy(&none.stdout).contains("barcode scanner"));
+}

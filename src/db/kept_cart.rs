@@ -4,7 +4,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::Db;
+use super::{Db, Ledger};
 use crate::error::Result;
 
 /// A kept cart: whose it is and its lines as JSON.
@@ -79,5 +79,36 @@ impl Db {
             )?
             .execute(params![store, till, key, value])?;
         Ok(())
+    }
+}
+
+impl Ledger<'_> {
+    /// Sets (or with `None` clears) a till's device setting, in the
+    /// history with who did it.
+    pub(crate) fn set_till_device_setting(
+        &self,
+        store: &str,
+        till: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<()> {
+        match value {
+            Some(value) => self
+                .tx()
+                .prepare_cached(
+                    "INSERT INTO till_settings (store, till, key, value) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (store, till, key) DO UPDATE SET value = excluded.value",
+                )?
+                .execute(params![store, till, key, value])?,
+            None => self
+                .tx()
+                .prepare_cached("DELETE FROM till_settings WHERE store = ?1 AND till = ?2 AND key = ?3")?
+                .execute(params![store, till, key])?,
+        };
+        self.note(
+            "till_setting",
+            &format!("{store}/{till}"),
+            &serde_json::json!({ "key": key, "value": value }),
+        )
     }
 }

@@ -205,6 +205,12 @@ impl Till {
             .collect())
     }
 
+    /// The port of this till's serial barcode scanner, if it has one
+    /// (`kassa fiscal-device --scanner PORT`).
+    pub fn scanner_port(&self) -> Result<Option<String>> {
+        self.db.till_setting(&self.store, &self.till, "scanner")
+    }
+
     /// The language this till's screens were last set to (`ru`, `en`).
     pub fn language(&self) -> Result<Option<String>> {
         self.db.till_setting(&self.store, &self.till, "language")

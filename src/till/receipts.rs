@@ -73,6 +73,12 @@ impl Till {
                 Ok(id)
             },
         )?;
+        self.after_booking(id)
+    }
+
+    /// After a receipt is booked: the register is nudged, the drawer opens
+    /// for cash, and the receipt as booked is returned.
+    fn after_booking(&mut self, id: String) -> Result<Receipt> {
         self.nudge_register();
         let receipt = self.booked_receipt(id)?;
         self.drawer_for_cash(&receipt);
@@ -159,10 +165,7 @@ impl Till {
                 Ok(id)
             },
         )?;
-        self.nudge_register();
-        let receipt = self.booked_receipt(id)?;
-        self.drawer_for_cash(&receipt);
-        Ok(receipt)
+        self.after_booking(id)
     }
 
     /// Returns goods with no sale receipt (a separate right), refunded by
@@ -224,10 +227,7 @@ impl Till {
                 Ok(id)
             },
         )?;
-        self.nudge_register();
-        let receipt = self.booked_receipt(id)?;
-        self.drawer_for_cash(&receipt);
-        Ok(receipt)
+        self.after_booking(id)
     }
 }
 

@@ -252,6 +252,8 @@ pub struct Opened {
     pub till: String,
     /// The language the till was last set to.
     pub language: Option<crate::format::Lang>,
+    /// The port of the till's serial barcode scanner, if it has one.
+    pub scanner: Option<String>,
 }
 
 /// The core: the till, who is logged in, the cart in progress.
@@ -299,6 +301,7 @@ impl Core {
             store: store.name,
             till: till.till_id().to_owned(),
             language,
+            scanner: till.scanner_port()?,
         };
         Ok((
             Core {

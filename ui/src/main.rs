@@ -1,7 +1,9 @@
 //! `kassa-till`: the desktop till. `--db FILE` (else `KASSA_DB`, else the
 //! platform data directory), `--till ID` (T1), `--lang ru|en` (else
-//! `KASSA_LANG`), `--scanner PORT` for a serial scanner (else
-//! `KASSA_SCANNER`). New books get the demo store and its emulated register.
+//! `KASSA_LANG`, else the till's last choice), `--scanner PORT` for a
+//! serial scanner (else `KASSA_SCANNER`, else the till's setting: `kassa
+//! fiscal-device --scanner PORT`). New books get the demo store and its
+//! emulated register.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -33,6 +35,10 @@ struct Shell {
     app: App,
     core: Option<CoreHandle>,
     outside: Outside,
+    /// Where a serial scanner's codes go.
+    scans: async_mpsc::UnboundedSender<Message>,
+    /// The scanner's port from the command line (else the till's setting).
+    scanner: Option<String>,
     exit_at_login: bool,
 }
 
@@ -55,15 +61,14 @@ impl Shell {
             .map(str::to_owned)
             .or_else(|| std::env::var("KASSA_SCANNER").ok());
         let (sender, receiver) = async_mpsc::unbounded();
-        if let Some(port) = scanner {
-            serial_scanner(port, sender.clone());
-        }
         let mut app = App::new(given.unwrap_or_default());
         app.lang_given = given.is_some();
         let shell = Shell {
             app,
             core: None,
             outside: Outside(Arc::new(Mutex::new(Some(receiver)))),
+            scans: sender.clone(),
+            scanner,
             exit_at_login: args.iter().any(|a| a == "--exit-at-login"),
         };
         let start = Task::perform(async move { start(db, &till, sender) }, ShellMessage::Started);
@@ -74,6 +79,9 @@ impl Shell {
         let message = match message {
             ShellMessage::Started(Ok((core, opened))) => {
                 self.core = Some(core);
+                if let Some(port) = self.scanner.take().or_else(|| opened.scanner.clone()) {
+                    serial_scanner(port, self.scans.clone());
+                }
                 if self.exit_at_login {
                     return iced::exit();
                 }

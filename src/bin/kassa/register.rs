@@ -30,6 +30,10 @@ pub(crate) struct DeviceArgs {
     /// The firmware's tax code for 22 % VAT (0xCB desktop models, 0x90 ШТРИХ-NANO-Ф, 1 if tax 1 is set to 22 %).
     #[arg(long, default_value = "0xCB", value_parser = parse_byte)]
     pub(crate) vat22_code: u8,
+    /// Serial port of the till's barcode scanner (its GS separators reach
+    /// marking codes), or `none`.
+    #[arg(long)]
+    pub(crate) scanner: Option<String>,
 }
 
 fn parse_byte(text: &str) -> Result<u8, String> {
@@ -52,12 +56,19 @@ pub(crate) fn device(path: &Path, who: Option<Credentials<'_>>, args: DeviceArgs
         });
         books.set_up_till(&SystemClock, who, &args.store, &args.till, device.as_ref())?;
     }
+    if let Some(scanner) = &args.scanner {
+        let port = (scanner != "none").then_some(scanner.as_str());
+        books.set_till_scanner(&SystemClock, who, &args.store, &args.till, port)?;
+    }
     match books.till_device(&args.store, &args.till)? {
         Some(d) => println!(
             "{}/{}: {} at {} baud, operator password {}, 22 % VAT code {:#04X}",
             args.store, args.till, d.port, d.baud, d.password, d.vat22_code
         ),
         None => println!("{}/{}: no fiscal register", args.store, args.till),
+    }
+    if let Some(port) = books.till_scanner(&args.store, &args.till)? {
+        println!("{}/{}: barcode scanner at {port}", args.store, args.till);
     }
     Ok(())
 }
