@@ -344,3 +344,24 @@ fn a_tills_serial_scanner_is_its_setting_set_by_the_staff_manager() {
     assert!(none.status.success());
     assert!(!String::from_utf8_lossy(&none.stdout).contains("barcode scanner"));
 }
+
+#[test]
+fn a_stock_count_from_the_command_line_needs_the_right_and_sets_the_stock() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(crate::util::kassa(&db, &["init", "--demo"]).status.success());
+    let count = ["till", "count", "--id", "INV-7", "1001:9", "1006:1.250"];
+    let cashier: Vec<&str> = ["--employee", "E1", "--pin", "1111"].into_iter().chain(count).collect();
+    assert_eq!(
+        crate::util::kassa(&db, &cashier).status.code(),
+        Some(1),
+        "a cashier may not"
+    );
+    let manager: Vec<&str> = ["--employee", "E3", "--pin", "3333"].into_iter().chain(count).collect();
+    let out = crate::util::kassa(&db, &manager);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("stock count INV-7: 2 products set to what was found"));
+    let books = kassa::db::Db::open(&db).expect("open");
+    assert_eq!(books.stock_milli("S1", "1001").expect("stock"), 9_000);
+    assert_eq!(books.stock_milli("S1", "1006").expect("stock"), 1_250);
+}

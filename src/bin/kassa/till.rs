@@ -73,6 +73,16 @@ pub(crate) enum TillAction {
     Close,
     /// Register receipts still waiting for the fiscal register.
     Fiscalize,
+    /// A stock count (инвентаризация): each ITEM is SKU:QTY found; the
+    /// books take those quantities (the manage_stock right).
+    Count {
+        /// The count's id (default: INV- and the moment).
+        #[arg(long)]
+        id: Option<String>,
+        /// What was found.
+        #[arg(required = true)]
+        items: Vec<String>,
+    },
 }
 
 pub(crate) fn money_arg(text: &str) -> Result<Money, String> {
@@ -100,6 +110,25 @@ enum TillPlan {
     XReport,
     Close,
     Fiscalize,
+    Count {
+        id: Option<String>,
+        lines: Vec<kassa::till::ReturnLine>,
+    },
+}
+
+/// `SKU:QTY` items (a return, a count).
+fn sku_quantities(items: &[String]) -> Result<Vec<kassa::till::ReturnLine>, String> {
+    let mut lines = Vec::new();
+    for item in items {
+        let (sku, qty) = item
+            .split_once(':')
+            .ok_or_else(|| format!("{}: expected SKU:QTY", crate::output::one_line(item)))?;
+        lines.push(kassa::till::ReturnLine {
+            sku: sku.to_owned(),
+            qty: qty_arg(item, qty)?,
+        });
+    }
+    Ok(lines)
 }
 
 /// One thing to sell: a scan, or a sku with its quantity.
@@ -122,19 +151,14 @@ impl TillPlan {
                     .collect::<Result<_, String>>()?,
                 cash: cash.as_deref().map(money_arg).transpose()?,
             },
-            TillAction::Return { receipt, items } => {
-                let mut lines = Vec::new();
-                for item in &items {
-                    let (sku, qty) = item
-                        .split_once(':')
-                        .ok_or_else(|| format!("{}: expected SKU:QTY", crate::output::one_line(item)))?;
-                    lines.push(kassa::till::ReturnLine {
-                        sku: sku.to_owned(),
-                        qty: qty_arg(item, qty)?,
-                    });
-                }
-                TillPlan::Return { receipt, lines }
-            }
+            TillAction::Return { receipt, items } => TillPlan::Return {
+                receipt,
+                lines: sku_quantities(&items)?,
+            },
+            TillAction::Count { id, items } => TillPlan::Count {
+                id,
+                lines: sku_quantities(&items)?,
+            },
             TillAction::CashIn { amount } => TillPlan::CashIn(money_arg(&amount)?),
             TillAction::CashOut { amount, reason } => {
                 let reason = kassa::shift::CashOutReason::from_code(&reason).ok_or_else(|| {
@@ -207,6 +231,24 @@ pub(crate) fn run(path: &Path, who: Option<Credentials<'_>>, args: TillArgs) -> 
         TillPlan::Fiscalize => {
             let n = till.fiscalize_pending()?;
             println!("{n} receipts registered");
+            return Ok(());
+        }
+        TillPlan::Count { id, lines } => {
+            use kassa::clock::Clock;
+            let at = SystemClock.now();
+            let id = id.unwrap_or_else(|| format!("INV-{}", at.time().format("%Y%m%d-%H%M%S")));
+            let count = kassa::stock::StockCount {
+                id: id.clone(),
+                store: args.store.clone(),
+                at,
+                lines: lines
+                    .into_iter()
+                    .map(|l| kassa::stock::CountLine { sku: l.sku, qty: l.qty })
+                    .collect(),
+            };
+            let products = count.lines.len();
+            till.count_stock(&session, &action, count)?;
+            println!("stock count {id}: {products} products set to what was found");
             return Ok(());
         }
     };
