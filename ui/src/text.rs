@@ -290,6 +290,7 @@ static RU: Texts = Texts {
     keys_shift_open: &[("F2", "внести деньги в кассу"), ("Enter", "открыть смену")],
     keys_sale: &[
         ("текст, Enter", "штрихкод или артикул; иначе поиск по названию"),
+        ("Enter (поле пусто)", "оплата"),
         ("N*", "количество для следующего товара (3*, 0,350*)"),
         ("↑ / ↓", "выбрать позицию"),
         ("+ / -", "количество позиции плюс / минус один"),
@@ -463,6 +464,7 @@ static EN: Texts = Texts {
     keys_shift_open: &[("F2", "put money into the till"), ("Enter", "open the shift")],
     keys_sale: &[
         ("text, Enter", "barcode or SKU; else a search by name"),
+        ("Enter (nothing typed)", "payment"),
         ("N*", "quantity of the next product (3*, 0.350*)"),
         ("↑ / ↓", "select a line"),
         ("+ / -", "the line's quantity plus / minus one"),

@@ -21,13 +21,19 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let lines = screen_keys.iter().chain(t.keys_everywhere).map(|(key, meaning)| {
         row![
             text(*key).size(19).font(view::BOLD).width(Length::Fixed(200.0)),
-            text(*meaning).size(19),
+            text(*meaning).size(19).width(Length::Fill),
         ]
         .into()
     });
     column![
         view::title(t.help_title),
-        scrollable(Column::with_children(lines).spacing(8)).height(Length::Fill),
+        // Room on the right for the scroll bar: no word under it.
+        scrollable(
+            Column::with_children(lines)
+                .spacing(8)
+                .padding(iced::Padding::ZERO.right(20))
+        )
+        .height(Length::Fill),
         view::key_button(t.back, "F1", Act::Help, true),
     ]
     .spacing(16)
