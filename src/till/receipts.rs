@@ -58,7 +58,7 @@ impl Till {
                         return Err(Error::MarkingSold { product });
                     }
                 }
-                let (id, total) = book_receipt(
+                let id = book_receipt(
                     ledger,
                     &shift,
                     now,
@@ -67,9 +67,8 @@ impl Till {
                     lines,
                     payments.to_vec(),
                     None,
-                    fiscal,
+                    fiscal.then_some((store, till)),
                 )?;
-                file_receipt(ledger, &id, total, store, till, &employee.id, fiscal)?;
                 Ok(id)
             },
         )?;
@@ -150,7 +149,7 @@ impl Till {
                         left -= part;
                     }
                 }
-                let (id, total) = book_receipt(
+                let id = book_receipt(
                     ledger,
                     &shift,
                     now,
@@ -159,9 +158,8 @@ impl Till {
                     receipt_lines,
                     payments,
                     Some(sale.to_owned()),
-                    fiscal,
+                    fiscal.then_some((store, till)),
                 )?;
-                file_receipt(ledger, &id, total, store, till, &employee.id, fiscal)?;
                 Ok(id)
             },
         )?;
@@ -212,7 +210,7 @@ impl Till {
                 } else {
                     vec![]
                 };
-                let (id, total) = book_receipt(
+                let id = book_receipt(
                     ledger,
                     &shift,
                     now,
@@ -221,35 +219,13 @@ impl Till {
                     lines,
                     payments,
                     None,
-                    fiscal,
+                    fiscal.then_some((store, till)),
                 )?;
-                file_receipt(ledger, &id, total, store, till, &employee.id, fiscal)?;
                 Ok(id)
             },
         )?;
         self.after_booking(id)
     }
-}
-
-/// After booking: the receipt's marking codes (so a pack is sold once),
-/// and with a register, its place in the fiscal queue. A receipt with a
-/// zero total moved no money and needs no fiscal receipt (a register
-/// refuses it): it is not queued.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn file_receipt(
-    ledger: &mut Ledger<'_>,
-    id: &str,
-    total: Money,
-    store: &str,
-    till: &str,
-    cashier: &str,
-    fiscal: bool,
-) -> Result<()> {
-    // (The marking codes went in with the receipt's lines, by the Ledger.)
-    if !fiscal || total.is_zero() {
-        return Ok(());
-    }
-    ledger.queue_fiscal(id, store, till, cashier)
 }
 
 /// Refuses a receipt the register cannot print: an amount past its money
@@ -266,9 +242,11 @@ pub(super) fn check_register_limits(receipt: &Receipt) -> Result<()> {
     crate::fiscal::check_amount(Money::sum(draft.payments.iter().map(|p| p.amount)))
 }
 
-/// Numbers and books a receipt of this till's shift (with a register,
-/// refused before anything is written if the register cannot print it);
-/// returns its id and total.
+/// Numbers and books a receipt of this till's shift; returns its id. With
+/// a register (`register`: the till's store and id) it is refused before
+/// anything is written if the register cannot print it, and queued for
+/// the register in the same transaction, unless its total is zero: it
+/// moved no money and needs no fiscal receipt (a register refuses one).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn book_receipt(
     ledger: &mut Ledger<'_>,
@@ -279,8 +257,8 @@ pub(super) fn book_receipt(
     lines: Vec<ReceiptLine>,
     payments: Vec<Payment>,
     return_of: Option<String>,
-    fiscal: bool,
-) -> Result<(String, Money)> {
+    register: Option<(&str, &str)>,
+) -> Result<String> {
     let id = format!("{shift}-{:04}", ledger.receipt_count(shift)? + 1);
     let receipt = Receipt::new(ReceiptDraft {
         id: id.clone(),
@@ -292,14 +270,17 @@ pub(super) fn book_receipt(
         payments,
         return_of,
     })?;
-    if fiscal {
+    if register.is_some() {
         check_register_limits(&receipt)?;
     }
     let total = receipt.total();
     // The till numbered this receipt: a refusal names the cause, not a
     // receipt that was never made.
     ledger.apply(Record::Receipt(receipt)).map_err(|e| e.root().clone())?;
-    Ok((id, total))
+    if let Some((store, till)) = register.filter(|_| !total.is_zero()) {
+        ledger.queue_fiscal(&id, store, till, cashier)?;
+    }
+    Ok(id)
 }
 
 /// Prices a returned quantity at what the buyer paid: its share of the
