@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bulk_import;
 mod cli;
 mod crash;
 mod fiscal;

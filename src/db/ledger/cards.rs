@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::journal::Record;
 use crate::money::Money;
 use crate::promo::{PromoStores, Promotion, Target};
-use crate::staff::{hash_pin, verify_pin};
+use crate::staff::{hash_pin, validate_pin, verify_pin};
 
 use super::*;
 
@@ -140,17 +140,32 @@ impl Ledger<'_> {
         else {
             return Ok(Applied::Unchanged);
         };
-        if self.card_line_known("employee", &employee.id, &digest(&record.to_line()))? {
+        let current = read::employee_auth(&self.tx, &employee.id)?;
+        let current_hash = current.as_ref().and_then(|c| c.pin_hash.clone());
+        // The history holds a plain PIN's line with the hash it was given:
+        // a PIN the card already has is matched as that line.
+        let as_held = match (pin, &current_hash) {
+            (Some(_), Some(hash)) => Record::Employee {
+                employee: employee.clone(),
+                pin: None,
+                pin_hash: Some(hash.clone()),
+            }
+            .to_line(),
+            _ => record.to_line(),
+        };
+        if self.card_line_known("employee", &employee.id, &digest(&as_held))? {
             return Ok(Applied::Unchanged);
         }
         let importing = self.importing();
-        let current = read::employee_auth(&self.tx, &employee.id)?;
-        let current_hash = current.as_ref().and_then(|c| c.pin_hash.clone());
         let hash = match (pin, pin_hash) {
             (None, None) => current_hash.clone(),
             (None, Some(hash)) => Some(hash.clone()),
             (Some(pin), _) => match &current_hash {
                 Some(hash) if importing || verify_pin(hash, pin) => Some(hash.clone()),
+                _ if importing => {
+                    validate_pin(pin)?;
+                    Some(self.pins.submit(&employee.id, pin))
+                }
                 _ => Some(hash_pin(pin)?),
             },
         };
@@ -190,7 +205,19 @@ impl Ledger<'_> {
                 employee.active,
                 new_pin
             ])?;
-        self.append("employee", &employee.id, None, Some(&key), &line, &self.now)?;
+        if self.pins.is_placeholder(hash.as_deref()) {
+            let seq = self.reserve_seq()?;
+            let version_key = key.rsplit_once(':').map_or(key.as_str(), |(v, _)| v).to_owned();
+            self.pins.wait_for(pins::WaitingLine {
+                seq,
+                entity: employee.id.clone(),
+                version_key,
+                payload: line,
+                at: self.now.clone(),
+            });
+        } else {
+            self.append("employee", &employee.id, None, Some(&key), &line, &self.now)?;
+        }
         Ok(Applied::Written)
     }
 

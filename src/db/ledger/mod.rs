@@ -20,6 +20,7 @@ use crate::sale::{PaymentMethod, Receipt};
 use crate::staff::{Employee, Rights};
 
 mod cards;
+mod pins;
 mod receipts;
 mod shifts;
 mod staff;
@@ -51,6 +52,10 @@ pub(crate) struct Ledger<'c> {
     /// (by a 64-bit fingerprint of the card, never stored).
     card_histories: Option<(std::collections::hash_map::RandomState, HashMap<u64, CardHistory>)>,
     cache: RefCell<Cache>,
+    /// An import's plain PINs, hashed off the writing thread.
+    pins: pins::PinHashes,
+    /// The next history seq once places are reserved for waiting lines.
+    reserved_seq: std::cell::Cell<Option<i64>>,
 }
 
 /// A card's versions as the books hold them, and how far an import's lines
@@ -96,6 +101,8 @@ impl<'c> Ledger<'c> {
             occurrences: None,
             card_histories: None,
             cache: RefCell::new(Cache::default()),
+            pins: pins::PinHashes::default(),
+            reserved_seq: std::cell::Cell::new(None),
         })
     }
 
@@ -122,7 +129,8 @@ impl<'c> Ledger<'c> {
     }
 
     /// Commits everything applied.
-    pub(crate) fn commit(self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
+        self.settle_pins()?;
         {
             let cache = self.cache.borrow();
             let mut write = self.tx.prepare_cached(
@@ -220,12 +228,53 @@ impl<'c> Ledger<'c> {
         payload: &str,
         at: &str,
     ) -> Result<()> {
+        self.insert_event(self.next_seq(), kind, entity, day, key, payload, at)
+    }
+
+    /// The seq of the next history line when places are reserved (an
+    /// import's lines waiting for PIN hashes); `None`: SQLite's next rowid.
+    fn next_seq(&self) -> Option<i64> {
+        let seq = self.reserved_seq.get()?;
+        self.reserved_seq.set(Some(seq + 1));
+        Some(seq)
+    }
+
+    /// Keeps the next history line's place for a line written later.
+    fn reserve_seq(&self) -> Result<i64> {
+        if self.reserved_seq.get().is_none() {
+            let last: Option<i64> = self.tx.query_row("SELECT max(seq) FROM events", [], |r| r.get(0))?;
+            self.reserved_seq.set(Some(last.unwrap_or(0) + 1));
+        }
+        Ok(self.next_seq().unwrap_or(0))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_event(
+        &self,
+        seq: Option<i64>,
+        kind: &str,
+        entity: &str,
+        day: Option<&str>,
+        key: Option<&str>,
+        payload: &str,
+        at: &str,
+    ) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO events (origin, at, actor, type, entity, day, key, payload)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO events (seq, origin, at, actor, type, entity, day, key, payload)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
-            .execute(params![self.origin, at, self.actor, kind, entity, day, key, payload])?;
+            .execute(params![
+                seq,
+                self.origin,
+                at,
+                self.actor,
+                kind,
+                entity,
+                day,
+                key,
+                payload
+            ])?;
         Ok(())
     }
 
