@@ -118,8 +118,8 @@ impl Books {
 
     /// Runs a report of the catalogue (reading is open to whoever can read
     /// the file).
-    pub fn report(&self, name: &str, period: &Period) -> Result<Table> {
-        crate::report::find(name)?.run(&self.db, period)
+    pub fn report(&self, name: &str, params: &crate::report::Params) -> Result<Table> {
+        crate::report::find(name)?.run(&self.db, params)
     }
 
     /// Prices a basket (`{"lines": [{"sku", "qty"}]}`) with the promotions

@@ -50,7 +50,7 @@ fn demo_then_z_report_as_the_readme_says() {
     assert_eq!(lines[0], "id;at;kind;store;till;cashier;total;cash;card;other");
     assert_eq!(
         lines[3],
-        "R-003;2026-11-02T10:05:00+03:00;sale;S1;T1;E1;783,55;283,55;500,00;0,00"
+        "R-003;02.11.2026 10:05:00;sale;S1;T1;E1;783,55;283,55;500,00;0,00"
     );
     assert_eq!(lines.len(), 9);
 

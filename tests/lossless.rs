@@ -443,19 +443,18 @@ fn a_rich_day_moves_to_new_books_whole() {
     let mut moved = Db::open(&moved_path).expect("open");
     kassa::journal::import(&mut moved, journal.as_bytes(), |_| {}).expect("import");
     assert_eq!(export(&moved), journal, "export → import → export is byte-identical");
-    // The same reports, row for row.
-    for report in ["receipts_journal", "shift_summary"] {
-        let period = Period::all_time(None);
-        let here = kassa::report::find(report)
-            .expect("known")
-            .run(till.db(), &period)
-            .expect("report");
-        let there = kassa::report::find(report)
-            .expect("known")
-            .run(&moved, &period)
-            .expect("report");
-        assert_eq!(here.rows, there.rows, "{report}");
+    // Every report of the catalogue, row for row.
+    let period = Period::all_time(None).into();
+    for def in kassa::report::CATALOG {
+        let here = def.run(till.db(), &period).expect("report");
+        let there = def.run(&moved, &period).expect("report");
+        assert_eq!(here.rows, there.rows, "{}", def.name);
     }
+    let promotions = kassa::report::find("promotions_performance")
+        .expect("known")
+        .run(&moved, &period)
+        .expect("report");
+    assert!(!promotions.rows.is_empty(), "the promotion shares came along");
     // Each receipt's fiscal numbers.
     for receipt in [big.id(), small.id()] {
         let here = till.db().fiscal_entry(receipt).expect("read").expect("entry");

@@ -199,7 +199,7 @@ const ACTIONS: &[Action] = &[
                 to: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
                 store: None,
             };
-            t.report(s, "shift_summary", &period).map(drop)
+            t.report(s, "shift_summary", &period.into()).map(drop)
         },
     },
     Action {

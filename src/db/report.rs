@@ -1,4 +1,4 @@
-//! The SQL behind reports: plain rows, shaped into tables by `crate::report`.
+//! The SQL behind reports: the books' facts ([`crate::report::facts::Source`]) read from SQLite.
 
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -6,7 +6,9 @@ use rusqlite::params;
 use super::Db;
 use crate::error::Result;
 use crate::money::Money;
+use crate::report::facts::*;
 use crate::shift::ShiftTotals;
+use rust_decimal::Decimal;
 
 /// The filter every report takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,31 +39,6 @@ impl Period {
     }
 }
 
-/// A receipt as the receipts journal lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceiptRow {
-    /// Receipt id.
-    pub id: String,
-    /// Time as recorded.
-    pub at: String,
-    /// `sale` or `return`.
-    pub kind: String,
-    /// Store.
-    pub store: String,
-    /// Till.
-    pub till: String,
-    /// Cashier.
-    pub cashier: String,
-    /// Total.
-    pub total: Money,
-    /// Cash, net of change.
-    pub cash: Money,
-    /// Card.
-    pub card: Money,
-    /// Other methods.
-    pub other: Money,
-}
-
 impl Db {
     /// Totals of every shift opened in the period, by opening time.
     pub fn shifts_in(&self, period: &Period) -> Result<Vec<ShiftTotals>> {
@@ -76,35 +53,353 @@ impl Db {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         ids.iter().map(|id| self.shift_totals(id)).collect()
     }
+}
 
-    /// Every receipt of the period (by its local day), by time.
-    pub fn receipts_in(&self, period: &Period) -> Result<Vec<ReceiptRow>> {
-        let (from, to) = period.days();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT r.id, r.at, r.kind, s.store, s.till, r.cashier, r.total,
-                    COALESCE(SUM(CASE p.method WHEN 'cash' THEN p.amount END), 0) - r.change,
-                    COALESCE(SUM(CASE p.method WHEN 'card' THEN p.amount END), 0),
-                    COALESCE(SUM(CASE p.method WHEN 'other' THEN p.amount END), 0)
-               FROM receipts r JOIN shifts s ON s.id = r.shift
-               LEFT JOIN payments p ON p.receipt = r.id
-              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
-              GROUP BY r.id
-              ORDER BY r.at_utc, r.id",
-        )?;
-        let rows = stmt.query_map(params![from, to, period.store], |r| {
-            Ok(ReceiptRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                kind: r.get(2)?,
-                store: r.get(3)?,
-                till: r.get(4)?,
-                cashier: r.get(5)?,
-                total: Money::from_kopecks(r.get(6)?),
-                cash: Money::from_kopecks(r.get(7)?),
-                card: Money::from_kopecks(r.get(8)?),
-                other: Money::from_kopecks(r.get(9)?),
+fn day(text: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn decimal(text: &str) -> rusqlite::Result<Decimal> {
+    text.parse::<Decimal>()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn milli(value: i64) -> Decimal {
+    Decimal::new(value, 3)
+}
+
+const RECEIPT_FACT: &str = "SELECT r.id, r.at, s.store, s.till, r.shift, r.cashier, r.kind, r.total,
+        COALESCE((SELECT SUM(amount) FROM payments p WHERE p.receipt = r.id AND p.method = 'cash'), 0) - r.change,
+        COALESCE((SELECT SUM(amount) FROM payments p WHERE p.receipt = r.id AND p.method = 'card'), 0),
+        COALESCE((SELECT SUM(amount) FROM payments p WHERE p.receipt = r.id AND p.method = 'other'), 0)
+   FROM receipts r JOIN shifts s ON s.id = r.shift";
+
+fn receipt_fact(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceiptFact> {
+    let at: String = r.get(1)?;
+    Ok(ReceiptFact {
+        id: r.get(0)?,
+        day: day(&at)?,
+        hour: at.get(11..13).and_then(|h| h.parse().ok()).unwrap_or(0),
+        at,
+        store: r.get(2)?,
+        till: r.get(3)?,
+        shift: r.get(4)?,
+        cashier: r.get(5)?,
+        sale: r.get::<_, String>(6)? == "sale",
+        total: Money::from_kopecks(r.get(7)?),
+        cash: Money::from_kopecks(r.get(8)?),
+        card: Money::from_kopecks(r.get(9)?),
+        other: Money::from_kopecks(r.get(10)?),
+    })
+}
+
+fn cash_fact(r: &rusqlite::Row<'_>) -> rusqlite::Result<CashFact> {
+    let at: String = r.get(2)?;
+    let reason: Option<String> = r.get(4)?;
+    let amount = Money::from_kopecks(r.get(3)?);
+    Ok(CashFact {
+        shift: r.get(0)?,
+        store: r.get(1)?,
+        day: day(&at)?,
+        at,
+        amount: if reason.is_some() { -amount } else { amount },
+        reason,
+    })
+}
+
+impl Source for Db {
+    fn stores(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn().prepare_cached("SELECT id, name FROM stores ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn products(&self) -> Result<Vec<ProductFact>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT sku, name, category, unit, kind, cost FROM products ORDER BY sku")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ProductFact {
+                sku: r.get(0)?,
+                name: r.get(1)?,
+                category: r.get(2)?,
+                unit: r.get(3)?,
+                stocked: r.get::<_, String>(4)? != "service",
+                cost: Money::from_kopecks(r.get::<_, Option<i64>>(5)?.unwrap_or(0)).as_decimal(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn employees(&self) -> Result<Vec<EmployeeFact>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, name, commission_pct FROM employees ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(EmployeeFact {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                commission_pct: decimal(&r.get::<_, String>(2)?)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn receipts(&self, period: &Period) -> Result<Vec<ReceiptFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{RECEIPT_FACT} WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY r.at_utc, r.id"
+        ))?;
+        let rows = stmt.query_map(params![from, to, period.store], receipt_fact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn shift_receipts(&self, period: &Period) -> Result<Vec<ReceiptFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{RECEIPT_FACT} WHERE substr(s.opened_at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY r.at_utc, r.id"
+        ))?;
+        let rows = stmt.query_map(params![from, to, period.store], receipt_fact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn lines(&self, period: &Period) -> Result<Vec<LineFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT l.receipt, l.line_no, r.at, s.store, r.cashier, r.kind, l.sku, l.qty, l.price, l.discount,
+                    l.amount, l.unit_cost, COALESCE(l.vat, p.vat),
+                    EXISTS (SELECT 1 FROM receipt_line_promotions g
+                             WHERE g.receipt = l.receipt AND g.line_no = l.line_no AND g.gift = 1),
+                    EXISTS (SELECT 1 FROM receipt_markings m WHERE m.receipt = l.receipt AND m.line_no = l.line_no)
+               FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
+               JOIN products p ON p.sku = l.sku
+              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY r.at_utc, r.id, l.line_no",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            let at: String = r.get(2)?;
+            Ok(LineFact {
+                receipt: r.get(0)?,
+                line_no: r.get(1)?,
+                day: day(&at)?,
+                at,
+                store: r.get(3)?,
+                cashier: r.get(4)?,
+                sale: r.get::<_, String>(5)? == "sale",
+                sku: r.get(6)?,
+                qty: milli(r.get(7)?),
+                price: Money::from_kopecks(r.get(8)?),
+                discount: Money::from_kopecks(r.get(9)?),
+                amount: Money::from_kopecks(r.get(10)?),
+                unit_cost: decimal(&r.get::<_, String>(11)?)?,
+                vat: r.get(12)?,
+                gift: r.get(13)?,
+                marking: r.get(14)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn shifts(&self, period: &Period) -> Result<Vec<ShiftFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, store, till, cashier, opened_at, closed_at, (closed_utc - opened_utc) / 1000 FROM shifts
+              WHERE substr(opened_at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3)
+              ORDER BY opened_utc, id",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            let opened_at: String = r.get(4)?;
+            Ok(ShiftFact {
+                id: r.get(0)?,
+                store: r.get(1)?,
+                till: r.get(2)?,
+                cashier: r.get(3)?,
+                day: day(&opened_at)?,
+                opened_at,
+                closed_at: r.get(5)?,
+                seconds: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn shift_cash(&self, period: &Period) -> Result<Vec<CashFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.shift, s.store, c.at, c.amount, c.reason FROM cash_moves c JOIN shifts s ON s.id = c.shift
+              WHERE substr(s.opened_at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY c.at_utc, c.id",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], cash_fact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn cash(&self, period: &Period) -> Result<Vec<CashFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.shift, s.store, c.at, c.amount, c.reason FROM cash_moves c JOIN shifts s ON s.id = c.shift
+              WHERE substr(c.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY c.at_utc, c.id",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], cash_fact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn stock_moves(&self, period: &Period) -> Result<Vec<StockMove>> {
+        let (_, to) = period.days();
+        // Ordered as the books applied them: by the seq of each record's event.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT e.seq, l.line_no, s.store, l.sku, r.at, r.kind, l.qty, l.unit_cost
+               FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
+               JOIN products p ON p.sku = l.sku AND p.kind <> 'service'
+               JOIN events e ON e.key = 'receipt:' || r.id
+              WHERE substr(r.at, 1, 10) <= ?1 AND (?2 IS NULL OR s.store = ?2)
+             UNION ALL
+             SELECT e.seq, l.line_no, d.store, l.sku, d.at, d.kind, l.qty, l.cost
+               FROM stock_doc_lines l JOIN stock_docs d ON d.kind = l.kind AND d.id = l.doc
+               JOIN events e ON e.key = d.kind || ':' || d.id
+              WHERE substr(d.at, 1, 10) <= ?1 AND (?2 IS NULL OR d.store = ?2)
+             UNION ALL
+             SELECT e.seq, l.line_no, c.store, l.sku, c.at, 'count', l.delta, NULL
+               FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count
+               JOIN events e ON e.key = 'stock_count:' || c.id
+              WHERE substr(c.at, 1, 10) <= ?1 AND (?2 IS NULL OR c.store = ?2)
+             ORDER BY 1, 2",
+        )?;
+        let rows = stmt.query_map(params![to, period.store], |r| {
+            let at: String = r.get(4)?;
+            let kind: String = r.get(5)?;
+            let qty = milli(r.get(6)?);
+            let kind = match kind.as_str() {
+                "sale" => MoveKind::Sale,
+                "return" => MoveKind::Return,
+                "supply" => MoveKind::Supply,
+                "write_off" => MoveKind::WriteOff,
+                "supplier_return" => MoveKind::SupplierReturn,
+                _ => MoveKind::Count,
+            };
+            let in_cost = match kind {
+                MoveKind::Return => Some(decimal(&r.get::<_, String>(7)?)?),
+                MoveKind::Supply => r.get::<_, Option<i64>>(7)?.map(|c| Money::from_kopecks(c).as_decimal()),
+                _ => None,
+            };
+            let signed = match kind {
+                MoveKind::Sale | MoveKind::WriteOff | MoveKind::SupplierReturn => -qty,
+                _ => qty,
+            };
+            Ok(StockMove {
+                store: r.get(2)?,
+                sku: r.get(3)?,
+                day: day(&at)?,
+                kind,
+                qty: signed,
+                in_cost,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn doc_lines(&self, period: &Period) -> Result<Vec<DocLineFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT d.kind, d.id, d.store, COALESCE(d.supplier, d.reason, ''), l.sku, l.qty, l.cost, l.unit_cost
+               FROM stock_doc_lines l JOIN stock_docs d ON d.kind = l.kind AND d.id = l.doc
+              WHERE substr(d.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR d.store = ?3)
+              ORDER BY d.at_utc, d.id, l.line_no",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            Ok(DocLineFact {
+                kind: r.get(0)?,
+                doc: r.get(1)?,
+                store: r.get(2)?,
+                party: r.get(3)?,
+                sku: r.get(4)?,
+                qty: milli(r.get(5)?),
+                cost: r.get::<_, Option<i64>>(6)?.map(Money::from_kopecks),
+                unit_cost: decimal(&r.get::<_, String>(7)?)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn count_lines(&self, period: &Period) -> Result<Vec<CountLineFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.at, l.sku, l.counted, l.delta, l.unit_cost
+               FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count
+              WHERE substr(c.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.store = ?3)
+              ORDER BY c.at_utc, c.id, l.line_no",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            Ok(CountLineFact {
+                count: r.get(0)?,
+                at: r.get(1)?,
+                sku: r.get(2)?,
+                counted: milli(r.get(3)?),
+                delta: milli(r.get(4)?),
+                unit_cost: decimal(&r.get::<_, String>(5)?)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn promo_shares(&self, period: &Period) -> Result<Vec<PromoShareFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT g.receipt, g.line_no, g.promotion, g.discount
+               FROM receipt_line_promotions g JOIN receipts r ON r.id = g.receipt JOIN shifts s ON s.id = r.shift
+              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY r.at_utc, g.receipt, g.line_no, g.n",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            Ok(PromoShareFact {
+                receipt: r.get(0)?,
+                line_no: r.get(1)?,
+                promotion: r.get(2)?,
+                discount: Money::from_kopecks(r.get(3)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn fiscal(&self, period: &Period) -> Result<Vec<FiscalFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT q.receipt, q.fd_number, q.fiscal_sign, q.fiscal_at, r.total
+               FROM fiscal_queue q JOIN receipts r ON r.id = q.receipt JOIN shifts s ON s.id = r.shift
+              WHERE q.fd_number IS NOT NULL AND substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY q.fd_number, q.receipt",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            Ok(FiscalFact {
+                receipt: r.get(0)?,
+                fd: r.get(1)?,
+                fp: r.get::<_, Option<i64>>(2)?.map(|s| s.to_string()).unwrap_or_default(),
+                at: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                total: Money::from_kopecks(r.get(4)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn cash_before(&self, store: Option<&str>, before: NaiveDate) -> Result<Money> {
+        let day = before.format("%Y-%m-%d").to_string();
+        let kopecks: i64 = self.conn().query_row(
+            "SELECT
+               COALESCE((SELECT SUM(CASE WHEN c.reason IS NULL THEN c.amount ELSE -c.amount END)
+                           FROM cash_moves c JOIN shifts s ON s.id = c.shift
+                          WHERE substr(c.at, 1, 10) < ?1 AND (?2 IS NULL OR s.store = ?2)), 0)
+             + COALESCE((SELECT SUM(CASE r.kind WHEN 'sale' THEN p.amount ELSE -p.amount END)
+                           FROM payments p JOIN receipts r ON r.id = p.receipt JOIN shifts s ON s.id = r.shift
+                          WHERE p.method = 'cash' AND substr(r.at, 1, 10) < ?1 AND (?2 IS NULL OR s.store = ?2)), 0)
+             - COALESCE((SELECT SUM(r.change) FROM receipts r JOIN shifts s ON s.id = r.shift
+                          WHERE substr(r.at, 1, 10) < ?1 AND (?2 IS NULL OR s.store = ?2)), 0)",
+            params![day, store],
+            |r| r.get(0),
+        )?;
+        Ok(Money::from_kopecks(kopecks))
     }
 }

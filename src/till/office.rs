@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 
 use crate::catalog::{Product, Store};
-use crate::db::report::Period;
 use crate::db::Event;
 use crate::error::{Error, Result};
 use crate::journal::Record;
@@ -153,9 +152,9 @@ impl Till {
     }
 
     /// Runs a report of the catalogue.
-    pub fn report(&mut self, session: &Session, name: &str, period: &Period) -> Result<Table> {
+    pub fn report(&mut self, session: &Session, name: &str, params: &crate::report::Params) -> Result<Table> {
         self.check(session, Permission::ViewReports)?;
-        crate::report::find(name)?.run(&self.db, period)
+        crate::report::find(name)?.run(&self.db, params)
     }
 
     /// The latest entries of the action history (История действий).

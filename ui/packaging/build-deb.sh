@@ -13,7 +13,7 @@ install -Dm755 target/release/kassa-till "$root/usr/bin/kassa-till"
 install -Dm755 target/release/kassa "$root/usr/bin/kassa"
 install -Dm644 ui/packaging/kassa-till.desktop "$root/usr/share/applications/kassa-till.desktop"
 install -Dm644 ui/packaging/kassa-till.png "$root/usr/share/icons/hicolor/256x256/apps/kassa-till.png"
-install -Dm644 ui/fonts/LICENSE-DejaVu.txt "$root/usr/share/doc/kassa-till/copyright-fonts"
+install -Dm644 fonts/LICENSE-DejaVu.txt "$root/usr/share/doc/kassa-till/copyright-fonts"
 mkdir -p "$root/DEBIAN"
 cat > "$root/DEBIAN/control" <<CONTROL
 Package: kassa-till

@@ -13,9 +13,9 @@ use crate::text::texts;
 
 /// The bundled font (DejaVu Sans: Cyrillic, the rouble sign), so the till
 /// looks the same on a bare machine.
-pub const FONT_REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+pub const FONT_REGULAR: &[u8] = kassa::fonts::REGULAR;
 /// Its bold face.
-pub const FONT_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+pub const FONT_BOLD: &[u8] = kassa::fonts::BOLD;
 /// The font by name.
 pub const FONT: Font = Font::with_name("DejaVu Sans");
 /// The bold font.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use kassa::clock::{At, Clock, SystemClock};
 use kassa::db::report::Period;
-use kassa::report::{self, Format};
+use kassa::report::{self, Format, Params};
 use kassa::Books;
 
 use crate::output::{check_period, refuse_overwriting, write_output};
@@ -17,7 +17,7 @@ use crate::{Failure, Outcome};
 #[command(arg_required_else_help = true)]
 pub(crate) struct ReportArgs {
     /// List every report: name, title, group.
-    #[arg(long, conflicts_with_all = ["name", "from", "to", "store", "out"])]
+    #[arg(long, conflicts_with_all = ["name", "from", "to", "store", "out", "threshold"])]
     pub(crate) list: bool,
     /// Report name.
     #[arg(required_unless_present = "list")]
@@ -37,6 +37,9 @@ pub(crate) struct ReportArgs {
     /// Output file.
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
+    /// `low_margin_products`: list margins below this percent (default 10).
+    #[arg(long)]
+    pub(crate) threshold: Option<rust_decimal::Decimal>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,29 +68,24 @@ pub(crate) fn run(path: &Path, args: ReportArgs) -> Outcome {
     let format = match args.format {
         OutputFormat::Json => Format::Json,
         OutputFormat::Csv => Format::Csv,
-        OutputFormat::Pdf | OutputFormat::Xlsx => {
-            return Err(Failure::Said(
-                "PDF and XLSX output are not built yet; use --format json or csv".into(),
-            ))
-        }
+        OutputFormat::Pdf => Format::Pdf,
+        OutputFormat::Xlsx => Format::Xlsx,
     };
     report::find(&name)?;
     let books = Books::open_existing(path)?;
     refuse_overwriting(path, args.out.as_deref())?;
     let table = books.report(
         &name,
-        &Period {
-            from,
-            to,
-            store: args.store,
+        &Params {
+            period: Period {
+                from,
+                to,
+                store: args.store,
+            },
+            threshold: args.threshold,
         },
     )?;
-    write_output(args.out.as_deref(), |out| {
-        Ok(match format {
-            Format::Json => report::write_json(&table, out),
-            Format::Csv => report::write_csv(&table, out),
-        }?)
-    })
+    write_output(args.out.as_deref(), |out| Ok(report::write(&table, format, out)?))
 }
 
 /// Prices a basket file (`-`: standard input) with the promotions in force.

@@ -1,0 +1,291 @@
+//! What the reports read: plain facts of the books, by a [`Source`] that
+//! knows the storage. The definitions never see SQL, so the same catalogue
+//! can run on another store of the books (the chain's server).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::db::report::Period;
+use crate::error::Result;
+use crate::money::Money;
+
+/// A receipt, by its local day.
+#[derive(Debug, Clone)]
+pub struct ReceiptFact {
+    /// Receipt id.
+    pub id: String,
+    /// The moment as recorded (RFC 3339 with the store's offset).
+    pub at: String,
+    /// Local day.
+    pub day: NaiveDate,
+    /// Local clock hour, 0–23.
+    pub hour: u32,
+    /// Store.
+    pub store: String,
+    /// Till.
+    pub till: String,
+    /// Shift.
+    pub shift: String,
+    /// Who rang it.
+    pub cashier: String,
+    /// `true` for a sale, `false` for a return.
+    pub sale: bool,
+    /// Total.
+    pub total: Money,
+    /// Cash, net of change.
+    pub cash: Money,
+    /// Card.
+    pub card: Money,
+    /// Other methods.
+    pub other: Money,
+}
+
+/// A receipt line with the figures the conventions define.
+#[derive(Debug, Clone)]
+pub struct LineFact {
+    /// Receipt id.
+    pub receipt: String,
+    /// Line number within the receipt.
+    pub line_no: i64,
+    /// The receipt's moment as recorded.
+    pub at: String,
+    /// Local day.
+    pub day: NaiveDate,
+    /// Store.
+    pub store: String,
+    /// Who rang it.
+    pub cashier: String,
+    /// Sale or return.
+    pub sale: bool,
+    /// Product.
+    pub sku: String,
+    /// Quantity.
+    pub qty: Decimal,
+    /// Unit price.
+    pub price: Money,
+    /// Discount of the line.
+    pub discount: Money,
+    /// Amount: gross − discount.
+    pub amount: Money,
+    /// Unit cost fixed when the line was rung up.
+    pub unit_cost: Decimal,
+    /// The VAT code the line was booked at.
+    pub vat: String,
+    /// A gift a promotion added.
+    pub gift: bool,
+    /// The marking code sold or returned, if any.
+    pub marking: bool,
+}
+
+impl LineFact {
+    /// round_half_up(qty × price, 2).
+    pub fn gross(&self) -> Money {
+        self.amount + self.discount
+    }
+    /// round_half_up(qty × unit cost, 2).
+    pub fn cogs(&self) -> Money {
+        Money::round(self.qty * self.unit_cost)
+    }
+}
+
+/// A catalogue card.
+#[derive(Debug, Clone)]
+pub struct ProductFact {
+    /// SKU.
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Category (`None`: none given).
+    pub category: Option<String>,
+    /// Unit code (`pcs`, `kg`, …).
+    pub unit: String,
+    /// Whether it carries stock (goods, not services).
+    pub stocked: bool,
+    /// Catalogue cost.
+    pub cost: Decimal,
+}
+
+/// An employee.
+#[derive(Debug, Clone)]
+pub struct EmployeeFact {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Commission percent.
+    pub commission_pct: Decimal,
+}
+
+/// A shift.
+#[derive(Debug, Clone)]
+pub struct ShiftFact {
+    /// Id.
+    pub id: String,
+    /// Store.
+    pub store: String,
+    /// Till.
+    pub till: String,
+    /// Cashier who opened it.
+    pub cashier: String,
+    /// Opened, as recorded.
+    pub opened_at: String,
+    /// The day it belongs to.
+    pub day: NaiveDate,
+    /// Closed, as recorded.
+    pub closed_at: Option<String>,
+    /// Length in seconds, when closed.
+    pub seconds: Option<i64>,
+}
+
+/// A cash in or out.
+#[derive(Debug, Clone)]
+pub struct CashFact {
+    /// Shift.
+    pub shift: String,
+    /// Store.
+    pub store: String,
+    /// As recorded.
+    pub at: String,
+    /// Local day.
+    pub day: NaiveDate,
+    /// Positive: in; negative: out.
+    pub amount: Money,
+    /// `collection`, `expense`, `other` for an out; `None` for an in.
+    pub reason: Option<String>,
+}
+
+/// What moved stock, in the order the books applied it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveKind {
+    /// A supply came in.
+    Supply,
+    /// Sold.
+    Sale,
+    /// Returned by a buyer.
+    Return,
+    /// Written off.
+    WriteOff,
+    /// Returned to a supplier.
+    SupplierReturn,
+    /// A stock count's adjustment.
+    Count,
+}
+
+/// One stock move of one product in one store.
+#[derive(Debug, Clone)]
+pub struct StockMove {
+    /// Store.
+    pub store: String,
+    /// Product.
+    pub sku: String,
+    /// Local day.
+    pub day: NaiveDate,
+    /// What moved it.
+    pub kind: MoveKind,
+    /// Signed quantity.
+    pub qty: Decimal,
+    /// The unit cost incoming goods bring (a supply's cost, a buyer's
+    /// return at its sale's cost); `None` for goods going out.
+    pub in_cost: Option<Decimal>,
+}
+
+/// A line of a stock document (supply, write-off, supplier return).
+#[derive(Debug, Clone)]
+pub struct DocLineFact {
+    /// `supply`, `write_off`, `supplier_return`.
+    pub kind: String,
+    /// Document id.
+    pub doc: String,
+    /// Store.
+    pub store: String,
+    /// Supplier (supplies, supplier returns) or reason (write-offs).
+    pub party: String,
+    /// Product.
+    pub sku: String,
+    /// Quantity.
+    pub qty: Decimal,
+    /// The document's unit cost, if it names one.
+    pub cost: Option<Money>,
+    /// The average cost the goods moved at.
+    pub unit_cost: Decimal,
+}
+
+/// A line of a stock count.
+#[derive(Debug, Clone)]
+pub struct CountLineFact {
+    /// Count id.
+    pub count: String,
+    /// As recorded.
+    pub at: String,
+    /// Product.
+    pub sku: String,
+    /// Counted quantity.
+    pub counted: Decimal,
+    /// Counted − book.
+    pub delta: Decimal,
+    /// Average cost at that moment.
+    pub unit_cost: Decimal,
+}
+
+/// A promotion's share of a receipt line.
+#[derive(Debug, Clone)]
+pub struct PromoShareFact {
+    /// Receipt.
+    pub receipt: String,
+    /// Line number.
+    pub line_no: i64,
+    /// Promotion.
+    pub promotion: String,
+    /// Its share of the line's discount.
+    pub discount: Money,
+}
+
+/// A receipt's fiscal requisites.
+#[derive(Debug, Clone)]
+pub struct FiscalFact {
+    /// Receipt.
+    pub receipt: String,
+    /// Fiscal document number.
+    pub fd: i64,
+    /// Fiscal sign.
+    pub fp: String,
+    /// When the register printed it.
+    pub at: String,
+    /// The receipt's total.
+    pub total: Money,
+}
+
+/// Where reports read the books.
+pub trait Source {
+    /// Every store: id, name.
+    fn stores(&self) -> Result<Vec<(String, String)>>;
+    /// The catalogue.
+    fn products(&self) -> Result<Vec<ProductFact>>;
+    /// The staff.
+    fn employees(&self) -> Result<Vec<EmployeeFact>>;
+    /// Receipts of the period (by local day), by time.
+    fn receipts(&self, period: &Period) -> Result<Vec<ReceiptFact>>;
+    /// Lines of the period's receipts, by time and line.
+    fn lines(&self, period: &Period) -> Result<Vec<LineFact>>;
+    /// Shifts that opened in the period, by opening time.
+    fn shifts(&self, period: &Period) -> Result<Vec<ShiftFact>>;
+    /// Receipts of the given shifts (whatever their day).
+    fn shift_receipts(&self, period: &Period) -> Result<Vec<ReceiptFact>>;
+    /// Cash ins and outs of the shifts opened in the period.
+    fn shift_cash(&self, period: &Period) -> Result<Vec<CashFact>>;
+    /// Cash ins and outs dated in the period.
+    fn cash(&self, period: &Period) -> Result<Vec<CashFact>>;
+    /// Every stock move through the period's last day, in the books' order.
+    fn stock_moves(&self, period: &Period) -> Result<Vec<StockMove>>;
+    /// Stock document lines dated in the period.
+    fn doc_lines(&self, period: &Period) -> Result<Vec<DocLineFact>>;
+    /// Stock count lines dated in the period.
+    fn count_lines(&self, period: &Period) -> Result<Vec<CountLineFact>>;
+    /// Promotion shares of the period's receipt lines.
+    fn promo_shares(&self, period: &Period) -> Result<Vec<PromoShareFact>>;
+    /// Fiscal requisites of the period's receipts.
+    fn fiscal(&self, period: &Period) -> Result<Vec<FiscalFact>>;
+    /// Cash of a store (or all) moved before a day: cash ins − outs + cash
+    /// sales (net of change) − cash refunds.
+    fn cash_before(&self, store: Option<&str>, day: NaiveDate) -> Result<Money>;
+}
