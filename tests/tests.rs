@@ -11,6 +11,7 @@ mod journal_errors;
 mod lossless;
 mod promo_props;
 mod promotions;
+mod reports;
 mod rights;
 mod scenario;
 mod till_flows;

@@ -11,7 +11,10 @@ use crate::money::{Money, VatRate};
 
 /// Half up to `places`.
 pub(super) fn round(value: Decimal, places: u32) -> Decimal {
-    value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+    let mut rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+    // Shown with all its places: `10.00` hours, not `10`.
+    rounded.rescale(places);
+    rounded
 }
 
 /// part ÷ whole × 100, 2 places; `None` when whole is 0.
