@@ -365,3 +365,87 @@ fn a_stock_count_from_the_command_line_needs_the_right_and_sets_the_stock() {
     assert_eq!(books.stock_milli("S1", "1001").expect("stock"), 9_000);
     assert_eq!(books.stock_milli("S1", "1006").expect("stock"), 1_250);
 }
+
+#[test]
+fn all_61_reports_in_all_four_formats_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = dir.path().join("demo.db");
+    assert!(kassa(&demo, &["init", "--demo"]).status.success());
+    let imported = dir.path().join("imported.db");
+    let journal = dir.path().join("two_stores.jsonl");
+    std::fs::write(&journal, include_str!("data/two_stores.jsonl")).expect("journal");
+    let import = kassa(&imported, &["import", journal.to_str().expect("path")]);
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let list = stdout(&kassa(&demo, &["report", "--list"]));
+    let names: Vec<&str> = list.lines().filter_map(|l| l.split('\t').next()).collect();
+    assert_eq!(names.len(), 61);
+    for (db, formats) in [
+        (&demo, &["json", "csv", "xlsx", "pdf"][..]),
+        (&imported, &["json", "csv"][..]),
+    ] {
+        for name in &names {
+            for format in formats {
+                let out = dir.path().join(format!("{name}.{format}"));
+                let _ = std::fs::remove_file(&out);
+                let run = kassa(
+                    db,
+                    &[
+                        "report",
+                        name,
+                        "--from",
+                        "2026-11-01",
+                        "--to",
+                        "2026-11-30",
+                        "--format",
+                        format,
+                        "--out",
+                        out.to_str().expect("path"),
+                    ],
+                );
+                assert!(
+                    run.status.success(),
+                    "{name} {format}: {}",
+                    String::from_utf8_lossy(&run.stderr)
+                );
+                let bytes = std::fs::read(&out).expect("written");
+                let magic: &[u8] = match *format {
+                    "pdf" => b"%PDF",
+                    "xlsx" => b"PK",
+                    "csv" => "\u{feff}".as_bytes(),
+                    _ => b"{",
+                };
+                assert!(bytes.starts_with(magic), "{name} {format}");
+            }
+        }
+    }
+    // The threshold reaches the report that takes it, and only that one.
+    let low = kassa(
+        &imported,
+        &[
+            "report",
+            "low_margin_products",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--threshold",
+            "30",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&low)).expect("json");
+    assert_eq!(rows["rows"], serde_json::json!([["C", "Кофе", "1420.00", "28.17"]]));
+    let refused = kassa(
+        &imported,
+        &[
+            "report",
+            "sales_summary",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--threshold",
+            "30",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+}
