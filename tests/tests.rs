@@ -16,5 +16,6 @@ mod report_lock;
 mod report_props;
 mod reports;
 mod rights;
+mod rollups;
 mod scenario;
 mod till_flows;

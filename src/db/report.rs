@@ -1,7 +1,7 @@
 //! The SQL behind reports: the books' facts ([`crate::report::facts::Source`]) read from SQLite.
 
 use chrono::NaiveDate;
-use rusqlite::params;
+use rusqlite::{params, Connection};
 
 use super::Db;
 use crate::error::Result;
@@ -108,6 +108,45 @@ fn cash_fact(r: &rusqlite::Row<'_>) -> rusqlite::Result<CashFact> {
     })
 }
 
+impl Db {
+    fn line_facts(&self, period: &Period, filter: &str) -> Result<Vec<LineFact>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT l.receipt, l.line_no, r.at, s.store, r.cashier, r.kind, l.sku, l.qty, l.price, l.discount,
+                    l.amount, l.unit_cost, COALESCE(l.vat, p.vat),
+                    EXISTS (SELECT 1 FROM receipt_line_promotions g
+                             WHERE g.receipt = l.receipt AND g.line_no = l.line_no AND g.gift = 1),
+                    EXISTS (SELECT 1 FROM receipt_markings m WHERE m.receipt = l.receipt AND m.line_no = l.line_no)
+               FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
+               JOIN products p ON p.sku = l.sku
+              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3) {filter}
+              ORDER BY r.at_utc, r.id, l.line_no"
+        ))?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            let at: String = r.get(2)?;
+            Ok(LineFact {
+                receipt: r.get(0)?,
+                line_no: r.get(1)?,
+                day: day(&at)?,
+                at,
+                store: r.get(3)?,
+                cashier: r.get(4)?,
+                sale: r.get::<_, String>(5)? == "sale",
+                sku: r.get(6)?,
+                qty: milli(r.get(7)?),
+                price: Money::from_kopecks(r.get(8)?),
+                discount: Money::from_kopecks(r.get(9)?),
+                amount: Money::from_kopecks(r.get(10)?),
+                unit_cost: decimal(&r.get::<_, String>(11)?)?,
+                vat: r.get(12)?,
+                gift: r.get(13)?,
+                marking: r.get(14)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
 impl Source for Db {
     fn stores(&self) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn().prepare_cached("SELECT id, name FROM stores ORDER BY id")?;
@@ -156,51 +195,8 @@ impl Source for Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn shift_receipts(&self, period: &Period) -> Result<Vec<ReceiptFact>> {
-        let (from, to) = period.days();
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "{RECEIPT_FACT} WHERE substr(s.opened_at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
-              ORDER BY r.at_utc, r.id"
-        ))?;
-        let rows = stmt.query_map(params![from, to, period.store], receipt_fact)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     fn lines(&self, period: &Period) -> Result<Vec<LineFact>> {
-        let (from, to) = period.days();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT l.receipt, l.line_no, r.at, s.store, r.cashier, r.kind, l.sku, l.qty, l.price, l.discount,
-                    l.amount, l.unit_cost, COALESCE(l.vat, p.vat),
-                    EXISTS (SELECT 1 FROM receipt_line_promotions g
-                             WHERE g.receipt = l.receipt AND g.line_no = l.line_no AND g.gift = 1),
-                    EXISTS (SELECT 1 FROM receipt_markings m WHERE m.receipt = l.receipt AND m.line_no = l.line_no)
-               FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
-               JOIN products p ON p.sku = l.sku
-              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
-              ORDER BY r.at_utc, r.id, l.line_no",
-        )?;
-        let rows = stmt.query_map(params![from, to, period.store], |r| {
-            let at: String = r.get(2)?;
-            Ok(LineFact {
-                receipt: r.get(0)?,
-                line_no: r.get(1)?,
-                day: day(&at)?,
-                at,
-                store: r.get(3)?,
-                cashier: r.get(4)?,
-                sale: r.get::<_, String>(5)? == "sale",
-                sku: r.get(6)?,
-                qty: milli(r.get(7)?),
-                price: Money::from_kopecks(r.get(8)?),
-                discount: Money::from_kopecks(r.get(9)?),
-                amount: Money::from_kopecks(r.get(10)?),
-                unit_cost: decimal(&r.get::<_, String>(11)?)?,
-                vat: r.get(12)?,
-                gift: r.get(13)?,
-                marking: r.get(14)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.line_facts(period, "")
     }
 
     fn shifts(&self, period: &Period) -> Result<Vec<ShiftFact>> {
@@ -248,60 +244,6 @@ impl Source for Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn stock_moves(&self, period: &Period) -> Result<Vec<StockMove>> {
-        let (_, to) = period.days();
-        // Ordered as the books applied them: by the seq of each record's event.
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT e.seq, l.line_no, s.store, l.sku, r.at, r.kind, l.qty, l.unit_cost
-               FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
-               JOIN products p ON p.sku = l.sku AND p.kind <> 'service'
-               JOIN events e ON e.key = 'receipt:' || r.id
-              WHERE substr(r.at, 1, 10) <= ?1 AND (?2 IS NULL OR s.store = ?2)
-             UNION ALL
-             SELECT e.seq, l.line_no, d.store, l.sku, d.at, d.kind, l.qty, l.cost
-               FROM stock_doc_lines l JOIN stock_docs d ON d.kind = l.kind AND d.id = l.doc
-               JOIN events e ON e.key = d.kind || ':' || d.id
-              WHERE substr(d.at, 1, 10) <= ?1 AND (?2 IS NULL OR d.store = ?2)
-             UNION ALL
-             SELECT e.seq, l.line_no, c.store, l.sku, c.at, 'count', l.delta, NULL
-               FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count
-               JOIN events e ON e.key = 'stock_count:' || c.id
-              WHERE substr(c.at, 1, 10) <= ?1 AND (?2 IS NULL OR c.store = ?2)
-             ORDER BY 1, 2",
-        )?;
-        let rows = stmt.query_map(params![to, period.store], |r| {
-            let at: String = r.get(4)?;
-            let kind: String = r.get(5)?;
-            let qty = milli(r.get(6)?);
-            let kind = match kind.as_str() {
-                "sale" => MoveKind::Sale,
-                "return" => MoveKind::Return,
-                "supply" => MoveKind::Supply,
-                "write_off" => MoveKind::WriteOff,
-                "supplier_return" => MoveKind::SupplierReturn,
-                _ => MoveKind::Count,
-            };
-            let in_cost = match kind {
-                MoveKind::Return => Some(decimal(&r.get::<_, String>(7)?)?),
-                MoveKind::Supply => r.get::<_, Option<i64>>(7)?.map(|c| Money::from_kopecks(c).as_decimal()),
-                _ => None,
-            };
-            let signed = match kind {
-                MoveKind::Sale | MoveKind::WriteOff | MoveKind::SupplierReturn => -qty,
-                _ => qty,
-            };
-            Ok(StockMove {
-                store: r.get(2)?,
-                sku: r.get(3)?,
-                day: day(&at)?,
-                kind,
-                qty: signed,
-                in_cost,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     fn doc_lines(&self, period: &Period) -> Result<Vec<DocLineFact>> {
         let (from, to) = period.days();
         let mut stmt = self.conn().prepare_cached(
@@ -346,25 +288,6 @@ impl Source for Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn promo_shares(&self, period: &Period) -> Result<Vec<PromoShareFact>> {
-        let (from, to) = period.days();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT g.receipt, g.line_no, g.promotion, g.discount
-               FROM receipt_line_promotions g JOIN receipts r ON r.id = g.receipt JOIN shifts s ON s.id = r.shift
-              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
-              ORDER BY r.at_utc, g.receipt, g.line_no, g.n",
-        )?;
-        let rows = stmt.query_map(params![from, to, period.store], |r| {
-            Ok(PromoShareFact {
-                receipt: r.get(0)?,
-                line_no: r.get(1)?,
-                promotion: r.get(2)?,
-                discount: Money::from_kopecks(r.get(3)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     fn fiscal(&self, period: &Period) -> Result<Vec<FiscalFact>> {
         let (from, to) = period.days();
         let mut stmt = self.conn().prepare_cached(
@@ -380,6 +303,139 @@ impl Source for Db {
                 fp: r.get::<_, Option<i64>>(2)?.map(|s| s.to_string()).unwrap_or_default(),
                 at: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
                 total: Money::from_kopecks(r.get(4)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn receipt_sums(&self, period: &Period) -> Result<Vec<ReceiptSum>> {
+        let (from, to) = period.days();
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT * FROM roll_receipts WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3)")?;
+        let rows = stmt.query_map(params![from, to, period.store], receipt_sum)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn shift_sums(&self, period: &Period) -> Result<Vec<ReceiptSum>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT x.* FROM shifts s JOIN roll_receipts x ON x.shift = s.id
+              WHERE substr(s.opened_at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], receipt_sum)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn product_sums(&self, period: &Period) -> Result<Vec<ProductSum>> {
+        let (from, to) = period.days();
+        // Whole months of the chain come from the monthly rollup, the days
+        // around them from the daily one.
+        let (whole_from, whole_to) = whole_months(period);
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT NULL, NULL, sku, kind, vat, {SUMS} FROM (
+               SELECT sku, kind, vat, lines, qty, amount, discount, cogs, vat_amount FROM roll_products_month
+                WHERE ?3 IS NULL AND month BETWEEN ?4 AND ?5
+               UNION ALL
+               SELECT sku, kind, vat, lines, qty, amount, discount, cogs, vat_amount FROM roll_products
+                WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3)
+                  AND NOT (?3 IS NULL AND substr(day, 1, 7) BETWEEN ?4 AND ?5))
+             GROUP BY sku, kind, vat"
+        ))?;
+        let rows = stmt.query_map(params![from, to, period.store, whole_from, whole_to], product_sum)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn product_days(&self, period: &Period) -> Result<Vec<ProductSum>> {
+        let (from, to) = period.days();
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT * FROM roll_products WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3)")?;
+        let rows = stmt.query_map(params![from, to, period.store], product_sum)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn below_cost(&self, period: &Period) -> Result<Vec<LineFact>> {
+        self.line_facts(period, "AND r.kind = 'sale' AND l.amount < l.cogs")
+    }
+
+    fn promo_lines(&self, period: &Period) -> Result<Vec<PromoLine>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT g.promotion, g.receipt, r.kind, l.sku, l.qty, l.amount, l.cogs, g.discount, g.gift
+               FROM receipt_line_promotions g JOIN receipt_lines l ON l.receipt = g.receipt AND l.line_no = g.line_no
+               JOIN receipts r ON r.id = g.receipt JOIN shifts s ON s.id = r.shift
+              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY r.at_utc, g.receipt, g.line_no, g.n",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            Ok(PromoLine {
+                promotion: r.get(0)?,
+                receipt: r.get(1)?,
+                sale: r.get::<_, String>(2)? == "sale",
+                sku: r.get(3)?,
+                qty: milli(r.get(4)?),
+                amount: Money::from_kopecks(r.get(5)?),
+                cogs: Money::from_kopecks(r.get(6)?),
+                share: Money::from_kopecks(r.get(7)?),
+                gift: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn markings(&self, period: &Period) -> Result<Vec<(String, i64, i64)>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT l.sku, SUM(r.kind = 'sale'), SUM(r.kind = 'return')
+               FROM receipt_markings m JOIN receipt_lines l ON l.receipt = m.receipt AND l.line_no = m.line_no
+               JOIN receipts r ON r.id = m.receipt JOIN shifts s ON s.id = r.shift
+              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              GROUP BY l.sku ORDER BY l.sku",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn stock_at(&self, period: &Period, day: Option<NaiveDate>) -> Result<Vec<StockAt>> {
+        let through = day.map(|d| d.format("%Y-%m-%d").to_string());
+        // SQLite takes the bare avg_end from the row of MAX(day): the
+        // average after the last day with a move.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT store, sku, MAX(day), avg_end,
+                    SUM(received - sold + returned - written_off - to_suppliers + counted)
+               FROM stock_days WHERE (?1 IS NULL OR day <= ?1) AND (?2 IS NULL OR store = ?2)
+              GROUP BY store, sku",
+        )?;
+        let rows = stmt.query_map(params![through, period.store], |r| {
+            Ok(StockAt {
+                store: r.get(0)?,
+                sku: r.get(1)?,
+                average: decimal(&r.get::<_, String>(3)?)?,
+                qty: milli(r.get(4)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn stock_moves(&self, period: &Period) -> Result<Vec<StockMoves>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT store, sku, SUM(received), SUM(sold), SUM(returned), SUM(written_off), SUM(to_suppliers), SUM(counted)
+               FROM stock_days WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3)
+              GROUP BY store, sku",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            let mut moved = [Decimal::ZERO; 6];
+            for (i, slot) in moved.iter_mut().enumerate() {
+                *slot = milli(r.get(2 + i)?);
+            }
+            Ok(StockMoves {
+                store: r.get(0)?,
+                sku: r.get(1)?,
+                moved,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -401,5 +457,127 @@ impl Source for Db {
             |r| r.get(0),
         )?;
         Ok(Money::from_kopecks(kopecks))
+    }
+}
+
+/// Every stock move (of a store, or all) through a day (or all), in the
+/// order the books applied them: by the seq of each record's event.
+pub(crate) fn stock_moves_through(
+    conn: &Connection,
+    through: Option<&str>,
+    store: Option<&str>,
+) -> Result<Vec<StockMove>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.seq, l.line_no, s.store, l.sku, r.at, r.kind, l.qty, l.unit_cost
+           FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
+           JOIN products p ON p.sku = l.sku AND p.kind <> 'service'
+           JOIN events e ON e.key = 'receipt:' || r.id
+          WHERE (?1 IS NULL OR substr(r.at, 1, 10) <= ?1) AND (?2 IS NULL OR s.store = ?2)
+         UNION ALL
+         SELECT e.seq, l.line_no, d.store, l.sku, d.at, d.kind, l.qty, l.cost
+           FROM stock_doc_lines l JOIN stock_docs d ON d.kind = l.kind AND d.id = l.doc
+           JOIN events e ON e.key = d.kind || ':' || d.id
+          WHERE (?1 IS NULL OR substr(d.at, 1, 10) <= ?1) AND (?2 IS NULL OR d.store = ?2)
+         UNION ALL
+         SELECT e.seq, l.line_no, c.store, l.sku, c.at, 'count', l.delta, NULL
+           FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count
+           JOIN events e ON e.key = 'stock_count:' || c.id
+          WHERE (?1 IS NULL OR substr(c.at, 1, 10) <= ?1) AND (?2 IS NULL OR c.store = ?2)
+         ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map(params![through, store], |r| {
+        let at: String = r.get(4)?;
+        let kind: String = r.get(5)?;
+        let qty = milli(r.get(6)?);
+        let kind = match kind.as_str() {
+            "sale" => MoveKind::Sale,
+            "return" => MoveKind::Return,
+            "supply" => MoveKind::Supply,
+            "write_off" => MoveKind::WriteOff,
+            "supplier_return" => MoveKind::SupplierReturn,
+            _ => MoveKind::Count,
+        };
+        let in_cost = match kind {
+            MoveKind::Return => Some(decimal(&r.get::<_, String>(7)?)?),
+            MoveKind::Supply => r.get::<_, Option<i64>>(7)?.map(|c| Money::from_kopecks(c).as_decimal()),
+            _ => None,
+        };
+        let signed = match kind {
+            MoveKind::Sale | MoveKind::WriteOff | MoveKind::SupplierReturn => -qty,
+            _ => qty,
+        };
+        Ok(StockMove {
+            store: r.get(2)?,
+            sku: r.get(3)?,
+            day: day(&at)?,
+            kind,
+            qty: signed,
+            in_cost,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn receipt_sum(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceiptSum> {
+    Ok(ReceiptSum {
+        day: day(&r.get::<_, String>(0)?)?,
+        hour: r.get(1)?,
+        store: r.get(2)?,
+        till: r.get(3)?,
+        shift: r.get(4)?,
+        cashier: r.get(5)?,
+        sale: r.get::<_, String>(6)? == "sale",
+        receipts: r.get(7)?,
+        total: Money::from_kopecks(r.get(8)?),
+        cash: Money::from_kopecks(r.get(9)?),
+        card: Money::from_kopecks(r.get(10)?),
+        other: Money::from_kopecks(r.get(11)?),
+        gross: Money::from_kopecks(r.get(12)?),
+        discount: Money::from_kopecks(r.get(13)?),
+        items: milli(r.get(14)?),
+        discounted_lines: r.get(15)?,
+    })
+}
+
+/// A `roll_products`-shaped row: day, store, sku, kind, vat, then the sums.
+fn product_sum(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProductSum> {
+    Ok(ProductSum {
+        day: r.get::<_, Option<String>>(0)?.map(|d| day(&d)).transpose()?,
+        store: r.get(1)?,
+        sku: r.get(2)?,
+        sale: r.get::<_, String>(3)? == "sale",
+        vat: r.get(4)?,
+        lines: r.get(5)?,
+        qty: milli(r.get(6)?),
+        amount: Money::from_kopecks(r.get(7)?),
+        discount: Money::from_kopecks(r.get(8)?),
+        cogs: Money::from_kopecks(r.get(9)?),
+        vat_amount: Money::from_kopecks(r.get(10)?),
+    })
+}
+
+const SUMS: &str = "SUM(lines), SUM(qty), SUM(amount), SUM(discount), SUM(cogs), SUM(vat_amount)";
+
+/// The first and last month wholly inside the period (an empty range when none).
+fn whole_months(period: &Period) -> (String, String) {
+    use chrono::Datelike;
+    let first = if period.from.day() == 1 {
+        Some(period.from)
+    } else {
+        period
+            .from
+            .with_day(1)
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+    };
+    let last = period
+        .to
+        .succ_opt()
+        .filter(|next| next.day() == 1)
+        .map_or_else(|| period.to.with_day(1).and_then(|d| d.pred_opt()), |_| Some(period.to));
+    match (first, last) {
+        (Some(first), Some(last)) if first <= last => {
+            (first.format("%Y-%m").to_string(), last.format("%Y-%m").to_string())
+        }
+        _ => ("9999-99".to_owned(), "0000-00".to_owned()),
     }
 }

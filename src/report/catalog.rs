@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::facts::{LineFact, ProductFact, Source};
+use super::facts::{ProductFact, ProductSum, ReceiptSum, Source};
 use super::figures::{self, percent, ratio, round, Checks, Lines};
 use super::{Cell, Chart, ColumnType, Params, ReportDef, Rows};
 use crate::error::Result;
@@ -765,7 +765,7 @@ pub static CATALOG: &[ReportDef] = &[
         &[
             ("sku", "Артикул", I),
             ("name", "Товар", T),
-            ("last_sale", "Последняя продажа", Tm),
+            ("last_sale", "Последняя продажа", D),
         ],
         out_of_stock,
     ),
@@ -940,6 +940,14 @@ fn num(value: Option<Decimal>) -> Cell {
     Cell::Number(value)
 }
 
+/// A row that starts with an id and goes on with `rest`.
+fn keyed(key: &str, rest: Vec<Cell>) -> Vec<Cell> {
+    let mut row = Vec::with_capacity(rest.len() + 1);
+    row.push(Cell::from(key));
+    row.extend(rest);
+    row
+}
+
 fn catalogue(src: &dyn Source) -> Result<Vec<ProductFact>> {
     src.products()
 }
@@ -963,39 +971,43 @@ fn employee_names(src: &dyn Source) -> Result<HashMap<String, String>> {
     Ok(src.employees()?.into_iter().map(|e| (e.id, e.name)).collect())
 }
 
-/// Lines summed per product, with the catalogue at hand.
+/// Receipts of the period summed by a key.
+fn checks<K: std::hash::Hash + Eq + Ord + Clone>(
+    src: &dyn Source,
+    p: &Params,
+    key: impl Fn(&ReceiptSum) -> K,
+) -> Result<Vec<(K, Checks)>> {
+    Ok(figures::checks_by(&src.receipt_sums(&p.period)?, key))
+}
+
+/// Lines of the period summed per product, with the catalogue at hand.
 fn per_product(src: &dyn Source, p: &Params) -> Result<(Vec<ProductFact>, Vec<(String, Lines)>)> {
     let products = catalogue(src)?;
-    let lines = src.lines(&p.period)?;
-    let sums = figures::lines_by(&lines, &by_sku(&products), |l| Some(l.sku.clone()));
+    let sums = figures::lines_by(&src.product_sums(&p.period)?, |l| Some(l.sku.clone()));
     Ok((products, sums))
 }
 
 fn sales_summary(src: &dyn Source, p: &Params) -> Out {
-    let mut checks = Checks::default();
-    src.receipts(&p.period)?.iter().for_each(|r| checks.add(r));
-    let products = catalogue(src)?;
-    let units = by_sku(&products);
-    let mut lines = Lines::default();
-    for l in src.lines(&p.period)? {
-        lines.add(&l, units.get(&l.sku).map_or("pcs", |p| p.unit.as_str()));
-    }
+    let c = checks(src, p, |_| ())?
+        .into_iter()
+        .next()
+        .map(|(_, c)| c)
+        .unwrap_or_default();
     Ok(vec![vec![
-        checks.receipts.into(),
-        lines.gross.into(),
-        lines.discounts.into(),
-        checks.sales.into(),
-        checks.returns_count.into(),
-        checks.returns.into(),
-        checks.net().into(),
-        checks.average().into(),
-        q(lines.items),
+        c.receipts.into(),
+        c.gross.into(),
+        c.discounts.into(),
+        c.sales.into(),
+        c.returns_count.into(),
+        c.returns.into(),
+        c.net().into(),
+        c.average().into(),
+        q(c.items),
     ]])
 }
 
 fn sales_by_day(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    Ok(figures::checks_by(&receipts, |r| r.day)
+    Ok(checks(src, p, |r| r.day)?
         .into_iter()
         .map(|(day, c)| {
             vec![
@@ -1011,8 +1023,7 @@ fn sales_by_day(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn sales_by_hour(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    let sums: HashMap<u32, Checks> = figures::checks_by(&receipts, |r| r.hour).into_iter().collect();
+    let sums: HashMap<u32, Checks> = checks(src, p, |r| r.hour)?.into_iter().collect();
     Ok((0..24u32)
         .map(|h| {
             let c = sums.get(&h).copied().unwrap_or_default();
@@ -1022,8 +1033,7 @@ fn sales_by_hour(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn sales_by_weekday(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    let sums: HashMap<u32, Checks> = figures::checks_by(&receipts, |r| r.day.weekday().number_from_monday())
+    let sums: HashMap<u32, Checks> = checks(src, p, |r| r.day.weekday().number_from_monday())?
         .into_iter()
         .collect();
     Ok((1..=7u32)
@@ -1040,19 +1050,16 @@ fn sales_by_weekday(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn sales_by_month(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    Ok(figures::checks_by(&receipts, |r| r.day.format("%Y-%m").to_string())
+    Ok(checks(src, p, |r| r.day.format("%Y-%m").to_string())?
         .into_iter()
         .map(|(month, c)| vec![month.into(), c.receipts.into(), c.net().into()])
         .collect())
 }
 
 fn sales_heatmap(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    let sums: HashMap<(u32, u32), Checks> =
-        figures::checks_by(&receipts, |r| (r.day.weekday().number_from_monday(), r.hour))
-            .into_iter()
-            .collect();
+    let sums: HashMap<(u32, u32), Checks> = checks(src, p, |r| (r.day.weekday().number_from_monday(), r.hour))?
+        .into_iter()
+        .collect();
     let mut rows = Vec::with_capacity(168);
     for d in 1..=7u32 {
         for h in 0..24u32 {
@@ -1064,32 +1071,28 @@ fn sales_heatmap(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn sales_by_store(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
     let names: HashMap<String, String> = src.stores()?.into_iter().collect();
-    let sums = figures::checks_by(&receipts, |r| r.store.clone());
+    let sums = checks(src, p, |r| r.store.clone())?;
     let whole = Money::sum(sums.iter().map(|(_, c)| c.net()));
     Ok(sums
         .into_iter()
         .map(|(store, c)| {
-            vec![
-                names.get(&store).cloned().unwrap_or_default().into(),
-                c.receipts.into(),
-                c.net().into(),
-                c.average().into(),
-                pct(c.net().percent_of(whole)),
-            ]
-            .into_iter()
-            .fold(vec![Cell::from(store.clone())], |mut row, cell| {
-                row.push(cell);
-                row
-            })
+            keyed(
+                &store,
+                vec![
+                    names.get(&store).cloned().unwrap_or_default().into(),
+                    c.receipts.into(),
+                    c.net().into(),
+                    c.average().into(),
+                    pct(c.net().percent_of(whole)),
+                ],
+            )
         })
         .collect())
 }
 
 fn sales_by_till(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    Ok(figures::checks_by(&receipts, |r| (r.store.clone(), r.till.clone()))
+    Ok(checks(src, p, |r| (r.store.clone(), r.till.clone()))?
         .into_iter()
         .map(|((store, till), c)| vec![store.into(), till.into(), c.receipts.into(), c.net().into()])
         .collect())
@@ -1109,17 +1112,15 @@ fn sales_by_product(src: &dyn Source, p: &Params) -> Out {
     Ok(ranked(sums)
         .into_iter()
         .map(|(sku, l)| {
-            vec![
-                name_of(&names, &sku).into(),
-                q(l.net_qty()),
-                l.net().into(),
-                pct(l.net().percent_of(whole)),
-            ]
-            .into_iter()
-            .fold(vec![Cell::from(sku.clone())], |mut row, cell| {
-                row.push(cell);
-                row
-            })
+            keyed(
+                &sku,
+                vec![
+                    name_of(&names, &sku).into(),
+                    q(l.net_qty()),
+                    l.net().into(),
+                    pct(l.net().percent_of(whole)),
+                ],
+            )
         })
         .collect())
 }
@@ -1127,8 +1128,9 @@ fn sales_by_product(src: &dyn Source, p: &Params) -> Out {
 fn per_category(src: &dyn Source, p: &Params) -> Result<Vec<(String, Lines)>> {
     let products = catalogue(src)?;
     let names = by_sku(&products);
-    let lines = src.lines(&p.period)?;
-    Ok(figures::lines_by(&lines, &names, |l| Some(category_of(&names, &l.sku))))
+    Ok(figures::lines_by(&src.product_sums(&p.period)?, |l| {
+        Some(category_of(&names, &l.sku))
+    }))
 }
 
 fn sales_by_category(src: &dyn Source, p: &Params) -> Out {
@@ -1167,21 +1169,15 @@ fn top_products(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn average_check_by_day(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    let products = catalogue(src)?;
-    let units = by_sku(&products);
-    let lines = src.lines(&p.period)?;
-    let items: HashMap<NaiveDate, Lines> = figures::lines_by(&lines, &units, |l| Some(l.day)).into_iter().collect();
-    Ok(figures::checks_by(&receipts, |r| r.day)
+    Ok(checks(src, p, |r| r.day)?
         .into_iter()
         .filter(|(_, c)| c.receipts > 0)
         .map(|(day, c)| {
-            let sold = items.get(&day).map_or(Decimal::ZERO, |l| l.items);
             vec![
                 day.into(),
                 c.receipts.into(),
                 c.average().into(),
-                num(ratio(sold, Decimal::from(c.receipts), 2)),
+                num(ratio(c.items, Decimal::from(c.receipts), 2)),
             ]
         })
         .collect())
@@ -1209,121 +1205,78 @@ fn receipts_journal(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn sales_by_vat_rate(src: &dyn Source, p: &Params) -> Out {
-    let lines = src.lines(&p.period)?;
-    Ok(figures::lines_by(&lines, &HashMap::new(), |l| Some(l.vat.clone()))
-        .into_iter()
-        .map(|(vat, l)| vec![vat.into(), l.net().into(), l.vat.into()])
-        .collect())
+    Ok(
+        figures::lines_by(&src.product_sums(&p.period)?, |l| Some(l.vat.clone()))
+            .into_iter()
+            .map(|(vat, l)| vec![vat.into(), l.net().into(), l.vat.into()])
+            .collect(),
+    )
 }
 
 fn sales_by_unit(src: &dyn Source, p: &Params) -> Out {
     let products = catalogue(src)?;
     let units = by_sku(&products);
-    let lines = src.lines(&p.period)?;
-    Ok(
-        figures::lines_by(&lines, &units, |l| units.get(&l.sku).map(|p| p.unit.clone()))
-            .into_iter()
-            .map(|(unit, l)| vec![unit.into(), q(l.net_qty()), l.net().into()])
-            .collect(),
-    )
-}
-
-/// Per method: received for sales (cash net of change), paid back for returns.
-fn method_sums(receipts: &[super::facts::ReceiptFact]) -> [(Money, Money); 3] {
-    let mut sums = [(Money::ZERO, Money::ZERO); 3];
-    for r in receipts {
-        for (i, amount) in [r.cash, r.card, r.other].into_iter().enumerate() {
-            if r.sale {
-                sums[i].0 += amount;
-            } else {
-                sums[i].1 += amount;
-            }
-        }
-    }
-    sums
+    Ok(figures::lines_by(&src.product_sums(&p.period)?, |l| {
+        units.get(&l.sku).map(|p| p.unit.clone())
+    })
+    .into_iter()
+    .map(|(unit, l)| vec![unit.into(), q(l.net_qty()), l.net().into()])
+    .collect())
 }
 
 const METHODS: [&str; 3] = ["cash", "card", "other"];
 
 fn payments_by_method(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
+    let c = checks(src, p, |_| ())?
+        .into_iter()
+        .next()
+        .map(|(_, c)| c)
+        .unwrap_or_default();
     Ok(METHODS
         .iter()
-        .zip(method_sums(&receipts))
+        .zip(c.methods)
         .filter(|(_, (s, r))| !s.is_zero() || !r.is_zero())
         .map(|(method, (s, r))| vec![(*method).into(), s.into(), r.into(), (s - r).into()])
         .collect())
 }
 
 fn payments_by_day(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    let mut days: BTreeMap<NaiveDate, Vec<super::facts::ReceiptFact>> = BTreeMap::new();
-    for r in receipts {
-        days.entry(r.day).or_default().push(r);
-    }
-    Ok(days
+    Ok(checks(src, p, |r| r.day)?
         .into_iter()
-        .map(|(day, rs)| {
-            let sums = method_sums(&rs);
-            let mut row = vec![Cell::from(day)];
-            row.extend(sums.iter().map(|(s, r)| Cell::from(*s - *r)));
-            row
-        })
+        .map(|(day, c)| vec![day.into(), c.net_by(0).into(), c.net_by(1).into(), c.net_by(2).into()])
         .collect())
 }
 
-/// Per shift: cash in, cash sales, cash refunds, cash out (not collections), collections.
-struct ShiftCash {
-    cash_in: Money,
-    sales: Money,
-    returns: Money,
-    out: Money,
-    collections: Money,
-}
-
-fn shift_cash(src: &dyn Source, p: &Params) -> Result<HashMap<String, ShiftCash>> {
-    let mut cash: HashMap<String, ShiftCash> = HashMap::new();
-    let blank = || ShiftCash {
-        cash_in: Money::ZERO,
-        sales: Money::ZERO,
-        returns: Money::ZERO,
-        out: Money::ZERO,
-        collections: Money::ZERO,
-    };
-    for r in src.shift_receipts(&p.period)? {
-        let entry = cash.entry(r.shift.clone()).or_insert_with(blank);
-        if r.sale {
-            entry.sales += r.cash;
-        } else {
-            entry.returns += r.cash;
-        }
-    }
+/// Per shift: cash in, cash out (not collections), collections.
+fn shift_cash(src: &dyn Source, p: &Params) -> Result<HashMap<String, (Money, Money, Money)>> {
+    let mut cash: HashMap<String, (Money, Money, Money)> = HashMap::new();
     for c in src.shift_cash(&p.period)? {
-        let entry = cash.entry(c.shift.clone()).or_insert_with(blank);
+        let entry = cash.entry(c.shift.clone()).or_default();
         match c.reason.as_deref() {
-            None => entry.cash_in += c.amount,
-            Some("collection") => entry.collections -= c.amount,
-            Some(_) => entry.out -= c.amount,
+            None => entry.0 += c.amount,
+            Some("collection") => entry.2 -= c.amount,
+            Some(_) => entry.1 -= c.amount,
         }
     }
     Ok(cash)
 }
 
+/// Receipts of the period's shifts summed per shift.
+fn per_shift(src: &dyn Source, p: &Params) -> Result<HashMap<String, Checks>> {
+    Ok(figures::checks_by(&src.shift_sums(&p.period)?, |r| r.shift.clone())
+        .into_iter()
+        .collect())
+}
+
 fn cash_by_shift(src: &dyn Source, p: &Params) -> Out {
     let cash = shift_cash(src, p)?;
+    let sums = per_shift(src, p)?;
     Ok(src
         .shifts(&p.period)?
         .into_iter()
         .map(|s| {
-            let c = cash.get(&s.id);
-            let get = |f: fn(&ShiftCash) -> Money| c.map_or(Money::ZERO, f);
-            let (cash_in, sales, returns, out, collections) = (
-                get(|c| c.cash_in),
-                get(|c| c.sales),
-                get(|c| c.returns),
-                get(|c| c.out),
-                get(|c| c.collections),
-            );
+            let (cash_in, out, collections) = cash.get(&s.id).copied().unwrap_or_default();
+            let (sales, returns) = sums.get(&s.id).map_or((Money::ZERO, Money::ZERO), |c| c.methods[0]);
             vec![
                 s.id.into(),
                 Cell::Time(s.opened_at),
@@ -1370,22 +1323,20 @@ fn cash_in_out(src: &dyn Source, p: &Params) -> Out {
 
 fn cash_book(src: &dyn Source, p: &Params) -> Out {
     let mut days: BTreeMap<NaiveDate, (Money, Money)> = BTreeMap::new();
-    for r in src.receipts(&p.period)? {
-        let entry = days.entry(r.day).or_insert((Money::ZERO, Money::ZERO));
-        if r.sale {
-            entry.0 += r.cash;
-        } else {
-            entry.1 += r.cash;
-        }
+    for (day, c) in checks(src, p, |r| r.day)? {
+        let entry = days.entry(day).or_default();
+        entry.0 += c.methods[0].0;
+        entry.1 += c.methods[0].1;
     }
     for c in src.cash(&p.period)? {
-        let entry = days.entry(c.day).or_insert((Money::ZERO, Money::ZERO));
+        let entry = days.entry(c.day).or_default();
         if c.amount.is_negative() {
             entry.1 -= c.amount;
         } else {
             entry.0 += c.amount;
         }
     }
+    days.retain(|_, (received, paid)| !received.is_zero() || !paid.is_zero());
     let Some(first) = days.keys().next().copied() else {
         return Ok(Vec::new());
     };
@@ -1405,8 +1356,7 @@ fn hours(seconds: Option<i64>) -> Option<Decimal> {
 }
 
 fn shifts(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.shift_receipts(&p.period)?;
-    let sums: HashMap<String, Checks> = figures::checks_by(&receipts, |r| r.shift.clone()).into_iter().collect();
+    let sums = per_shift(src, p)?;
     Ok(src
         .shifts(&p.period)?
         .into_iter()
@@ -1428,54 +1378,43 @@ fn shifts(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn shift_summary(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.shift_receipts(&p.period)?;
-    let sums: HashMap<String, Checks> = figures::checks_by(&receipts, |r| r.shift.clone()).into_iter().collect();
-    let mut methods: HashMap<String, Vec<super::facts::ReceiptFact>> = HashMap::new();
-    for r in receipts {
-        methods.entry(r.shift.clone()).or_default().push(r);
-    }
+    let sums = per_shift(src, p)?;
     let cash = shift_cash(src, p)?;
     Ok(src
         .shifts(&p.period)?
         .into_iter()
         .map(|s| {
             let c = sums.get(&s.id).copied().unwrap_or_default();
-            let m = method_sums(methods.get(&s.id).map_or(&[][..], Vec::as_slice));
-            let (cash_in, cash_out) = cash
-                .get(&s.id)
-                .map_or((Money::ZERO, Money::ZERO), |c| (c.cash_in, c.out + c.collections));
-            let net = |i: usize| m[i].0 - m[i].1;
+            let (cash_in, out, collections) = cash.get(&s.id).copied().unwrap_or_default();
+            let cash_out = out + collections;
             vec![
                 s.id.into(),
                 c.receipts.into(),
                 c.sales.into(),
                 c.returns_count.into(),
                 c.returns.into(),
-                net(0).into(),
-                net(1).into(),
-                net(2).into(),
+                c.net_by(0).into(),
+                c.net_by(1).into(),
+                c.net_by(2).into(),
                 cash_in.into(),
                 cash_out.into(),
-                (cash_in + net(0) - cash_out).into(),
+                (cash_in + c.net_by(0) - cash_out).into(),
             ]
         })
         .collect())
 }
 
 fn shift_open_close_times(src: &dyn Source, p: &Params) -> Out {
-    let mut days: BTreeMap<(NaiveDate, String), (String, Option<String>)> = BTreeMap::new();
+    let mut days: BTreeMap<(NaiveDate, String), (String, Option<(i64, String)>)> = BTreeMap::new();
     for s in src.shifts(&p.period)? {
         // Shifts come by opening time: the first seen opened first.
         let entry = days
             .entry((s.day, s.store.clone()))
             .or_insert((s.opened_at.clone(), None));
         if let Some(closed) = s.closed_at {
-            if entry
-                .1
-                .as_ref()
-                .is_none_or(|last| crate::clock::At::parse(last).ok() < crate::clock::At::parse(&closed).ok())
-            {
-                entry.1 = Some(closed);
+            let moment = crate::clock::At::parse(&closed).map_or(0, |at| at.epoch_millis());
+            if entry.1.as_ref().is_none_or(|(last, _)| *last < moment) {
+                entry.1 = Some((moment, closed));
             }
         }
     }
@@ -1486,15 +1425,14 @@ fn shift_open_close_times(src: &dyn Source, p: &Params) -> Out {
                 day.into(),
                 store.into(),
                 Cell::Time(first),
-                last.map_or(Cell::Empty, Cell::Time),
+                last.map_or(Cell::Empty, |(_, at)| Cell::Time(at)),
             ]
         })
         .collect())
 }
 
 fn returns_by_day(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
-    Ok(figures::checks_by(&receipts, |r| r.day)
+    Ok(checks(src, p, |r| r.day)?
         .into_iter()
         .filter(|(_, c)| c.returns_count > 0)
         .map(|(day, c)| vec![day.into(), c.returns_count.into(), c.returns.into()])
@@ -1508,35 +1446,34 @@ fn returns_by_product(src: &dyn Source, p: &Params) -> Out {
         .into_iter()
         .filter(|(_, l)| !l.qty_returned.is_zero())
         .map(|(sku, l)| {
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                q(l.qty_sold),
-                q(l.qty_returned),
-                pct(percent(l.qty_returned, l.qty_sold)),
-                l.returns.into(),
-            ]
+            keyed(
+                &sku,
+                vec![
+                    name_of(&names, &sku).into(),
+                    q(l.qty_sold),
+                    q(l.qty_returned),
+                    pct(percent(l.qty_returned, l.qty_sold)),
+                    l.returns.into(),
+                ],
+            )
         })
         .collect())
 }
 
 fn returns_by_cashier(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
     let names = employee_names(src)?;
-    Ok(figures::checks_by(&receipts, |r| r.cashier.clone())
+    Ok(checks(src, p, |r| r.cashier.clone())?
         .into_iter()
         .filter(|(_, c)| c.returns_count > 0)
         .map(|(cashier, c)| {
-            vec![
-                names.get(&cashier).cloned().unwrap_or_default().into(),
-                c.returns_count.into(),
-                c.returns.into(),
-            ]
-            .into_iter()
-            .fold(vec![Cell::from(&cashier)], |mut row, cell| {
-                row.push(cell);
-                row
-            })
+            keyed(
+                &cashier,
+                vec![
+                    names.get(&cashier).cloned().unwrap_or_default().into(),
+                    c.returns_count.into(),
+                    c.returns.into(),
+                ],
+            )
         })
         .collect())
 }
@@ -1564,16 +1501,18 @@ fn gross_profit_by_product(src: &dyn Source, p: &Params) -> Out {
     Ok(sums
         .into_iter()
         .map(|(sku, l)| {
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                q(l.net_qty()),
-                l.net().into(),
-                l.net_cogs().into(),
-                l.profit().into(),
-                pct(l.markup()),
-                pct(l.margin()),
-            ]
+            keyed(
+                &sku,
+                vec![
+                    name_of(&names, &sku).into(),
+                    q(l.net_qty()),
+                    l.net().into(),
+                    l.net_cogs().into(),
+                    l.profit().into(),
+                    pct(l.markup()),
+                    pct(l.margin()),
+                ],
+            )
         })
         .collect())
 }
@@ -1595,8 +1534,7 @@ fn gross_profit_by_category(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn gross_profit_by_day(src: &dyn Source, p: &Params) -> Out {
-    let lines = src.lines(&p.period)?;
-    Ok(figures::lines_by(&lines, &HashMap::new(), |l| Some(l.day))
+    Ok(figures::lines_by(&src.product_days(&p.period)?, |l| l.day)
         .into_iter()
         .map(|(day, l)| {
             vec![
@@ -1611,8 +1549,7 @@ fn gross_profit_by_day(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn gross_profit_by_store(src: &dyn Source, p: &Params) -> Out {
-    let lines = src.lines(&p.period)?;
-    Ok(figures::lines_by(&lines, &HashMap::new(), |l| Some(l.store.clone()))
+    Ok(figures::lines_by(&src.product_days(&p.period)?, |l| l.store.clone())
         .into_iter()
         .map(|(store, l)| {
             vec![
@@ -1635,12 +1572,10 @@ fn low_margin_products(src: &dyn Source, p: &Params) -> Out {
         .filter_map(|(sku, l)| {
             let margin = l.margin()?;
             (margin < threshold).then(|| {
-                vec![
-                    Cell::from(&sku),
-                    name_of(&names, &sku).into(),
-                    l.net().into(),
-                    pct(Some(margin)),
-                ]
+                keyed(
+                    &sku,
+                    vec![name_of(&names, &sku).into(), l.net().into(), pct(Some(margin))],
+                )
             })
         })
         .collect())
@@ -1648,9 +1583,8 @@ fn low_margin_products(src: &dyn Source, p: &Params) -> Out {
 
 fn below_cost_sales(src: &dyn Source, p: &Params) -> Out {
     Ok(src
-        .lines(&p.period)?
+        .below_cost(&p.period)?
         .into_iter()
-        .filter(|l| l.sale && l.amount < l.cogs())
         .map(|l| {
             let cogs = l.cogs();
             vec![
@@ -1697,14 +1631,16 @@ fn abc_rows(src: &dyn Source, p: &Params, value: fn(&Lines) -> Money) -> Out {
     Ok(abc(sums.iter().map(|(sku, l)| (sku.clone(), value(l))).collect())
         .into_iter()
         .map(|(sku, v, share, cum, class)| {
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                v.into(),
-                pct(share),
-                pct(cum),
-                class.into(),
-            ]
+            keyed(
+                &sku,
+                vec![
+                    name_of(&names, &sku).into(),
+                    v.into(),
+                    pct(share),
+                    pct(cum),
+                    class.into(),
+                ],
+            )
         })
         .collect())
 }
@@ -1717,10 +1653,10 @@ fn abc_profit(src: &dyn Source, p: &Params) -> Out {
     abc_rows(src, p, Lines::profit)
 }
 
-/// The period's days; an open end (all time) stops at the first or last line.
-fn bounds(p: &Params, lines: &[LineFact]) -> (NaiveDate, NaiveDate) {
-    let first = lines.iter().map(|l| l.day).min();
-    let last = lines.iter().map(|l| l.day).max();
+/// The period's days; an open end (all time) stops at the first or last day with trade.
+fn bounds(p: &Params, days: &[ProductSum]) -> (NaiveDate, NaiveDate) {
+    let first = days.iter().filter_map(|l| l.day).min();
+    let last = days.iter().filter_map(|l| l.day).max();
     let from = if p.period.from.year() <= 1 {
         first.unwrap_or(p.period.from)
     } else {
@@ -1735,8 +1671,8 @@ fn bounds(p: &Params, lines: &[LineFact]) -> (NaiveDate, NaiveDate) {
 }
 
 /// The ISO weeks the period touches.
-fn iso_weeks(p: &Params, lines: &[LineFact]) -> Vec<(i32, u32)> {
-    let (from, to) = bounds(p, lines);
+fn iso_weeks(p: &Params, days: &[ProductSum]) -> Vec<(i32, u32)> {
+    let (from, to) = bounds(p, days);
     let mut weeks = BTreeSet::new();
     let mut day = from;
     while day <= to {
@@ -1748,11 +1684,12 @@ fn iso_weeks(p: &Params, lines: &[LineFact]) -> Vec<(i32, u32)> {
 }
 
 /// Per product: weeks, mean weekly net quantity, cv and class.
-fn xyz(lines: &[LineFact], p: &Params) -> BTreeMap<String, (usize, Decimal, Option<Decimal>, &'static str)> {
-    let weeks = iso_weeks(p, lines);
+fn xyz(days: &[ProductSum], p: &Params) -> BTreeMap<String, (usize, Decimal, Option<Decimal>, &'static str)> {
+    let weeks = iso_weeks(p, days);
     let mut weekly: BTreeMap<String, HashMap<(i32, u32), Decimal>> = BTreeMap::new();
-    for l in lines {
-        let w = l.day.iso_week();
+    for l in days {
+        let Some(day) = l.day else { continue };
+        let w = day.iso_week();
         let signed = if l.sale { l.qty } else { -l.qty };
         *weekly
             .entry(l.sku.clone())
@@ -1788,27 +1725,28 @@ fn xyz(lines: &[LineFact], p: &Params) -> BTreeMap<String, (usize, Decimal, Opti
 fn xyz_demand(src: &dyn Source, p: &Params) -> Out {
     let products = catalogue(src)?;
     let names = by_sku(&products);
-    let lines = src.lines(&p.period)?;
-    Ok(xyz(&lines, p)
+    let days = src.product_days(&p.period)?;
+    Ok(xyz(&days, p)
         .into_iter()
         .map(|(sku, (weeks, mean, cv, class))| {
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                weeks.into(),
-                q(mean),
-                pct(cv),
-                class.into(),
-            ]
+            keyed(
+                &sku,
+                vec![
+                    name_of(&names, &sku).into(),
+                    weeks.into(),
+                    q(mean),
+                    pct(cv),
+                    class.into(),
+                ],
+            )
         })
         .collect())
 }
 
 fn abc_xyz(src: &dyn Source, p: &Params) -> Out {
-    let products = catalogue(src)?;
-    let lines = src.lines(&p.period)?;
-    let sums = figures::lines_by(&lines, &by_sku(&products), |l| Some(l.sku.clone()));
-    let xyz = xyz(&lines, p);
+    let days = src.product_days(&p.period)?;
+    let sums = figures::lines_by(&days, |l| Some(l.sku.clone()));
+    let xyz = xyz(&days, p);
     let mut cells: BTreeMap<String, (i64, Money)> = BTreeMap::new();
     for (sku, revenue, _, _, class) in abc(sums.iter().map(|(sku, l)| (sku.clone(), l.net())).collect()) {
         let x = xyz.get(&sku).map_or("Z", |v| v.3);
@@ -1845,15 +1783,20 @@ fn basket_pairs(src: &dyn Source, p: &Params) -> Out {
         .collect())
 }
 
-fn assortment_by_category(src: &dyn Source, p: &Params) -> Out {
-    let products = catalogue(src)?;
-    let names = by_sku(&products);
-    let sold: BTreeSet<String> = src
-        .lines(&p.period)?
+/// Products with a sale line in the period.
+fn sold(src: &dyn Source, p: &Params) -> Result<BTreeSet<String>> {
+    Ok(src
+        .product_sums(&p.period)?
         .into_iter()
         .filter(|l| l.sale)
         .map(|l| l.sku)
-        .collect();
+        .collect())
+}
+
+fn assortment_by_category(src: &dyn Source, p: &Params) -> Out {
+    let products = catalogue(src)?;
+    let names = by_sku(&products);
+    let sold = sold(src, p)?;
     let mut categories: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for product in &products {
         let entry = categories.entry(category_of(&names, &product.sku)).or_default();
@@ -1868,58 +1811,57 @@ fn assortment_by_category(src: &dyn Source, p: &Params) -> Out {
         .collect())
 }
 
-/// Days in the period.
-fn period_days(p: &Params, lines: &[LineFact]) -> i64 {
-    let (from, to) = bounds(p, lines);
-    (to - from).num_days() + 1
+/// Days in the period (an open one: the days with trade, first to last).
+fn period_days(src: &dyn Source, p: &Params) -> Result<i64> {
+    let days = if p.period.from.year() <= 1 || p.period.to.year() >= 9999 {
+        src.product_days(&p.period)?
+    } else {
+        Vec::new()
+    };
+    let (from, to) = bounds(p, &days);
+    Ok((to - from).num_days() + 1)
 }
 
 fn product_velocity(src: &dyn Source, p: &Params) -> Out {
-    let products = catalogue(src)?;
+    let (products, sums) = per_product(src, p)?;
     let names = by_sku(&products);
-    let lines = src.lines(&p.period)?;
-    let days = period_days(p, &lines);
-    Ok(figures::lines_by(&lines, &names, |l| Some(l.sku.clone()))
+    let days = period_days(src, p)?;
+    Ok(sums
         .into_iter()
         .map(|(sku, l)| {
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                q(l.net_qty()),
-                days.into(),
-                num(ratio(l.net_qty(), Decimal::from(days), 3)),
-            ]
+            keyed(
+                &sku,
+                vec![
+                    name_of(&names, &sku).into(),
+                    q(l.net_qty()),
+                    days.into(),
+                    num(ratio(l.net_qty(), Decimal::from(days), 3)),
+                ],
+            )
         })
         .collect())
 }
 
-/// Stock per sku at the period's end and the day before it starts.
+/// Stock per sku the day before the period and at its end.
 struct Stock {
     opening: HashMap<String, (Decimal, Money)>,
     closing: HashMap<String, (Decimal, Money)>,
-    moves: Vec<super::facts::StockMove>,
 }
 
-fn stock(src: &dyn Source, p: &Params, products: &[ProductFact]) -> Result<Stock> {
-    let moves = src.stock_moves(&p.period)?;
-    let names = by_sku(products);
-    let before = p.period.from.pred_opt();
-    let opening = before.map_or_else(HashMap::new, |d| {
-        figures::stock_by_sku(&figures::stock_at(&moves, &names, Some(d)))
-    });
-    let closing = figures::stock_by_sku(&figures::stock_at(&moves, &names, None));
-    Ok(Stock {
-        opening,
-        closing,
-        moves,
-    })
+fn stock(src: &dyn Source, p: &Params) -> Result<Stock> {
+    let opening = match p.period.from.pred_opt() {
+        Some(d) if p.period.from.year() > 1 => figures::stock_by_sku(&src.stock_at(&p.period, Some(d))?),
+        _ => HashMap::new(),
+    };
+    let end = (p.period.to.year() < 9999).then_some(p.period.to);
+    let closing = figures::stock_by_sku(&src.stock_at(&p.period, end)?);
+    Ok(Stock { opening, closing })
 }
 
 fn stock_balance(src: &dyn Source, p: &Params) -> Out {
     let products = catalogue(src)?;
     let names = by_sku(&products);
-    let stock = stock(src, p, &products)?;
-    let mut rows: Vec<_> = stock
+    let mut rows: Vec<_> = stock(src, p)?
         .closing
         .into_iter()
         .filter(|(_, (qty, _))| !qty.is_zero())
@@ -1929,26 +1871,22 @@ fn stock_balance(src: &dyn Source, p: &Params) -> Out {
         .into_iter()
         .map(|(sku, (qty, value))| {
             let average = Money::round(value.as_decimal() / qty);
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                q(qty),
-                average.into(),
-                value.into(),
-            ]
+            keyed(
+                &sku,
+                vec![name_of(&names, &sku).into(), q(qty), average.into(), value.into()],
+            )
         })
         .collect())
 }
 
 fn stock_movement(src: &dyn Source, p: &Params) -> Out {
-    let products = catalogue(src)?;
-    let stock = stock(src, p, &products)?;
+    let stock = stock(src, p)?;
     let mut columns: BTreeMap<String, [Decimal; 6]> = BTreeMap::new();
-    for m in stock.moves.iter().filter(|m| m.day >= p.period.from) {
-        let column = figures::move_column(m.kind);
-        // Outgoing moves are shown as positive quantities.
-        let qty = if column == 5 { m.qty } else { m.qty.abs() };
-        columns.entry(m.sku.clone()).or_default()[column] += qty;
+    for m in src.stock_moves(&p.period)? {
+        let entry = columns.entry(m.sku.clone()).or_default();
+        for (sum, moved) in entry.iter_mut().zip(m.moved) {
+            *sum += moved;
+        }
     }
     for sku in stock.opening.iter().filter(|(_, v)| !v.0.is_zero()).map(|(s, _)| s) {
         columns.entry(sku.clone()).or_default();
@@ -1988,14 +1926,8 @@ fn docs_by_party(src: &dyn Source, p: &Params, kind: &str) -> Out {
 fn dead_stock(src: &dyn Source, p: &Params) -> Out {
     let products = catalogue(src)?;
     let names = by_sku(&products);
-    let stock = stock(src, p, &products)?;
-    let sold: BTreeSet<String> = src
-        .lines(&p.period)?
-        .into_iter()
-        .filter(|l| l.sale)
-        .map(|l| l.sku)
-        .collect();
-    let mut rows: Vec<_> = stock
+    let sold = sold(src, p)?;
+    let mut rows: Vec<_> = stock(src, p)?
         .closing
         .into_iter()
         .filter(|(sku, (qty, _))| *qty > Decimal::ZERO && !sold.contains(sku))
@@ -2003,14 +1935,14 @@ fn dead_stock(src: &dyn Source, p: &Params) -> Out {
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(rows
         .into_iter()
-        .map(|(sku, (qty, value))| vec![Cell::from(&sku), name_of(&names, &sku).into(), q(qty), value.into()])
+        .map(|(sku, (qty, value))| keyed(&sku, vec![name_of(&names, &sku).into(), q(qty), value.into()]))
         .collect())
 }
 
 /// Per sku: line sums and the mean of opening and closing stock value.
 fn with_stock(src: &dyn Source, p: &Params) -> Result<(Vec<ProductFact>, Vec<(String, Lines, Money)>)> {
     let (products, sums) = per_product(src, p)?;
-    let stock = stock(src, p, &products)?;
+    let stock = stock(src, p)?;
     let rows = sums
         .into_iter()
         .map(|(sku, l)| {
@@ -2026,21 +1958,22 @@ fn with_stock(src: &dyn Source, p: &Params) -> Result<(Vec<ProductFact>, Vec<(St
 fn stock_turnover(src: &dyn Source, p: &Params) -> Out {
     let (products, rows) = with_stock(src, p)?;
     let names = by_sku(&products);
-    let lines_days = src.lines(&p.period)?;
-    let days = Decimal::from(period_days(p, &lines_days));
+    let days = Decimal::from(period_days(src, p)?);
     Ok(rows
         .into_iter()
         .map(|(sku, l, average)| {
             let turnover = ratio(l.net_cogs().as_decimal(), average.as_decimal(), 2);
             let days_of_stock = ratio(average.as_decimal() * days, l.net_cogs().as_decimal(), 2);
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                l.net_cogs().into(),
-                average.into(),
-                num(turnover),
-                num(days_of_stock),
-            ]
+            keyed(
+                &sku,
+                vec![
+                    name_of(&names, &sku).into(),
+                    l.net_cogs().into(),
+                    average.into(),
+                    num(turnover),
+                    num(days_of_stock),
+                ],
+            )
         })
         .collect())
 }
@@ -2051,13 +1984,15 @@ fn gmroi(src: &dyn Source, p: &Params) -> Out {
     Ok(rows
         .into_iter()
         .map(|(sku, l, average)| {
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                l.profit().into(),
-                average.into(),
-                num(ratio(l.profit().as_decimal(), average.as_decimal(), 2)),
-            ]
+            keyed(
+                &sku,
+                vec![
+                    name_of(&names, &sku).into(),
+                    l.profit().into(),
+                    average.into(),
+                    num(ratio(l.profit().as_decimal(), average.as_decimal(), 2)),
+                ],
+            )
         })
         .collect())
 }
@@ -2065,140 +2000,135 @@ fn gmroi(src: &dyn Source, p: &Params) -> Out {
 fn out_of_stock(src: &dyn Source, p: &Params) -> Out {
     let products = catalogue(src)?;
     let names = by_sku(&products);
-    let stock = stock(src, p, &products)?;
-    let mut last: BTreeMap<String, String> = BTreeMap::new();
-    for l in src.lines(&p.period)?.into_iter().filter(|l| l.sale) {
-        // Lines come by time: the last one wins.
-        last.insert(l.sku, l.at);
+    let stock = stock(src, p)?;
+    let mut last: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    for l in src.product_days(&p.period)?.into_iter().filter(|l| l.sale) {
+        if let Some(day) = l.day {
+            let entry = last.entry(l.sku).or_insert(day);
+            *entry = (*entry).max(day);
+        }
     }
     Ok(last
         .into_iter()
         .filter(|(sku, _)| {
             names.get(sku).is_some_and(|p| p.stocked) && stock.closing.get(sku).is_none_or(|v| v.0 <= Decimal::ZERO)
         })
-        .map(|(sku, at)| vec![Cell::from(&sku), name_of(&names, &sku).into(), Cell::Time(at)])
+        .map(|(sku, day)| keyed(&sku, vec![name_of(&names, &sku).into(), day.into()]))
         .collect())
 }
 
 fn sales_by_cashier(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
     let names = employee_names(src)?;
-    Ok(figures::checks_by(&receipts, |r| r.cashier.clone())
+    Ok(checks(src, p, |r| r.cashier.clone())?
         .into_iter()
         .map(|(cashier, c)| {
-            vec![
-                Cell::from(&cashier),
-                names.get(&cashier).cloned().unwrap_or_default().into(),
-                c.receipts.into(),
-                c.sales.into(),
-                c.returns.into(),
-                c.net().into(),
-                c.average().into(),
-            ]
+            keyed(
+                &cashier,
+                vec![
+                    names.get(&cashier).cloned().unwrap_or_default().into(),
+                    c.receipts.into(),
+                    c.sales.into(),
+                    c.returns.into(),
+                    c.net().into(),
+                    c.average().into(),
+                ],
+            )
         })
         .collect())
 }
 
 fn commission(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
     let staff: HashMap<String, super::facts::EmployeeFact> =
         src.employees()?.into_iter().map(|e| (e.id.clone(), e)).collect();
-    Ok(figures::checks_by(&receipts, |r| r.cashier.clone())
+    Ok(checks(src, p, |r| r.cashier.clone())?
         .into_iter()
         .map(|(employee, c)| {
             let (name, rate) = staff
                 .get(&employee)
                 .map_or((String::new(), Decimal::ZERO), |e| (e.name.clone(), e.commission_pct));
             let commission = Money::round(c.net().as_decimal() * rate / Decimal::ONE_HUNDRED);
-            vec![
-                Cell::from(&employee),
-                name.into(),
-                c.net().into(),
-                pct(Some(round(rate, 2))),
-                commission.into(),
-            ]
+            keyed(
+                &employee,
+                vec![
+                    name.into(),
+                    c.net().into(),
+                    pct(Some(round(rate, 2))),
+                    commission.into(),
+                ],
+            )
         })
         .collect())
 }
 
 fn cashier_productivity(src: &dyn Source, p: &Params) -> Out {
-    let receipts = src.receipts(&p.period)?;
     let names = employee_names(src)?;
     let mut seconds: HashMap<String, i64> = HashMap::new();
     for s in src.shifts(&p.period)? {
         *seconds.entry(s.cashier).or_default() += s.seconds.unwrap_or(0);
     }
-    Ok(figures::checks_by(&receipts, |r| r.cashier.clone())
+    Ok(checks(src, p, |r| r.cashier.clone())?
         .into_iter()
         .map(|(cashier, c)| {
-            let hours = hours(seconds.get(&cashier).copied()).unwrap_or(Decimal::ZERO);
-            let exact = Decimal::from(seconds.get(&cashier).copied().unwrap_or(0)) / Decimal::from(3600);
+            let worked = seconds.get(&cashier).copied().unwrap_or(0);
+            let exact = Decimal::from(worked) / Decimal::from(3600);
             let per_hour = ratio(Decimal::from(c.receipts), exact, 2);
             let revenue = if exact.is_zero() {
                 Money::ZERO
             } else {
                 Money::round(c.net().as_decimal() / exact)
             };
-            vec![
-                Cell::from(&cashier),
-                names.get(&cashier).cloned().unwrap_or_default().into(),
-                num(Some(hours)),
-                c.receipts.into(),
-                num(per_hour),
-                revenue.into(),
-            ]
+            keyed(
+                &cashier,
+                vec![
+                    names.get(&cashier).cloned().unwrap_or_default().into(),
+                    num(hours(Some(worked))),
+                    c.receipts.into(),
+                    num(per_hour),
+                    revenue.into(),
+                ],
+            )
         })
         .collect())
 }
 
 fn discounts_by_cashier(src: &dyn Source, p: &Params) -> Out {
-    let lines = src.lines(&p.period)?;
     let names = employee_names(src)?;
-    Ok(figures::lines_by(&lines, &HashMap::new(), |l| Some(l.cashier.clone()))
+    Ok(checks(src, p, |r| r.cashier.clone())?
         .into_iter()
-        .filter(|(_, l)| l.discounted_lines > 0)
-        .map(|(cashier, l)| {
-            vec![
-                Cell::from(&cashier),
-                names.get(&cashier).cloned().unwrap_or_default().into(),
-                l.discounted_lines.into(),
-                l.discounts.into(),
-            ]
+        .filter(|(_, c)| c.discounted_lines > 0)
+        .map(|(cashier, c)| {
+            keyed(
+                &cashier,
+                vec![
+                    names.get(&cashier).cloned().unwrap_or_default().into(),
+                    c.discounted_lines.into(),
+                    c.discounts.into(),
+                ],
+            )
         })
         .collect())
 }
 
 fn discounts_summary(src: &dyn Source, p: &Params) -> Out {
-    let mut sums = Lines::default();
-    for l in src.lines(&p.period)? {
-        sums.add(&l, "pcs");
-    }
+    let c = checks(src, p, |_| ())?
+        .into_iter()
+        .next()
+        .map(|(_, c)| c)
+        .unwrap_or_default();
     Ok(vec![vec![
-        sums.gross.into(),
-        sums.discounts.into(),
-        pct(sums.discounts.percent_of(sums.gross)),
+        c.gross.into(),
+        c.discounts.into(),
+        pct(c.discounts.percent_of(c.gross)),
     ]])
 }
 
 fn promotions_performance(src: &dyn Source, p: &Params) -> Out {
-    let lines: HashMap<(String, i64), LineFact> = src
-        .lines(&p.period)?
-        .into_iter()
-        .filter(|l| l.sale)
-        .map(|l| ((l.receipt.clone(), l.line_no), l))
-        .collect();
     let mut promos: BTreeMap<String, (BTreeSet<String>, Money, Money)> = BTreeMap::new();
-    let mut touched: BTreeSet<(String, String, i64)> = BTreeSet::new();
-    for share in src.promo_shares(&p.period)? {
-        let Some(line) = lines.get(&(share.receipt.clone(), share.line_no)) else {
-            continue;
-        };
-        let entry = promos.entry(share.promotion.clone()).or_default();
-        entry.0.insert(share.receipt.clone());
-        entry.1 += share.discount;
-        if touched.insert((share.promotion, share.receipt, share.line_no)) {
-            entry.2 += line.amount;
-        }
+    for l in src.promo_lines(&p.period)?.into_iter().filter(|l| l.sale) {
+        let entry = promos.entry(l.promotion).or_default();
+        entry.0.insert(l.receipt);
+        entry.1 += l.share;
+        entry.2 += l.amount;
     }
     Ok(promos
         .into_iter()
@@ -2209,23 +2139,11 @@ fn promotions_performance(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn gifts(src: &dyn Source, p: &Params) -> Out {
-    let lines: HashMap<(String, i64), LineFact> = src
-        .lines(&p.period)?
-        .into_iter()
-        .filter(|l| l.sale && l.gift)
-        .map(|l| ((l.receipt.clone(), l.line_no), l))
-        .collect();
     let mut gifts: BTreeMap<(String, String), (Decimal, Money)> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    for share in src.promo_shares(&p.period)? {
-        let key = (share.receipt.clone(), share.line_no);
-        let Some(line) = lines.get(&key) else { continue };
-        if !seen.insert(key) {
-            continue;
-        }
-        let entry = gifts.entry((share.promotion, line.sku.clone())).or_default();
-        entry.0 += line.qty;
-        entry.1 += line.cogs();
+    for l in src.promo_lines(&p.period)?.into_iter().filter(|l| l.sale && l.gift) {
+        let entry = gifts.entry((l.promotion, l.sku)).or_default();
+        entry.0 += l.qty;
+        entry.1 += l.cogs;
     }
     Ok(gifts
         .into_iter()
@@ -2252,32 +2170,16 @@ fn fiscal_documents(src: &dyn Source, p: &Params) -> Out {
 fn marked_goods(src: &dyn Source, p: &Params) -> Out {
     let products = catalogue(src)?;
     let names = by_sku(&products);
-    let mut codes: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for l in src.lines(&p.period)?.into_iter().filter(|l| l.marking) {
-        let entry = codes.entry(l.sku.clone()).or_default();
-        if l.sale {
-            entry.0 += 1;
-        } else {
-            entry.1 += 1;
-        }
-    }
-    Ok(codes
+    Ok(src
+        .markings(&p.period)?
         .into_iter()
-        .map(|(sku, (sold, returned))| {
-            vec![
-                Cell::from(&sku),
-                name_of(&names, &sku).into(),
-                sold.into(),
-                returned.into(),
-            ]
-        })
+        .map(|(sku, sold, returned)| keyed(&sku, vec![name_of(&names, &sku).into(), sold.into(), returned.into()]))
         .collect())
 }
 
 fn vat_by_day(src: &dyn Source, p: &Params) -> Out {
-    let lines = src.lines(&p.period)?;
     Ok(
-        figures::lines_by(&lines, &HashMap::new(), |l| Some((l.day, l.vat.clone())))
+        figures::lines_by(&src.product_days(&p.period)?, |l| l.day.map(|d| (d, l.vat.clone())))
             .into_iter()
             .map(|((day, vat), l)| vec![day.into(), vat.into(), l.net().into(), l.vat.into()])
             .collect(),

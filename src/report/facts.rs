@@ -227,19 +227,6 @@ pub struct CountLineFact {
     pub unit_cost: Decimal,
 }
 
-/// A promotion's share of a receipt line.
-#[derive(Debug, Clone)]
-pub struct PromoShareFact {
-    /// Receipt.
-    pub receipt: String,
-    /// Line number.
-    pub line_no: i64,
-    /// Promotion.
-    pub promotion: String,
-    /// Its share of the line's discount.
-    pub discount: Money,
-}
-
 /// A receipt's fiscal requisites.
 #[derive(Debug, Clone)]
 pub struct FiscalFact {
@@ -255,6 +242,119 @@ pub struct FiscalFact {
     pub total: Money,
 }
 
+/// Receipts summed by day, hour, store, till, shift, cashier and kind.
+#[derive(Debug, Clone)]
+pub struct ReceiptSum {
+    /// Local day.
+    pub day: NaiveDate,
+    /// Local clock hour.
+    pub hour: u32,
+    /// Store.
+    pub store: String,
+    /// Till.
+    pub till: String,
+    /// Shift.
+    pub shift: String,
+    /// Who rang them.
+    pub cashier: String,
+    /// Sales or returns.
+    pub sale: bool,
+    /// How many.
+    pub receipts: i64,
+    /// Their totals.
+    pub total: Money,
+    /// Cash net of change.
+    pub cash: Money,
+    /// Card.
+    pub card: Money,
+    /// Other methods.
+    pub other: Money,
+    /// Σ qty × price over the lines.
+    pub gross: Money,
+    /// Σ discounts over the lines.
+    pub discount: Money,
+    /// Items: pieces by quantity, a weighed line as one.
+    pub items: Decimal,
+    /// Lines with a discount.
+    pub discounted_lines: i64,
+}
+
+/// Receipt lines of a product summed (by day and store where asked).
+#[derive(Debug, Clone)]
+pub struct ProductSum {
+    /// Local day (`None`: summed over the period).
+    pub day: Option<NaiveDate>,
+    /// Store (`None`: summed over the stores).
+    pub store: Option<String>,
+    /// Product.
+    pub sku: String,
+    /// Sales or returns.
+    pub sale: bool,
+    /// The VAT code the lines were booked at.
+    pub vat: String,
+    /// How many lines.
+    pub lines: i64,
+    /// Quantity.
+    pub qty: Decimal,
+    /// Amounts.
+    pub amount: Money,
+    /// Discounts.
+    pub discount: Money,
+    /// Cost of goods, line by line.
+    pub cogs: Money,
+    /// VAT inside the amounts, line by line.
+    pub vat_amount: Money,
+}
+
+/// A product's stock in a store at the end of a day.
+#[derive(Debug, Clone)]
+pub struct StockAt {
+    /// Store.
+    pub store: String,
+    /// Product.
+    pub sku: String,
+    /// Quantity held.
+    pub qty: Decimal,
+    /// Moving average cost.
+    pub average: Decimal,
+}
+
+/// A product's stock moves in a store over the period, by what moved them
+/// (received, sold, returned by buyers, written off, returned to
+/// suppliers, the counts' adjustment).
+#[derive(Debug, Clone)]
+pub struct StockMoves {
+    /// Store.
+    pub store: String,
+    /// Product.
+    pub sku: String,
+    /// The six quantities.
+    pub moved: [Decimal; 6],
+}
+
+/// A line a promotion touched.
+#[derive(Debug, Clone)]
+pub struct PromoLine {
+    /// Promotion.
+    pub promotion: String,
+    /// Receipt.
+    pub receipt: String,
+    /// Sale or return.
+    pub sale: bool,
+    /// Product.
+    pub sku: String,
+    /// Quantity.
+    pub qty: Decimal,
+    /// The line's amount.
+    pub amount: Money,
+    /// The line's cost of goods.
+    pub cogs: Money,
+    /// The promotion's share of the discount.
+    pub share: Money,
+    /// A gift line.
+    pub gift: bool,
+}
+
 /// Where reports read the books.
 pub trait Source {
     /// Every store: id, name.
@@ -263,26 +363,39 @@ pub trait Source {
     fn products(&self) -> Result<Vec<ProductFact>>;
     /// The staff.
     fn employees(&self) -> Result<Vec<EmployeeFact>>;
-    /// Receipts of the period (by local day), by time.
+    /// Receipts of the period (by local day), one by one, by time.
     fn receipts(&self, period: &Period) -> Result<Vec<ReceiptFact>>;
-    /// Lines of the period's receipts, by time and line.
+    /// Receipts of the period summed by day, hour, store, till, shift, cashier, kind.
+    fn receipt_sums(&self, period: &Period) -> Result<Vec<ReceiptSum>>;
+    /// The same for the shifts that opened in the period, whatever the receipts' days.
+    fn shift_sums(&self, period: &Period) -> Result<Vec<ReceiptSum>>;
+    /// Lines of the period summed by product, kind and VAT.
+    fn product_sums(&self, period: &Period) -> Result<Vec<ProductSum>>;
+    /// Lines of the period summed by day, store, product, kind and VAT.
+    fn product_days(&self, period: &Period) -> Result<Vec<ProductSum>>;
+    /// Lines of the period one by one (baskets).
     fn lines(&self, period: &Period) -> Result<Vec<LineFact>>;
+    /// Sale lines of the period sold below their cost of goods.
+    fn below_cost(&self, period: &Period) -> Result<Vec<LineFact>>;
+    /// Lines of the period that promotions touched, a row per promotion.
+    fn promo_lines(&self, period: &Period) -> Result<Vec<PromoLine>>;
+    /// Marking codes of the period: (sku, sold, returned).
+    fn markings(&self, period: &Period) -> Result<Vec<(String, i64, i64)>>;
     /// Shifts that opened in the period, by opening time.
     fn shifts(&self, period: &Period) -> Result<Vec<ShiftFact>>;
-    /// Receipts of the given shifts (whatever their day).
-    fn shift_receipts(&self, period: &Period) -> Result<Vec<ReceiptFact>>;
     /// Cash ins and outs of the shifts opened in the period.
     fn shift_cash(&self, period: &Period) -> Result<Vec<CashFact>>;
     /// Cash ins and outs dated in the period.
     fn cash(&self, period: &Period) -> Result<Vec<CashFact>>;
-    /// Every stock move through the period's last day, in the books' order.
-    fn stock_moves(&self, period: &Period) -> Result<Vec<StockMove>>;
+    /// Stock of each product in each store (of the period's store) at the
+    /// end of `day` (`None`: now).
+    fn stock_at(&self, period: &Period, day: Option<NaiveDate>) -> Result<Vec<StockAt>>;
+    /// Stock moves in the period by store and product.
+    fn stock_moves(&self, period: &Period) -> Result<Vec<StockMoves>>;
     /// Stock document lines dated in the period.
     fn doc_lines(&self, period: &Period) -> Result<Vec<DocLineFact>>;
     /// Stock count lines dated in the period.
     fn count_lines(&self, period: &Period) -> Result<Vec<CountLineFact>>;
-    /// Promotion shares of the period's receipt lines.
-    fn promo_shares(&self, period: &Period) -> Result<Vec<PromoShareFact>>;
     /// Fiscal requisites of the period's receipts.
     fn fiscal(&self, period: &Period) -> Result<Vec<FiscalFact>>;
     /// Cash of a store (or all) moved before a day: cash ins − outs + cash

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::facts::{LineFact, MoveKind, ProductFact, ReceiptFact, StockMove};
+use super::facts::{ProductSum, ReceiptSum, StockAt};
 use super::{Cell, Column, ColumnType};
-use crate::money::{Money, VatRate};
+use crate::money::Money;
 
 /// Half up to `places`.
 pub(super) fn round(value: Decimal, places: u32) -> Decimal {
@@ -43,16 +43,33 @@ pub(super) struct Checks {
     pub(super) sales: Money,
     pub(super) returns_count: i64,
     pub(super) returns: Money,
+    pub(super) gross: Money,
+    pub(super) discounts: Money,
+    pub(super) items: Decimal,
+    pub(super) discounted_lines: i64,
+    /// Cash (net of change), card, other: received for sales, paid back for returns.
+    pub(super) methods: [(Money, Money); 3],
 }
 
 impl Checks {
-    pub(super) fn add(&mut self, r: &ReceiptFact) {
+    pub(super) fn add(&mut self, r: &ReceiptSum) {
+        let methods = [r.cash, r.card, r.other];
         if r.sale {
-            self.receipts += 1;
+            self.receipts += r.receipts;
             self.sales += r.total;
+            self.gross += r.gross;
+            self.discounts += r.discount;
+            self.items += r.items;
+            self.discounted_lines += r.discounted_lines;
+            for (sum, m) in self.methods.iter_mut().zip(methods) {
+                sum.0 += m;
+            }
         } else {
-            self.returns_count += 1;
+            self.returns_count += r.receipts;
             self.returns += r.total;
+            for (sum, m) in self.methods.iter_mut().zip(methods) {
+                sum.1 += m;
+            }
         }
     }
     pub(super) fn net(&self) -> Money {
@@ -60,6 +77,10 @@ impl Checks {
     }
     pub(super) fn average(&self) -> Money {
         average_check(self.sales, self.receipts)
+    }
+    /// Net by method: cash, card, other.
+    pub(super) fn net_by(&self, method: usize) -> Money {
+        self.methods.get(method).map_or(Money::ZERO, |(s, r)| *s - *r)
     }
 }
 
@@ -74,29 +95,23 @@ pub(super) struct Lines {
     pub(super) qty_returned: Decimal,
     pub(super) cogs_sales: Money,
     pub(super) cogs_returns: Money,
-    pub(super) items: Decimal,
     pub(super) vat: Money,
-    pub(super) discounted_lines: i64,
 }
 
 impl Lines {
-    pub(super) fn add(&mut self, l: &LineFact, unit: &str) {
+    pub(super) fn add(&mut self, l: &ProductSum) {
         if l.sale {
-            self.gross += l.gross();
+            self.gross += l.amount + l.discount;
             self.discounts += l.discount;
             self.sales += l.amount;
             self.qty_sold += l.qty;
-            self.cogs_sales += l.cogs();
-            self.items += if unit == "pcs" { l.qty } else { Decimal::ONE };
-            self.vat += vat_of(l);
-            if l.discount.is_positive() {
-                self.discounted_lines += 1;
-            }
+            self.cogs_sales += l.cogs;
+            self.vat += l.vat_amount;
         } else {
             self.returns += l.amount;
             self.qty_returned += l.qty;
-            self.cogs_returns += l.cogs();
-            self.vat -= vat_of(l);
+            self.cogs_returns += l.cogs;
+            self.vat -= l.vat_amount;
         }
     }
     pub(super) fn net(&self) -> Money {
@@ -119,110 +134,46 @@ impl Lines {
     }
 }
 
-/// The VAT inside a line's amount at the rate it was booked at.
-pub(super) fn vat_of(l: &LineFact) -> Money {
-    VatRate::from_code(&l.vat).map_or(Money::ZERO, |rate| rate.extract(l.amount))
-}
-
-/// Sums of lines by a key, with each product's unit for items.
+/// Product sums by a key, in key order.
 pub(super) fn lines_by<K: std::hash::Hash + Eq + Ord + Clone>(
-    lines: &[LineFact],
-    units: &HashMap<String, &ProductFact>,
-    key: impl Fn(&LineFact) -> Option<K>,
+    sums: &[ProductSum],
+    key: impl Fn(&ProductSum) -> Option<K>,
 ) -> Vec<(K, Lines)> {
-    let mut sums: HashMap<K, Lines> = HashMap::new();
-    for l in lines {
+    let mut by: HashMap<K, Lines> = HashMap::new();
+    for l in sums {
         if let Some(k) = key(l) {
-            let unit = units.get(&l.sku).map_or("pcs", |p| p.unit.as_str());
-            sums.entry(k).or_default().add(l, unit);
+            by.entry(k).or_default().add(l);
         }
     }
-    let mut sums: Vec<_> = sums.into_iter().collect();
-    sums.sort_by(|a, b| a.0.cmp(&b.0));
-    sums
+    let mut by: Vec<_> = by.into_iter().collect();
+    by.sort_by(|a, b| a.0.cmp(&b.0));
+    by
 }
 
-/// Sums of receipts by a key, in key order.
+/// Receipt sums by a key, in key order.
 pub(super) fn checks_by<K: std::hash::Hash + Eq + Ord + Clone>(
-    receipts: &[ReceiptFact],
-    key: impl Fn(&ReceiptFact) -> K,
+    sums: &[ReceiptSum],
+    key: impl Fn(&ReceiptSum) -> K,
 ) -> Vec<(K, Checks)> {
-    let mut sums: HashMap<K, Checks> = HashMap::new();
-    for r in receipts {
-        sums.entry(key(r)).or_default().add(r);
+    let mut by: HashMap<K, Checks> = HashMap::new();
+    for r in sums {
+        by.entry(key(r)).or_default().add(r);
     }
-    let mut sums: Vec<_> = sums.into_iter().collect();
-    sums.sort_by(|a, b| a.0.cmp(&b.0));
-    sums
+    let mut by: Vec<_> = by.into_iter().collect();
+    by.sort_by(|a, b| a.0.cmp(&b.0));
+    by
 }
 
-/// Stock of one product in one store: quantity and moving average cost.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Held {
-    pub(super) qty: Decimal,
-    pub(super) average: Decimal,
-}
-
-impl Held {
-    /// Applies a move as the books do (shared/spec/reports.md, cost).
-    pub(super) fn apply(&mut self, m: &StockMove) {
-        if let (Some(cost), true) = (m.in_cost, m.qty > Decimal::ZERO) {
-            self.average = if self.qty <= Decimal::ZERO {
-                cost
-            } else {
-                let held = self.qty;
-                (held * self.average + m.qty * cost)
-                    .checked_div(held + m.qty)
-                    .unwrap_or(self.average)
-            };
-        }
-        self.qty += m.qty;
-    }
-    pub(super) fn value(&self) -> Money {
-        Money::round(self.qty * self.average)
-    }
-}
-
-/// Stock per (store, sku) after the moves through `through` (all moves
-/// when `None`); starts at the catalogue cost.
-pub(super) fn stock_at(
-    moves: &[StockMove],
-    products: &HashMap<String, &ProductFact>,
-    through: Option<chrono::NaiveDate>,
-) -> HashMap<(String, String), Held> {
-    let mut held: HashMap<(String, String), Held> = HashMap::new();
-    for m in moves.iter().filter(|m| through.is_none_or(|d| m.day <= d)) {
-        held.entry((m.store.clone(), m.sku.clone()))
-            .or_insert_with(|| Held {
-                qty: Decimal::ZERO,
-                average: products.get(&m.sku).map_or(Decimal::ZERO, |p| p.cost),
-            })
-            .apply(m);
-    }
-    held
-}
-
-/// Per sku over the stores: quantity and value.
-pub(super) fn stock_by_sku(held: &HashMap<(String, String), Held>) -> HashMap<String, (Decimal, Money)> {
+/// Per sku over the stores: quantity and value (each store's
+/// round(qty × average), summed).
+pub(super) fn stock_by_sku(stock: &[StockAt]) -> HashMap<String, (Decimal, Money)> {
     let mut by_sku: HashMap<String, (Decimal, Money)> = HashMap::new();
-    for ((_, sku), h) in held {
-        let entry = by_sku.entry(sku.clone()).or_insert((Decimal::ZERO, Money::ZERO));
-        entry.0 += h.qty;
-        entry.1 += h.value();
+    for s in stock {
+        let entry = by_sku.entry(s.sku.clone()).or_insert((Decimal::ZERO, Money::ZERO));
+        entry.0 += s.qty;
+        entry.1 += Money::round(s.qty * s.average);
     }
     by_sku
-}
-
-/// Which kind a move is, for the movement report's columns.
-pub(super) fn move_column(kind: MoveKind) -> usize {
-    match kind {
-        MoveKind::Supply => 0,
-        MoveKind::Sale => 1,
-        MoveKind::Return => 2,
-        MoveKind::WriteOff => 3,
-        MoveKind::SupplierReturn => 4,
-        MoveKind::Count => 5,
-    }
 }
 
 /// The totals row: the named columns summed, the first column «Итого».

@@ -97,3 +97,11 @@ pub(crate) fn restore(path: &Path, who: Option<Credentials<'_>>, file: &Path) ->
     );
     Ok(())
 }
+
+/// Rebuilds the reports' rollups.
+pub(crate) fn rebuild_rollups(path: &Path, who: Option<Credentials<'_>>) -> Outcome {
+    let mut books = Books::open_existing(path)?;
+    books.rebuild_rollups(&SystemClock, who)?;
+    eprintln!("rebuilt the reports' rollups of {}", path.display());
+    Ok(())
+}

@@ -91,6 +91,8 @@ enum Command {
         /// Where the copy goes (replaced if there).
         file: PathBuf,
     },
+    /// Rebuild the reports' rollups from the books.
+    RebuildRollups,
     /// Put a backup in place of the database.
     Restore {
         /// The backup.
@@ -201,5 +203,6 @@ fn run(cli: Cli) -> Outcome {
         Command::Till(args) => till::run(&path, who, args),
         Command::Backup { file } => journal::backup(&path, &file),
         Command::Restore { file } => journal::restore(&path, who, &file),
+        Command::RebuildRollups => journal::rebuild_rollups(&path, who),
     }
 }

@@ -27,6 +27,7 @@ mod staff;
 mod stock;
 
 use shifts::check_open;
+pub(crate) use stock::moving_average;
 
 /// What applying a record did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +81,8 @@ struct Cache {
     /// Stock per (store, sku): quantity in thousandths and moving average
     /// cost; `true` when changed and not yet written (written at commit).
     stock: HashMap<(String, String), (i64, Decimal, bool)>,
+    /// Sums for the reports' rollups, added at commit.
+    rolls: super::rollups::Rolls,
 }
 
 impl<'c> Ledger<'c> {
@@ -141,6 +144,7 @@ impl<'c> Ledger<'c> {
                 write.execute(params![store, sku, qty, average.normalize().to_string()])?;
             }
         }
+        self.cache.borrow_mut().rolls.flush(&self.tx)?;
         Ok(self.tx.commit()?)
     }
 

@@ -10,6 +10,8 @@ use crate::money::{Money, Qty};
 use crate::sale::{PaymentMethod, Receipt, ReceiptKind};
 
 use super::*;
+use crate::db::rollups::{LineRoll, ReceiptRoll};
+use crate::report::facts::MoveKind;
 
 impl Ledger<'_> {
     pub(super) fn apply_receipt(&self, receipt: Receipt) -> Result<Applied> {
@@ -78,15 +80,29 @@ impl Ledger<'_> {
                 receipt.total().kopecks(),
                 receipt.change().kopecks()
             ])?;
+        let day_of_sale = draft.at.local_day();
+        let mut rolled = Vec::with_capacity(draft.lines.len());
         for (n, (line, product)) in draft.lines.iter().zip(&products).enumerate() {
             let unit_cost = match draft.kind {
-                ReceiptKind::Sale => self.move_stock(&info.store, product, -line.qty.milli(), None)?,
+                ReceiptKind::Sale => self.move_stock(
+                    &info.store,
+                    product,
+                    -line.qty.milli(),
+                    None,
+                    (day_of_sale, MoveKind::Sale),
+                )?,
                 ReceiptKind::Return => {
                     let sale_cost = match &draft.return_of {
                         Some(sale) => self.sale_unit_cost(sale, &line.sku)?,
                         None => None,
                     };
-                    self.move_stock(&info.store, product, line.qty.milli(), sale_cost)?
+                    self.move_stock(
+                        &info.store,
+                        product,
+                        line.qty.milli(),
+                        sale_cost,
+                        (day_of_sale, MoveKind::Return),
+                    )?
                 }
             };
             // A return takes the rate its sale was made at.
@@ -95,10 +111,12 @@ impl Ledger<'_> {
                 _ => None,
             }
             .unwrap_or_else(|| product.vat.code().to_owned());
+            // The line's cost of goods, fixed now.
+            let cogs = Money::round(line.qty.as_decimal() * unit_cost).kopecks();
             self.tx
                 .prepare_cached(
-                    "INSERT INTO receipt_lines (receipt, line_no, sku, qty, price, discount, amount, unit_cost, vat)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO receipt_lines (receipt, line_no, sku, qty, price, discount, amount, unit_cost, vat, cogs)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?
                 .execute(params![
                     id,
@@ -109,8 +127,10 @@ impl Ledger<'_> {
                     line.discount.kopecks(),
                     line.amount().kopecks(),
                     unit_cost.normalize().to_string(),
-                    vat
+                    vat,
+                    cogs
                 ])?;
+            rolled.push((vat, cogs));
             for (k, share) in line.promotions.iter().enumerate() {
                 self.tx
                     .prepare_cached(
@@ -165,6 +185,42 @@ impl Ledger<'_> {
             ReceiptKind::Return => -cash.kopecks() - receipt.change().kopecks(),
         };
         self.drawer_flow(&draft.shift, draft.at, flow)?;
+        let by = |method: PaymentMethod| {
+            Money::sum(draft.payments.iter().filter(|p| p.method == method).map(|p| p.amount)).kopecks()
+        };
+        let lines: Vec<LineRoll<'_>> = draft
+            .lines
+            .iter()
+            .zip(&products)
+            .zip(&rolled)
+            .map(|((line, product), (vat, cogs))| LineRoll {
+                sku: &line.sku,
+                vat,
+                qty_milli: line.qty.milli(),
+                amount: line.amount().kopecks(),
+                discount: line.discount.kopecks(),
+                cogs: *cogs,
+                weighed: product.unit != crate::catalog::Unit::Pcs,
+            })
+            .collect();
+        self.cache.borrow_mut().rolls.add_receipt(
+            &ReceiptRoll {
+                day: day_of_sale.to_string(),
+                hour: i64::from(chrono::Timelike::hour(&draft.at.time())),
+                store: &info.store,
+                till: &info.till,
+                shift: &draft.shift,
+                cashier: &cashier,
+                sale: draft.kind == ReceiptKind::Sale,
+                total: receipt.total().kopecks(),
+                methods: [
+                    by(PaymentMethod::Cash) - receipt.change().kopecks(),
+                    by(PaymentMethod::Card),
+                    by(PaymentMethod::Other),
+                ],
+            },
+            &lines,
+        );
         let day = info.opened_at.local_day().to_string();
         self.append("receipt", &id, Some(&day), Some(&key), &line, &draft.at.to_string())?;
         Ok(Applied::Written)

@@ -75,7 +75,13 @@ impl Ledger<'_> {
             product.check_qty(l.qty).map_err(ctx)?;
             let (held, _) = self.stock_held(&count.store, &product)?;
             let delta = l.qty.milli() - held;
-            let unit_cost = self.move_stock(&count.store, &product, delta, None)?;
+            let unit_cost = self.move_stock(
+                &count.store,
+                &product,
+                delta,
+                None,
+                (count.at.local_day(), crate::report::facts::MoveKind::Count),
+            )?;
             self.tx
                 .prepare_cached(
                     "INSERT INTO stock_count_lines (count, line_no, sku, counted, delta, unit_cost)
@@ -111,6 +117,7 @@ impl Ledger<'_> {
         product: &Product,
         delta_milli: i64,
         in_cost: Option<Decimal>,
+        moved: (chrono::NaiveDate, crate::report::facts::MoveKind),
     ) -> Result<Decimal> {
         let catalogue_cost = product.cost.map_or(Decimal::ZERO, Money::as_decimal);
         if !product.is_stocked() {
@@ -133,10 +140,17 @@ impl Ledger<'_> {
             _ => (average, average),
         };
         // Written once per product at commit.
-        self.cache
-            .borrow_mut()
-            .stock
-            .insert(key, (held + delta_milli, new_average, true));
+        let mut cache = self.cache.borrow_mut();
+        let (day, kind) = moved;
+        let shown = if kind == crate::report::facts::MoveKind::Count {
+            delta_milli
+        } else {
+            delta_milli.abs()
+        };
+        cache
+            .rolls
+            .add_stock(store, &product.sku, day.to_string(), kind, shown, new_average);
+        cache.stock.insert(key, (held + delta_milli, new_average, true));
         Ok(unit_cost)
     }
 
@@ -167,7 +181,12 @@ impl Ledger<'_> {
             product.check_qty(l.qty).map_err(ctx)?;
             let delta = doc.kind.direction() * l.qty.milli();
             let in_cost = l.cost.filter(|_| delta > 0).map(Money::as_decimal);
-            let unit_cost = self.move_stock(&doc.store, &product, delta, in_cost)?;
+            let kind = match doc.kind.code() {
+                "supply" => crate::report::facts::MoveKind::Supply,
+                "write_off" => crate::report::facts::MoveKind::WriteOff,
+                _ => crate::report::facts::MoveKind::SupplierReturn,
+            };
+            let unit_cost = self.move_stock(&doc.store, &product, delta, in_cost, (doc.at.local_day(), kind))?;
             self.tx
                 .prepare_cached(
                     "INSERT INTO stock_doc_lines (kind, doc, line_no, sku, qty, cost, unit_cost)
@@ -197,7 +216,7 @@ impl Ledger<'_> {
 }
 
 /// (s·a + q·c) ÷ (s + q), or `None` if it does not fit a decimal.
-pub(super) fn moving_average(held: Decimal, average: Decimal, added: Decimal, cost: Decimal) -> Option<Decimal> {
+pub(crate) fn moving_average(held: Decimal, average: Decimal, added: Decimal, cost: Decimal) -> Option<Decimal> {
     let value = held.checked_mul(average)?.checked_add(added.checked_mul(cost)?)?;
     value.checked_div(held.checked_add(added)?)
 }
