@@ -37,8 +37,9 @@ with tempfile.TemporaryDirectory() as tmp:
             w.writerow([d[0] for d in cur.description])
             for row in cur:
                 w.writerow(row)
-        types = {"unit_cost": "VARCHAR", "day": "VARCHAR", "id": "VARCHAR", "sku": "VARCHAR", "receipt": "VARCHAR", "shift": "VARCHAR", "cashier": "VARCHAR", "store": "VARCHAR", "till": "VARCHAR", "name": "VARCHAR", "category": "VARCHAR"}
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{path}', header=true, types={types!r})" .replace("types={", "types={"))
+        text = {"unit_cost", "day", "id", "sku", "receipt", "shift", "cashier", "store", "till", "name", "category"}
+        types = {d[0]: "VARCHAR" for d in cur.description if d[0] in text}
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{path}', header=true, types={types!r})")
 
 con.execute("CREATE TABLE r AS SELECT r.*, s.store, s.till FROM receipts r JOIN shifts s ON s.id = r.shift")
 

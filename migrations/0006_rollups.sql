@@ -77,3 +77,28 @@ CREATE TABLE stock_days (
     avg_end  TEXT NOT NULL,
     PRIMARY KEY (store, sku, day)
 ) WITHOUT ROWID;
+
+-- Lines by day, store, kind and VAT rate, without the product: the day's
+-- and the store's margin and VAT in a few rows.
+CREATE TABLE roll_days (
+    day    TEXT NOT NULL,
+    store  TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    vat    TEXT NOT NULL,
+    lines  INTEGER NOT NULL,
+    qty    INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    discount INTEGER NOT NULL,
+    cogs   INTEGER NOT NULL,
+    vat_amount INTEGER NOT NULL,
+    PRIMARY KEY (day, store, kind, vat)
+) WITHOUT ROWID;
+
+-- Net quantity of each product by ISO week (its Monday) for the chain: demand
+-- variation (XYZ) over a year in a few rows a product.
+CREATE TABLE roll_products_week (
+    week TEXT NOT NULL,
+    sku  TEXT NOT NULL,
+    qty  INTEGER NOT NULL,
+    PRIMARY KEY (week, sku)
+) WITHOUT ROWID;

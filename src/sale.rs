@@ -128,6 +128,8 @@ pub struct ReceiptDraft {
     pub payments: Vec<Payment>,
     /// The sale a return refers to.
     pub return_of: Option<String>,
+    /// The company a sale was made to (its invoice and waybill name it).
+    pub buyer: Option<String>,
 }
 
 /// A receipt whose arithmetic holds.
@@ -556,6 +558,7 @@ mod tests {
 
     fn draft(lines: Vec<ReceiptLine>, payments: Vec<Payment>) -> ReceiptDraft {
         ReceiptDraft {
+            buyer: None,
             id: "R1".into(),
             shift: "S1".into(),
             at: At::parse("2026-11-02T10:00:00+03:00").expect("time"),

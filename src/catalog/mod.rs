@@ -96,6 +96,39 @@ pub struct Store {
     pub inn: Option<String>,
     /// Tax system.
     pub tax_system: Option<TaxSystem>,
+    /// Requisites the documents print: the full legal name, КПП, ОГРН,
+    /// the director and the chief accountant who sign.
+    pub requisites: Requisites,
+}
+
+/// A store's requisites for documents (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Requisites {
+    /// The seller's full name (ООО «…», ИП …).
+    pub legal_name: Option<String>,
+    /// КПП.
+    pub kpp: Option<String>,
+    /// ОГРН (ОГРНИП).
+    pub ogrn: Option<String>,
+    /// Who signs as the head.
+    pub director: Option<String>,
+    /// Who signs as the chief accountant.
+    pub accountant: Option<String>,
+}
+
+/// A company the shop sells to or buys from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counterparty {
+    /// Journal id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// ИНН.
+    pub inn: String,
+    /// КПП.
+    pub kpp: Option<String>,
+    /// Address.
+    pub address: Option<String>,
 }
 
 /// A product card (товар).

@@ -38,7 +38,7 @@ impl Db {
                       ELSE payload
                     END
                FROM events
-              WHERE type IN ('store', 'employee', 'product', 'rights', 'period_lock', 'period_locked')
+              WHERE type IN ('store', 'counterparty', 'employee', 'product', 'rights', 'period_lock', 'period_locked')
                  OR (type = 'promotion' AND (payload LIKE '%\"enabled\":false%'
                      OR entity NOT IN (SELECT id FROM promotions WHERE enabled = 0)))
                  OR (type IN ('supply', 'write_off', 'supplier_return', 'shift_open', 'cash_in', 'cash_out',

@@ -6,6 +6,8 @@
 //! transaction per user action.
 
 mod backup;
+mod documents;
+pub use documents::{CashEntry, CashOrder, DocLine, StockPaper};
 mod export;
 mod fiscal;
 mod kept_cart;
@@ -34,6 +36,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_hardening", include_str!("../../migrations/0004_hardening.sql")),
     ("0005_till_desk", include_str!("../../migrations/0005_till_desk.sql")),
     ("0006_rollups", include_str!("../../migrations/0006_rollups.sql")),
+    ("0007_documents", include_str!("../../migrations/0007_documents.sql")),
 ];
 
 /// The schema version this build writes.

@@ -113,7 +113,9 @@ pub(crate) fn product_by_barcode(conn: &Connection, code: &str) -> Result<Option
 }
 
 pub(crate) fn store(conn: &Connection, id: &str) -> Result<Option<Store>> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, address, inn, tax_system FROM stores WHERE id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, address, inn, tax_system, legal_name, kpp, ogrn, director, accountant FROM stores WHERE id = ?1",
+    )?;
     let row = stmt
         .query_row(params![id], |r| {
             Ok((
@@ -122,10 +124,17 @@ pub(crate) fn store(conn: &Connection, id: &str) -> Result<Option<Store>> {
                 r.get(2)?,
                 r.get(3)?,
                 r.get::<_, Option<String>>(4)?,
+                crate::catalog::Requisites {
+                    legal_name: r.get(5)?,
+                    kpp: r.get(6)?,
+                    ogrn: r.get(7)?,
+                    director: r.get(8)?,
+                    accountant: r.get(9)?,
+                },
             ))
         })
         .optional()?;
-    row.map(|(id, name, address, inn, tax)| {
+    row.map(|(id, name, address, inn, tax, requisites)| {
         Ok(Store {
             id,
             name,
@@ -134,9 +143,25 @@ pub(crate) fn store(conn: &Connection, id: &str) -> Result<Option<Store>> {
             tax_system: tax
                 .map(|t| TaxSystem::from_code(&t).ok_or_else(|| corrupt("tax system", &t)))
                 .transpose()?,
+            requisites,
         })
     })
     .transpose()
+}
+
+pub(crate) fn counterparty(conn: &Connection, id: &str) -> Result<Option<crate::catalog::Counterparty>> {
+    Ok(conn
+        .prepare_cached("SELECT id, name, inn, kpp, address FROM counterparties WHERE id = ?1")?
+        .query_row(params![id], |r| {
+            Ok(crate::catalog::Counterparty {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                inn: r.get(2)?,
+                kpp: r.get(3)?,
+                address: r.get(4)?,
+            })
+        })
+        .optional()?)
 }
 
 pub(crate) fn employee_auth(conn: &Connection, id: &str) -> Result<Option<EmployeeAuth>> {

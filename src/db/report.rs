@@ -346,13 +346,102 @@ impl Source for Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn product_days(&self, period: &Period) -> Result<Vec<ProductSum>> {
+    fn day_sums(&self, period: &Period) -> Result<Vec<ProductSum>> {
         let (from, to) = period.days();
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT * FROM roll_products WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3)")?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT day, store, '', kind, vat, {SUMS} FROM roll_days
+              WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3) GROUP BY day, store, kind, vat"
+        ))?;
         let rows = stmt.query_map(params![from, to, period.store], product_sum)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn weekly_qty(&self, period: &Period) -> Result<Vec<(String, NaiveDate, Decimal)>> {
+        let (from, to) = period.days();
+        // A day's ISO week starts on its Monday.
+        // The chain's weeks wholly inside the period come from the weekly
+        // rollup; a store's, and the days at the ends, from the daily one.
+        let first_monday = {
+            use chrono::Datelike;
+            let offset = (7 - i64::from(period.from.weekday().num_days_from_monday())) % 7;
+            (period.from + chrono::Duration::days(offset))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let last_monday = {
+            use chrono::Datelike;
+            let offset = i64::from(period.to.weekday().num_days_from_monday());
+            let monday = period.to - chrono::Duration::days(offset);
+            let whole = offset == 6;
+            (if whole {
+                monday
+            } else {
+                monday - chrono::Duration::days(7)
+            })
+            .format("%Y-%m-%d")
+            .to_string()
+        };
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT sku, week, SUM(qty) FROM (
+               SELECT sku, week, qty FROM roll_products_week WHERE ?3 IS NULL AND week BETWEEN ?4 AND ?5
+               UNION ALL
+               SELECT sku, date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days') AS week,
+                      CASE kind WHEN 'sale' THEN qty ELSE -qty END
+                 FROM roll_products WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3)
+                  AND NOT (?3 IS NULL AND date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')
+                           BETWEEN ?4 AND ?5))
+             GROUP BY sku, week",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store, first_monday, last_monday], |r| {
+            Ok((r.get(0)?, day(&r.get::<_, String>(1)?)?, milli(r.get(2)?)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn last_sales(&self, period: &Period) -> Result<Vec<(String, NaiveDate)>> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT sku, MAX(day) FROM roll_products
+              WHERE kind = 'sale' AND day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR store = ?3) GROUP BY sku",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            Ok((r.get(0)?, day(&r.get::<_, String>(1)?)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn baskets(&self, period: &Period) -> Result<(Vec<(u32, u32)>, Vec<String>)> {
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT l.receipt, l.sku FROM receipt_lines l JOIN receipts r ON r.id = l.receipt
+               JOIN shifts s ON s.id = r.shift
+              WHERE r.kind = 'sale' AND substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+              ORDER BY l.receipt",
+        )?;
+        let mut rows = stmt.query(params![from, to, period.store])?;
+        let mut skus: Vec<String> = Vec::new();
+        let mut numbers: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let mut pairs = Vec::new();
+        let (mut receipt_no, mut last) = (0u32, String::new());
+        while let Some(row) = rows.next()? {
+            let receipt = row.get_ref(0)?.as_str().unwrap_or_default();
+            if receipt != last {
+                receipt_no += 1;
+                last = receipt.to_owned();
+            }
+            let sku = row.get_ref(1)?.as_str().unwrap_or_default();
+            let number = match numbers.get(sku) {
+                Some(n) => *n,
+                None => {
+                    let n = u32::try_from(skus.len()).unwrap_or(u32::MAX);
+                    numbers.insert(sku.to_owned(), n);
+                    skus.push(sku.to_owned());
+                    n
+                }
+            };
+            pairs.push((receipt_no, number));
+        }
+        Ok((pairs, skus))
     }
 
     fn below_cost(&self, period: &Period) -> Result<Vec<LineFact>> {

@@ -23,6 +23,8 @@ pub(crate) struct Rolls {
     receipts: HashMap<ReceiptKey, [i64; 9]>,
     products: HashMap<ProductKey, [i64; 6]>,
     months: HashMap<MonthKey, [i64; 6]>,
+    days: HashMap<(String, String, &'static str, String), [i64; 6]>,
+    weeks: HashMap<(String, String), i64>,
     /// Per (store, sku, day): quantities by what moved them, and the
     /// average after the last move.
     stock: HashMap<(String, String, String), ([i64; 6], Decimal)>,
@@ -85,6 +87,12 @@ impl Rolls {
         sums[3] += r.methods[1];
         sums[4] += r.methods[2];
         let month = r.day.get(..7).unwrap_or(&r.day).to_owned();
+        let week = chrono::NaiveDate::parse_from_str(&r.day, "%Y-%m-%d")
+            .map(|d| {
+                (d - chrono::Duration::days(i64::from(chrono::Datelike::weekday(&d).num_days_from_monday())))
+                    .to_string()
+            })
+            .unwrap_or_default();
         for l in lines {
             sums[5] += l.amount + l.discount;
             sums[6] += l.discount;
@@ -109,6 +117,15 @@ impl Rolls {
                 product[i] += values[i];
                 monthly[i] += values[i];
             }
+            let daily = self
+                .days
+                .entry((r.day.clone(), r.store.to_owned(), kind, l.vat.to_owned()))
+                .or_default();
+            for i in 0..6 {
+                daily[i] += values[i];
+            }
+            *self.weeks.entry((week.clone(), l.sku.to_owned())).or_default() +=
+                if r.sale { l.qty_milli } else { -l.qty_milli };
         }
     }
 
@@ -164,6 +181,20 @@ impl Rolls {
         ))?;
         for ((month, sku, kind, vat), s) in self.months.drain() {
             months.execute(params![month, sku, kind, vat, s[0], s[1], s[2], s[3], s[4], s[5]])?;
+        }
+        let mut days = conn.prepare_cached(&format!(
+            "INSERT INTO roll_days (day, store, kind, vat, lines, qty, amount, discount, cogs, vat_amount)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO UPDATE SET {sums}"
+        ))?;
+        for ((day, store, kind, vat), s) in self.days.drain() {
+            days.execute(params![day, store, kind, vat, s[0], s[1], s[2], s[3], s[4], s[5]])?;
+        }
+        let mut weeks = conn.prepare_cached(
+            "INSERT INTO roll_products_week (week, sku, qty) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO UPDATE SET qty = qty + excluded.qty",
+        )?;
+        for ((week, sku), qty) in self.weeks.drain() {
+            weeks.execute(params![week, sku, qty])?;
         }
         let mut stock = conn.prepare_cached(
             "INSERT INTO stock_days (store, sku, day, received, sold, returned, written_off, to_suppliers, counted, avg_end)
@@ -232,6 +263,7 @@ const RATE: &str = "CASE v WHEN 'vat22' THEN 22 WHEN 'vat20' THEN 20 WHEN 'vat10
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
     conn.execute_batch(&format!(
         "DELETE FROM roll_receipts; DELETE FROM roll_products; DELETE FROM roll_products_month; DELETE FROM stock_days;
+         DELETE FROM roll_days; DELETE FROM roll_products_week;
          INSERT INTO roll_receipts
          SELECT substr(r.at, 1, 10), CAST(substr(r.at, 12, 2) AS INTEGER), s.store, s.till, r.shift, r.cashier, r.kind,
                 COUNT(*), SUM(r.total), SUM(COALESCE(p.cash, 0) - r.change), SUM(COALESCE(p.card, 0)),
@@ -258,7 +290,14 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
          INSERT INTO roll_products_month
          SELECT substr(day, 1, 7), sku, kind, vat, SUM(lines), SUM(qty), SUM(amount), SUM(discount), SUM(cogs),
                 SUM(vat_amount)
-           FROM roll_products GROUP BY 1, 2, 3, 4;"
+           FROM roll_products GROUP BY 1, 2, 3, 4;
+         INSERT INTO roll_days
+         SELECT day, store, kind, vat, SUM(lines), SUM(qty), SUM(amount), SUM(discount), SUM(cogs), SUM(vat_amount)
+           FROM roll_products GROUP BY 1, 2, 3, 4;
+         INSERT INTO roll_products_week
+         SELECT date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days'), sku,
+                SUM(CASE kind WHEN 'sale' THEN qty ELSE -qty END)
+           FROM roll_products GROUP BY 1, 2;"
     ))?;
     // Stock by day: the moves replayed in the books' order.
     let products: HashMap<String, Decimal> = conn
@@ -292,8 +331,15 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
 /// with the rollups rebuilt.
 pub(crate) fn dump(conn: &Connection) -> Result<String> {
     let mut text = String::new();
-    for table in ["roll_receipts", "roll_products", "roll_products_month", "stock_days"] {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2, 3, 4, 5"))?;
+    for table in [
+        "roll_receipts",
+        "roll_products",
+        "roll_products_month",
+        "roll_days",
+        "roll_products_week",
+        "stock_days",
+    ] {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2, 3"))?;
         let columns = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {

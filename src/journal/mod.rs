@@ -10,7 +10,7 @@ pub use io::{export, import, ImportSummary, JournalError};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
-use crate::catalog::{Product, ProductKind, Store, TaxSystem, Unit};
+use crate::catalog::{Counterparty, Product, ProductKind, Requisites, Store, TaxSystem, Unit};
 use crate::clock::At;
 use crate::error::{Error, Result};
 use crate::money::{Money, Percent, Qty, VatRate};
@@ -25,6 +25,8 @@ use crate::stock::{StockDoc, StockDocKind, StockLine};
 pub enum Record {
     /// A store card.
     Store(Store),
+    /// A company the shop sells to or buys from.
+    Counterparty(Counterparty),
     /// An employee card, with a PIN to set (never written back out) or
     /// the PIN's stored hash (what an export writes).
     Employee {
@@ -101,7 +103,9 @@ impl Record {
         use crate::sale::ReceiptKind;
         use crate::staff::Permission;
         match self {
-            Record::Store(_) | Record::Product(_) | Record::Promotion { .. } => Permission::EditCatalog,
+            Record::Store(_) | Record::Counterparty(_) | Record::Product(_) | Record::Promotion { .. } => {
+                Permission::EditCatalog
+            }
             Record::Employee { .. } => Permission::ManageStaff,
             Record::Stock(_) => Permission::ManageStock,
             Record::ShiftOpen(_) | Record::ShiftClose { .. } => Permission::OpenCloseShift,
@@ -118,6 +122,7 @@ impl Record {
     pub fn type_name(&self) -> &'static str {
         match self {
             Record::Store(_) => "store",
+            Record::Counterparty(_) => "counterparty",
             Record::Employee { .. } => "employee",
             Record::Product(_) => "product",
             Record::Stock(doc) => doc.kind.code(),
@@ -145,6 +150,19 @@ impl Record {
                 address: s.address.clone(),
                 inn: s.inn.clone(),
                 tax_system: s.tax_system.map(|t| t.code().to_owned()),
+                legal_name: s.requisites.legal_name.clone(),
+                kpp: s.requisites.kpp.clone(),
+                ogrn: s.requisites.ogrn.clone(),
+                director: s.requisites.director.clone(),
+                accountant: s.requisites.accountant.clone(),
+            }),
+            Record::Counterparty(c) => serde_json::to_string(&wire::Counterparty {
+                kind: "counterparty".into(),
+                id: c.id.clone(),
+                name: c.name.clone(),
+                inn: c.inn.clone(),
+                kpp: c.kpp.clone(),
+                address: c.address.clone(),
             }),
             Record::Employee {
                 employee: e, pin_hash, ..
@@ -243,6 +261,7 @@ impl Record {
                         })
                         .collect(),
                     return_of: d.return_of.clone(),
+                    buyer: d.buyer.clone(),
                 })
             }
             Record::ShiftClose { shift, at } => serde_json::to_string(&wire::ShiftClose {
@@ -299,6 +318,7 @@ impl Record {
 pub fn parse_line(line: &str) -> Result<Record> {
     match record_type(line)?.as_ref() {
         "store" => store(decode(line)?),
+        "counterparty" => counterparty(decode(line)?),
         "employee" => employee(decode(line)?),
         "product" => product(decode(line)?),
         "supply" | "write_off" | "supplier_return" => stock_doc(decode(line)?),
@@ -327,7 +347,7 @@ pub fn parse_line(line: &str) -> Result<Record> {
         other => Err(Error::invalid(format!(
             "unknown type `{other}`, expected one of store, employee, product, supply, write_off, \
              supplier_return, shift_open, cash_in, cash_out, receipt, shift_close, promotion, fiscal, \
-             rights, period_lock, stock_count"
+             rights, period_lock, stock_count, counterparty"
         ))),
     }
 }
@@ -426,9 +446,59 @@ fn store(w: wire::Store) -> Result<Record> {
         id: id_field(w.id, "id")?,
         name: id_field(w.name, "name")?,
         address: w.address,
-        inn: w.inn,
+        inn: w.inn.map(|inn| inn_field(inn, "inn")).transpose()?,
         tax_system,
+        requisites: Requisites {
+            legal_name: w.legal_name,
+            kpp: w.kpp.map(|kpp| digits(kpp, "kpp", 9)).transpose()?,
+            ogrn: w.ogrn.map(|ogrn| ogrn_field(ogrn)).transpose()?,
+            director: w.director,
+            accountant: w.accountant,
+        },
     }))
+}
+
+fn counterparty(w: wire::Counterparty) -> Result<Record> {
+    let id = id_field(w.id, "id")?;
+    let ctx = |e: Error| e.in_record(format!("counterparty {id}"));
+    Ok(Record::Counterparty(Counterparty {
+        name: id_field(w.name, "name").map_err(ctx)?,
+        inn: inn_field(w.inn, "inn").map_err(ctx)?,
+        kpp: w.kpp.map(|kpp| digits(kpp, "kpp", 9)).transpose().map_err(ctx)?,
+        address: w.address,
+        id,
+    }))
+}
+
+/// A field of exactly `len` digits (КПП: 9).
+fn digits(value: String, field: &str, len: usize) -> Result<String> {
+    if value.len() == len && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value)
+    } else {
+        Err(Error::invalid(format!("{field}: `{value}` is not {len} digits")))
+    }
+}
+
+/// An ИНН: 10 digits (a company) or 12 (a person).
+fn inn_field(value: String, field: &str) -> Result<String> {
+    if matches!(value.len(), 10 | 12) && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value)
+    } else {
+        Err(Error::invalid(format!(
+            "{field}: `{value}` is not an INN (10 or 12 digits)"
+        )))
+    }
+}
+
+/// An ОГРН: 13 digits (a company) or 15 (ОГРНИП).
+fn ogrn_field(value: String) -> Result<String> {
+    if matches!(value.len(), 13 | 15) && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value)
+    } else {
+        Err(Error::invalid(format!(
+            "ogrn: `{value}` is not an OGRN (13 or 15 digits)"
+        )))
+    }
 }
 
 fn employee(w: wire::Employee) -> Result<Record> {
@@ -697,6 +767,7 @@ fn receipt(w: wire::Receipt) -> Result<Record> {
         lines,
         payments,
         return_of: w.return_of,
+        buyer: w.buyer,
         id: id.clone(),
     };
     Receipt::new(draft).map(Record::Receipt).map_err(ctx)

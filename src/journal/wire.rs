@@ -24,6 +24,30 @@ pub(super) struct Store {
     pub(super) inn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) tax_system: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) legal_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) kpp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) ogrn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) director: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) accountant: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Counterparty {
+    #[serde(rename = "type")]
+    pub(super) kind: String,
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) inn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) kpp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) address: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -165,6 +189,8 @@ pub(super) struct Receipt {
     pub(super) payments: Vec<Payment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) return_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) buyer: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::facts::{ProductFact, ProductSum, ReceiptSum, Source};
+use super::facts::{ProductFact, ReceiptSum, Source};
 use super::figures::{self, percent, ratio, round, Checks, Lines};
 use super::{Cell, Chart, ColumnType, Params, ReportDef, Rows};
 use crate::error::Result;
@@ -1534,7 +1534,7 @@ fn gross_profit_by_category(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn gross_profit_by_day(src: &dyn Source, p: &Params) -> Out {
-    Ok(figures::lines_by(&src.product_days(&p.period)?, |l| l.day)
+    Ok(figures::lines_by(&src.day_sums(&p.period)?, |l| l.day)
         .into_iter()
         .map(|(day, l)| {
             vec![
@@ -1549,7 +1549,7 @@ fn gross_profit_by_day(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn gross_profit_by_store(src: &dyn Source, p: &Params) -> Out {
-    Ok(figures::lines_by(&src.product_days(&p.period)?, |l| l.store.clone())
+    Ok(figures::lines_by(&src.day_sums(&p.period)?, |l| l.store.clone())
         .into_iter()
         .map(|(store, l)| {
             vec![
@@ -1654,9 +1654,9 @@ fn abc_profit(src: &dyn Source, p: &Params) -> Out {
 }
 
 /// The period's days; an open end (all time) stops at the first or last day with trade.
-fn bounds(p: &Params, days: &[ProductSum]) -> (NaiveDate, NaiveDate) {
-    let first = days.iter().filter_map(|l| l.day).min();
-    let last = days.iter().filter_map(|l| l.day).max();
+fn bounds(p: &Params, days: &[NaiveDate]) -> (NaiveDate, NaiveDate) {
+    let first = days.iter().min().copied();
+    let last = days.iter().max().copied();
     let from = if p.period.from.year() <= 1 {
         first.unwrap_or(p.period.from)
     } else {
@@ -1670,35 +1670,29 @@ fn bounds(p: &Params, days: &[ProductSum]) -> (NaiveDate, NaiveDate) {
     (from, to.max(from))
 }
 
-/// The ISO weeks the period touches.
-fn iso_weeks(p: &Params, days: &[ProductSum]) -> Vec<(i32, u32)> {
-    let (from, to) = bounds(p, days);
-    let mut weeks = BTreeSet::new();
-    let mut day = from;
-    while day <= to {
-        let w = day.iso_week();
-        weeks.insert((w.year(), w.week()));
-        day += chrono::Duration::days(1);
-    }
-    weeks.into_iter().collect()
+/// The Monday of a day's ISO week.
+fn monday(day: NaiveDate) -> NaiveDate {
+    day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
-/// Per product: weeks, mean weekly net quantity, cv and class.
-fn xyz(days: &[ProductSum], p: &Params) -> BTreeMap<String, (usize, Decimal, Option<Decimal>, &'static str)> {
-    let weeks = iso_weeks(p, days);
-    let mut weekly: BTreeMap<String, HashMap<(i32, u32), Decimal>> = BTreeMap::new();
-    for l in days {
-        let Some(day) = l.day else { continue };
-        let w = day.iso_week();
-        let signed = if l.sale { l.qty } else { -l.qty };
-        *weekly
-            .entry(l.sku.clone())
-            .or_default()
-            .entry((w.year(), w.week()))
-            .or_default() += signed;
+/// Per product: weeks, mean weekly net quantity, cv and class, over the
+/// ISO weeks the period touches.
+fn xyz(src: &dyn Source, p: &Params) -> Result<BTreeMap<String, (usize, Decimal, Option<Decimal>, &'static str)>> {
+    let weekly_rows = src.weekly_qty(&p.period)?;
+    let mondays: Vec<NaiveDate> = weekly_rows.iter().map(|(_, m, _)| *m).collect();
+    let (from, to) = bounds(p, &mondays);
+    let mut weeks = Vec::new();
+    let mut week = monday(from);
+    while week <= to {
+        weeks.push(week);
+        week += chrono::Duration::days(7);
+    }
+    let mut weekly: BTreeMap<String, HashMap<NaiveDate, Decimal>> = BTreeMap::new();
+    for (sku, week, qty) in weekly_rows {
+        *weekly.entry(sku).or_default().entry(week).or_default() += qty;
     }
     let n = Decimal::from(weeks.len().max(1));
-    weekly
+    Ok(weekly
         .into_iter()
         .map(|(sku, by_week)| {
             let qtys: Vec<Decimal> = weeks
@@ -1719,14 +1713,13 @@ fn xyz(days: &[ProductSum], p: &Params) -> BTreeMap<String, (usize, Decimal, Opt
             };
             (sku, (weeks.len(), round(mean, 3), cv, class))
         })
-        .collect()
+        .collect())
 }
 
 fn xyz_demand(src: &dyn Source, p: &Params) -> Out {
     let products = catalogue(src)?;
     let names = by_sku(&products);
-    let days = src.product_days(&p.period)?;
-    Ok(xyz(&days, p)
+    Ok(xyz(src, p)?
         .into_iter()
         .map(|(sku, (weeks, mean, cv, class))| {
             keyed(
@@ -1744,9 +1737,8 @@ fn xyz_demand(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn abc_xyz(src: &dyn Source, p: &Params) -> Out {
-    let days = src.product_days(&p.period)?;
-    let sums = figures::lines_by(&days, |l| Some(l.sku.clone()));
-    let xyz = xyz(&days, p);
+    let (_, sums) = per_product(src, p)?;
+    let xyz = xyz(src, p)?;
     let mut cells: BTreeMap<String, (i64, Money)> = BTreeMap::new();
     for (sku, revenue, _, _, class) in abc(sums.iter().map(|(sku, l)| (sku.clone(), l.net())).collect()) {
         let x = xyz.get(&sku).map_or("Z", |v| v.3);
@@ -1761,20 +1753,37 @@ fn abc_xyz(src: &dyn Source, p: &Params) -> Out {
 }
 
 fn basket_pairs(src: &dyn Source, p: &Params) -> Out {
-    let mut baskets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for l in src.lines(&p.period)?.into_iter().filter(|l| l.sale) {
-        baskets.entry(l.receipt).or_default().insert(l.sku);
-    }
-    let mut pairs: HashMap<(String, String), i64> = HashMap::new();
-    for skus in baskets.values() {
-        let skus: Vec<&String> = skus.iter().collect();
-        for (i, a) in skus.iter().enumerate() {
-            for b in &skus[i + 1..] {
-                *pairs.entry(((*a).clone(), (*b).clone())).or_default() += 1;
+    let (lines, skus) = src.baskets(&p.period)?;
+    // Products are numbered; a basket is the distinct numbers of one receipt.
+    let mut counts: HashMap<(u32, u32), i64> = HashMap::new();
+    let mut basket: Vec<u32> = Vec::new();
+    let mut flush = |basket: &mut Vec<u32>| {
+        basket.sort_unstable();
+        basket.dedup();
+        for (i, a) in basket.iter().enumerate() {
+            for b in &basket[i + 1..] {
+                *counts.entry((*a, *b)).or_default() += 1;
             }
         }
+        basket.clear();
+    };
+    let mut current = None;
+    for (receipt, sku) in lines {
+        if current != Some(receipt) {
+            flush(&mut basket);
+            current = Some(receipt);
+        }
+        basket.push(sku);
     }
-    let mut pairs: Vec<_> = pairs.into_iter().collect();
+    flush(&mut basket);
+    let name = |n: u32| skus.get(n as usize).cloned().unwrap_or_default();
+    let mut pairs: Vec<((String, String), i64)> = counts
+        .into_iter()
+        .map(|((a, b), n)| {
+            let (a, b) = (name(a), name(b));
+            (if a <= b { (a, b) } else { (b, a) }, n)
+        })
+        .collect();
     pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(pairs
         .into_iter()
@@ -1813,8 +1822,8 @@ fn assortment_by_category(src: &dyn Source, p: &Params) -> Out {
 
 /// Days in the period (an open one: the days with trade, first to last).
 fn period_days(src: &dyn Source, p: &Params) -> Result<i64> {
-    let days = if p.period.from.year() <= 1 || p.period.to.year() >= 9999 {
-        src.product_days(&p.period)?
+    let days: Vec<NaiveDate> = if p.period.from.year() <= 1 || p.period.to.year() >= 9999 {
+        src.day_sums(&p.period)?.into_iter().filter_map(|l| l.day).collect()
     } else {
         Vec::new()
     };
@@ -2001,13 +2010,7 @@ fn out_of_stock(src: &dyn Source, p: &Params) -> Out {
     let products = catalogue(src)?;
     let names = by_sku(&products);
     let stock = stock(src, p)?;
-    let mut last: BTreeMap<String, NaiveDate> = BTreeMap::new();
-    for l in src.product_days(&p.period)?.into_iter().filter(|l| l.sale) {
-        if let Some(day) = l.day {
-            let entry = last.entry(l.sku).or_insert(day);
-            *entry = (*entry).max(day);
-        }
-    }
+    let last: BTreeMap<String, NaiveDate> = src.last_sales(&p.period)?.into_iter().collect();
     Ok(last
         .into_iter()
         .filter(|(sku, _)| {
@@ -2179,7 +2182,7 @@ fn marked_goods(src: &dyn Source, p: &Params) -> Out {
 
 fn vat_by_day(src: &dyn Source, p: &Params) -> Out {
     Ok(
-        figures::lines_by(&src.product_days(&p.period)?, |l| l.day.map(|d| (d, l.vat.clone())))
+        figures::lines_by(&src.day_sums(&p.period)?, |l| l.day.map(|d| (d, l.vat.clone())))
             .into_iter()
             .map(|((day, vat), l)| vec![day.into(), vat.into(), l.net().into(), l.vat.into()])
             .collect(),

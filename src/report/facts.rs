@@ -371,9 +371,16 @@ pub trait Source {
     fn shift_sums(&self, period: &Period) -> Result<Vec<ReceiptSum>>;
     /// Lines of the period summed by product, kind and VAT.
     fn product_sums(&self, period: &Period) -> Result<Vec<ProductSum>>;
-    /// Lines of the period summed by day, store, product, kind and VAT.
-    fn product_days(&self, period: &Period) -> Result<Vec<ProductSum>>;
-    /// Lines of the period one by one (baskets).
+    /// Lines of the period summed by day, store, kind and VAT (no product).
+    fn day_sums(&self, period: &Period) -> Result<Vec<ProductSum>>;
+    /// Net quantity sold of each product by ISO week (its Monday).
+    fn weekly_qty(&self, period: &Period) -> Result<Vec<(String, NaiveDate, Decimal)>>;
+    /// The last day each product sold in the period.
+    fn last_sales(&self, period: &Period) -> Result<Vec<(String, NaiveDate)>>;
+    /// The products of each sale receipt of the period: (receipt number, sku
+    /// number, the skus by number), receipts in order.
+    fn baskets(&self, period: &Period) -> Result<(Vec<(u32, u32)>, Vec<String>)>;
+    /// Lines of the period one by one.
     fn lines(&self, period: &Period) -> Result<Vec<LineFact>>;
     /// Sale lines of the period sold below their cost of goods.
     fn below_cost(&self, period: &Period) -> Result<Vec<LineFact>>;

@@ -14,7 +14,7 @@ use crate::money::Money;
 mod catalog;
 pub mod facts;
 mod figures;
-mod render;
+pub(crate) mod render;
 
 pub use catalog::CATALOG;
 pub use render::{write, Format};

@@ -261,6 +261,7 @@ pub(super) fn book_receipt(
 ) -> Result<String> {
     let id = format!("{shift}-{:04}", ledger.receipt_count(shift)? + 1);
     let receipt = Receipt::new(ReceiptDraft {
+        buyer: None,
         id: id.clone(),
         shift: shift.to_owned(),
         at,

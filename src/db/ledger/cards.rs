@@ -22,6 +22,7 @@ impl Ledger<'_> {
             "store" => ("stores", "id"),
             "employee" => ("employees", "id"),
             "product" => ("products", "sku"),
+            "counterparty" => ("counterparties", "id"),
             _ => ("promotions", "id"),
         };
         let current: Option<i64> = self
@@ -110,18 +111,54 @@ impl Ledger<'_> {
         let key = Self::card_key("store", &store.id, self.next_card_version("store", &store.id)?, &line);
         self.tx
             .prepare_cached(
-                "INSERT INTO stores (id, name, address, inn, tax_system, version) VALUES (?1, ?2, ?3, ?4, ?5, 1)
+                "INSERT INTO stores (id, name, address, inn, tax_system, legal_name, kpp, ogrn, director, accountant, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
-                   inn = excluded.inn, tax_system = excluded.tax_system, version = stores.version + 1",
+                   inn = excluded.inn, tax_system = excluded.tax_system, legal_name = excluded.legal_name,
+                   kpp = excluded.kpp, ogrn = excluded.ogrn, director = excluded.director,
+                   accountant = excluded.accountant, version = stores.version + 1",
             )?
             .execute(params![
                 store.id,
                 store.name,
                 store.address,
                 store.inn,
-                store.tax_system.map(|t| t.code())
+                store.tax_system.map(|t| t.code()),
+                store.requisites.legal_name,
+                store.requisites.kpp,
+                store.requisites.ogrn,
+                store.requisites.director,
+                store.requisites.accountant
             ])?;
         self.append("store", &store.id, None, Some(&key), &line, &self.now)?;
+        Ok(Applied::Written)
+    }
+
+    /// A counterparty card: a new version whenever it changes.
+    pub(super) fn apply_counterparty(&mut self, record: &Record) -> Result<Applied> {
+        let Record::Counterparty(party) = record else {
+            return Ok(Applied::Unchanged);
+        };
+        let line = record.to_line();
+        if self.card_line_known("counterparty", &party.id, &digest(&line))?
+            || read::counterparty(&self.tx, &party.id)?.as_ref() == Some(party)
+        {
+            return Ok(Applied::Unchanged);
+        }
+        let key = Self::card_key(
+            "counterparty",
+            &party.id,
+            self.next_card_version("counterparty", &party.id)?,
+            &line,
+        );
+        self.tx
+            .prepare_cached(
+                "INSERT INTO counterparties (id, name, inn, kpp, address, version) VALUES (?1, ?2, ?3, ?4, ?5, 1)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, inn = excluded.inn, kpp = excluded.kpp,
+                   address = excluded.address, version = counterparties.version + 1",
+            )?
+            .execute(params![party.id, party.name, party.inn, party.kpp, party.address])?;
+        self.append("counterparty", &party.id, None, Some(&key), &line, &self.now)?;
         Ok(Applied::Written)
     }
 

@@ -329,6 +329,7 @@ impl<'c> Ledger<'c> {
         // record already in the books is unchanged, locked or not.
         match record {
             Record::Store(_) => self.apply_store(&record),
+            Record::Counterparty(_) => self.apply_counterparty(&record),
             Record::Employee { .. } => self.apply_employee(&record),
             Record::Product(ref p) => self.apply_product(p, &record),
             Record::Promotion { ref promotion, enabled } => self.apply_promotion(promotion, enabled, &record),

@@ -58,6 +58,20 @@ impl Ledger<'_> {
                     .map_err(ctx)?;
             }
         }
+        if let Some(buyer) = &draft.buyer {
+            if draft.kind != ReceiptKind::Sale {
+                return Err(ctx(in_field("buyer", Error::invalid("only a sale names a buyer"))));
+            }
+            if read::counterparty(&self.tx, buyer)?.is_none() {
+                return Err(ctx(in_field(
+                    "buyer",
+                    Error::NotFound {
+                        what: "counterparty",
+                        id: buyer.clone(),
+                    },
+                )));
+            }
+        }
         if let Some(sale) = &draft.return_of {
             self.check_return(&receipt, sale).map_err(|e| match e {
                 Error::NotFound { .. } => ctx(in_field("return_of", e)),
@@ -66,8 +80,8 @@ impl Ledger<'_> {
         }
         self.tx
             .prepare_cached(
-                "INSERT INTO receipts (id, shift, at, at_utc, kind, cashier, return_of, total, change)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO receipts (id, shift, at, at_utc, kind, cashier, return_of, total, change, buyer)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 id,
@@ -78,7 +92,8 @@ impl Ledger<'_> {
                 cashier,
                 draft.return_of,
                 receipt.total().kopecks(),
-                receipt.change().kopecks()
+                receipt.change().kopecks(),
+                draft.buyer
             ])?;
         let day_of_sale = draft.at.local_day();
         let mut rolled = Vec::with_capacity(draft.lines.len());

@@ -10,8 +10,7 @@ use crate::locale::{self, Lang};
 mod pdf;
 mod xlsx;
 
-#[allow(unused_imports)] // the documents (issue 16) draw with them
-pub(crate) use pdf::{Page, PdfWriter};
+pub(crate) use pdf::{Align, Page, PdfWriter};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
