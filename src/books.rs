@@ -122,6 +122,12 @@ impl Books {
         crate::report::find(name)?.run(&self.db, params)
     }
 
+    /// A printable document (shared/spec/documents.md) as PDF bytes: reading
+    /// is open to whoever can read the books, like a report.
+    pub fn document(&self, kind: crate::document::Kind, key: &str, store: Option<&str>) -> Result<Vec<u8>> {
+        crate::document::render(&self.db, kind, key, store)
+    }
+
     /// Prices a basket (`{"lines": [{"sku", "qty"}]}`) with the promotions
     /// in force at `at`; nothing is sold.
     pub fn quote(&self, basket_json: &str, store: &str, at: At) -> Result<Quote> {

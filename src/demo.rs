@@ -8,6 +8,12 @@ use crate::journal::{ImportSummary, JournalError};
 /// The demo journal (demo/demo.jsonl), embedded.
 pub const JOURNAL: &str = include_str!("../demo/demo.jsonl");
 
+/// The demo's paperwork day (demo/paperwork.jsonl): the store's
+/// requisites, a company buyer and a supplier, a supply from it, a sale to
+/// the company, a write-off, a return to the supplier and a stock count on
+/// 3 November, so that every document has something to print.
+pub const PAPERWORK: &str = include_str!("../demo/paperwork.jsonl");
+
 /// The demo day, for reports: 2 November 2026.
 pub const DAY: &str = "2026-11-02";
 
@@ -22,7 +28,8 @@ pub const TILL: &str = "T1";
 pub(crate) fn load(db: &mut Db, importer: Importer<'_>) -> Result<ImportSummary, JournalError> {
     let io = |e: crate::error::Error| JournalError::Io(e.to_string());
     let first = !db.till_exists(STORE, TILL).map_err(io)?;
-    let summary = import_as(db, JOURNAL.as_bytes(), importer, |_| {})?;
+    let journal = format!("{JOURNAL}{PAPERWORK}");
+    let summary = import_as(db, journal.as_bytes(), importer, |_| {})?;
     if first {
         let emulator = DeviceSettings {
             port: crate::fiscal::BUILT_IN_EMULATOR.to_owned(),

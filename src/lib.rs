@@ -13,6 +13,7 @@ pub mod clock;
 #[doc(hidden)]
 pub mod db;
 pub mod demo;
+pub mod document;
 pub mod error;
 pub mod fiscal;
 pub mod fonts;

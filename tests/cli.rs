@@ -66,7 +66,7 @@ fn demo_then_z_report_as_the_readme_says() {
             "report",
             "shift_summary",
             "--from",
-            "2026-11-03",
+            "2026-11-04",
             "--to",
             "2026-11-30",
             "--store",
@@ -88,7 +88,8 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
         .status
         .success());
     let exported = std::fs::read(&journal).expect("read");
-    assert_eq!(exported.iter().filter(|b| **b == b'\n').count(), 40);
+    // The demo day's 40 lines and the paperwork day's 13.
+    assert_eq!(exported.iter().filter(|b| **b == b'\n').count(), 53);
 
     let import = kassa(&second, &["import", journal.to_str().expect("path")]);
     assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
@@ -104,7 +105,7 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
         .expect("spawn");
     std::io::Write::write_all(&mut piped.stdin.take().expect("stdin"), &exported).expect("pipe");
     let piped = piped.wait_with_output().expect("wait");
-    assert!(String::from_utf8_lossy(&piped.stderr).contains("(0 new, 40 already there)"));
+    assert!(String::from_utf8_lossy(&piped.stderr).contains("(0 new, 53 already there)"));
     let again = kassa(
         &second,
         &[
@@ -116,16 +117,24 @@ fn export_import_export_gives_the_same_bytes_and_importing_twice_adds_nothing() 
             "4444",
         ],
     );
-    assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 40 already there)"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("(0 new, 53 already there)"));
     assert_eq!(kassa(&second, &["export"]).stdout, exported, "nothing doubled");
 
     // A period: the demo day only, then a day with nothing dated in it.
-    let day = kassa(&first, &["export", "--from", "2026-11-02", "--to", "2026-11-02"]);
-    assert_eq!(day.stdout, exported);
-    let later = stdout(&kassa(&first, &["export", "--from", "2026-11-03"]));
-    assert!(later.lines().all(|l| ["store", "employee", "product", "promotion"]
-        .iter()
-        .any(|t| l.starts_with(&format!("{{\"type\":\"{t}\"")))));
+    // The demo day: its 40 lines and the paperwork day's cards (the store's
+    // new version, two counterparties), none of the 3 November records.
+    let day = stdout(&kassa(
+        &first,
+        &["export", "--from", "2026-11-02", "--to", "2026-11-02"],
+    ));
+    assert_eq!(day.lines().count(), 43);
+    assert!(!day.contains("2026-11-03T"), "{day}");
+    let later = stdout(&kassa(&first, &["export", "--from", "2026-11-04"]));
+    assert!(later
+        .lines()
+        .all(|l| ["store", "counterparty", "employee", "product", "promotion"]
+            .iter()
+            .any(|t| l.starts_with(&format!("{{\"type\":\"{t}\"")))));
 }
 
 #[test]

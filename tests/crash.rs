@@ -46,11 +46,13 @@ fn check_whole(path: &Path, import_receipts: i64) {
           - (SELECT COALESCE(SUM(change), 0) FROM receipts WHERE shift = s.id)",
         "SELECT COUNT(*) FROM receipts r WHERE NOT EXISTS (SELECT 1 FROM events WHERE key = 'receipt:' || r.id)",
         "SELECT COUNT(*) FROM events e WHERE e.type = 'receipt' AND NOT EXISTS (SELECT 1 FROM receipts WHERE id = e.entity)",
-        // Stock = supplies − sales + returns, per product of store S1.
+        // Stock = supplies − sales + returns + counts' adjustments, per product of store S1.
         "SELECT COUNT(*) FROM stock s WHERE s.qty !=
             (SELECT COALESCE(SUM(CASE d.kind WHEN 'supply' THEN l.qty ELSE -l.qty END), 0)
                FROM stock_doc_lines l JOIN stock_docs d ON d.kind = l.kind AND d.id = l.doc
               WHERE d.store = s.store AND l.sku = s.sku)
+          + (SELECT COALESCE(SUM(l.delta), 0) FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count
+              WHERE c.store = s.store AND l.sku = s.sku)
           - (SELECT COALESCE(SUM(CASE r.kind WHEN 'sale' THEN l.qty ELSE -l.qty END), 0)
                FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts h ON h.id = r.shift
               WHERE h.store = s.store AND l.sku = s.sku)",

@@ -5,6 +5,7 @@ mod util;
 mod bulk_import;
 mod cli;
 mod crash;
+mod documents;
 mod fiscal;
 mod hardening;
 mod journal_errors;

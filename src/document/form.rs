@@ -81,14 +81,16 @@ impl Form {
     pub(crate) fn centered(&mut self, size: f32, bold: bool, text: &str) {
         self.need(size * 0.5);
         let (x, w, y) = (MARGIN, self.width(), self.y + size * 0.36);
-        self.pdf.text_in(&mut self.page, x, w, y, size, bold, Align::Center, text);
+        self.pdf
+            .text_in(&mut self.page, x, w, y, size, bold, Align::Center, text);
         self.y += size * 0.5;
     }
 
     /// Text right-aligned against the right margin, on the current line.
     pub(crate) fn right(&mut self, size: f32, bold: bool, text: &str) {
         let (x, w, y) = (MARGIN, self.width(), self.y + size * 0.36);
-        self.pdf.text_in(&mut self.page, x, w, y, size, bold, Align::Right, text);
+        self.pdf
+            .text_in(&mut self.page, x, w, y, size, bold, Align::Right, text);
     }
 
     /// «Label: value» with the value underlined across the rest of the line.
@@ -102,8 +104,8 @@ impl Form {
         let room = self.width() - label_width;
         self.pdf
             .text_in(&mut self.page, value_x, room, y, size, true, Align::Left, value);
-        self.pdf
-            .line(&mut self.page, (value_x, y + 1.0), (MARGIN + self.width(), y + 1.0), 0.3);
+        let end = MARGIN + self.width();
+        self.pdf.line(&mut self.page, (value_x, y + 1.0), (end, y + 1.0), 0.3);
         self.y += 5.0;
     }
 
@@ -111,18 +113,38 @@ impl Form {
         self.y += mm;
     }
 
-    /// Splits text into lines no wider than `width`.
+    /// Splits text into lines no wider than `width`; a word wider than
+    /// the line is broken with a hyphen.
     pub(crate) fn wrap(&self, text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
+        let room = width - 2.5;
+        let fits = |t: &str| self.pdf.width(t, size, bold) <= room;
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut current = String::new();
             for word in paragraph.split(' ') {
-                let candidate = if current.is_empty() { word.to_owned() } else { format!("{current} {word}") };
-                if self.pdf.width(&candidate, size, bold) <= width - 1.5 || current.is_empty() {
-                    current = candidate;
+                let candidate = if current.is_empty() {
+                    word.to_owned()
                 } else {
-                    lines.push(std::mem::replace(&mut current, word.to_owned()));
+                    format!("{current} {word}")
+                };
+                if fits(&candidate) {
+                    current = candidate;
+                    continue;
                 }
+                if !current.is_empty() {
+                    lines.push(std::mem::take(&mut current));
+                }
+                // The word alone: broken into pieces that fit.
+                let mut piece = String::new();
+                for c in word.chars() {
+                    let longer = format!("{piece}{c}-");
+                    if !piece.is_empty() && !fits(&longer) {
+                        lines.push(format!("{piece}-"));
+                        piece.clear();
+                    }
+                    piece.push(c);
+                }
+                current = piece;
             }
             lines.push(current);
         }
@@ -136,8 +158,11 @@ impl Form {
         let widths: Vec<f32> = cols.iter().map(|c| c.width * scale).collect();
         let head_size = 6.0;
         let size = 7.0;
-        let header_lines: Vec<Vec<String>> =
-            cols.iter().zip(&widths).map(|(c, w)| self.wrap(c.title, *w, head_size, false)).collect();
+        let header_lines: Vec<Vec<String>> = cols
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| self.wrap(c.title, *w, head_size, false))
+            .collect();
         let header_height = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * 2.6 + 2.0;
         let draw_header = |form: &mut Form| {
             form.need(header_height + 10.0);
@@ -159,8 +184,11 @@ impl Form {
             form.y = top + header_height + 4.0;
         };
         draw_header(self);
-        let all: Vec<(&Vec<String>, bool)> =
-            rows.iter().map(|r| (r, false)).chain(totals.iter().map(|r| (r, true))).collect();
+        let all: Vec<(&Vec<String>, bool)> = rows
+            .iter()
+            .map(|r| (r, false))
+            .chain(totals.iter().map(|r| (r, true)))
+            .collect();
         for (row, bold) in all {
             let cells: Vec<Vec<String>> = row
                 .iter()
@@ -214,12 +242,22 @@ impl Form {
         let sign_w = rest * 0.4;
         let name_x = sign_x + sign_w + 3.0;
         let name_w = rest - sign_w - 3.0;
-        self.pdf.line(&mut self.page, (sign_x, y + 1.0), (sign_x + sign_w, y + 1.0), 0.3);
-        self.pdf.line(&mut self.page, (name_x, y + 1.0), (name_x + name_w, y + 1.0), 0.3);
+        self.pdf
+            .line(&mut self.page, (sign_x, y + 1.0), (sign_x + sign_w, y + 1.0), 0.3);
+        self.pdf
+            .line(&mut self.page, (name_x, y + 1.0), (name_x + name_w, y + 1.0), 0.3);
         self.pdf
             .text_in(&mut self.page, name_x, name_w, y, size, false, Align::Center, name);
-        self.pdf
-            .text_in(&mut self.page, sign_x, sign_w, y + 3.5, 5.5, false, Align::Center, "(подпись)");
+        self.pdf.text_in(
+            &mut self.page,
+            sign_x,
+            sign_w,
+            y + 3.5,
+            5.5,
+            false,
+            Align::Center,
+            "(подпись)",
+        );
         self.pdf.text_in(
             &mut self.page,
             name_x,
@@ -244,7 +282,8 @@ impl Form {
         let w = self.width();
         let mut x = MARGIN;
         while x < MARGIN + w {
-            self.pdf.line(&mut self.page, (x, self.y), ((x + 2.0).min(MARGIN + w), self.y), 0.3);
+            self.pdf
+                .line(&mut self.page, (x, self.y), ((x + 2.0).min(MARGIN + w), self.y), 0.3);
             x += 4.0;
         }
         self.y += 3.0;

@@ -91,6 +91,21 @@ enum Command {
         /// Where the copy goes (replaced if there).
         file: PathBuf,
     },
+    /// A printable document as PDF: cash-book DATE, cash-in-order N,
+    /// cash-out-order N, invoice RECEIPT, upd RECEIPT, waybill RECEIPT|RETURN,
+    /// write-off ID, inventory COUNT, sales-report DATE|YYYY-MM|FROM..TO.
+    Document {
+        /// cash-book, cash-in-order, cash-out-order, invoice, upd, waybill, write-off, inventory, sales-report.
+        kind: String,
+        /// The record's id or number, or the day (period).
+        key: String,
+        /// The store (the cash book and sales report of one store).
+        #[arg(long)]
+        store: Option<String>,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Rebuild the reports' rollups from the books.
     RebuildRollups,
     /// Put a backup in place of the database.
@@ -204,5 +219,8 @@ fn run(cli: Cli) -> Outcome {
         Command::Backup { file } => journal::backup(&path, &file),
         Command::Restore { file } => journal::restore(&path, who, &file),
         Command::RebuildRollups => journal::rebuild_rollups(&path, who),
+        Command::Document { kind, key, store, out } => {
+            report::document(&path, &kind, &key, store.as_deref(), out.as_deref())
+        }
     }
 }

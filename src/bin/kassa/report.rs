@@ -106,3 +106,15 @@ pub(crate) fn price(path: &Path, basket: &Path, store: &str, at: Option<&str>) -
         writeln!(out).map_err(|e| Failure::Said(format!("cannot write: {e}")))
     })
 }
+
+/// Writes a printable document as PDF.
+pub(crate) fn document(path: &Path, kind: &str, key: &str, store: Option<&str>, out: Option<&Path>) -> Outcome {
+    let kind = kassa::document::Kind::from_code(kind)?;
+    let books = Books::open_existing(path)?;
+    refuse_overwriting(path, out)?;
+    let pdf = books.document(kind, key, store)?;
+    write_output(out, |sink| {
+        sink.write_all(&pdf)
+            .map_err(|e| Failure::Said(format!("cannot write: {e}")))
+    })
+}

@@ -173,8 +173,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let snapshot = load(demo(dir.path())).expect("load");
         assert_eq!(snapshot.store, "Магазин «У дома»");
-        assert_eq!(snapshot.shifts.len(), 1);
+        // The demo day's shift and the paperwork day's.
+        assert_eq!(snapshot.shifts.len(), 2);
         let shift = &snapshot.shifts[0];
+        assert_eq!(shift.shift, "SH-1");
         assert_eq!(format::money(shift.sales, Lang::Ru), "3\u{a0}057,88\u{a0}₽");
         assert_eq!(format::money(shift.cash_in_drawer(), Lang::Ru), "2\u{a0}773,94\u{a0}₽");
     }
