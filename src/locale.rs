@@ -133,7 +133,10 @@ pub fn number(value: Decimal, lang: Lang) -> String {
 
 /// Money without the currency sign, as a table cell: `1 234,56`.
 pub fn amount(value: Money, lang: Lang) -> String {
-    number(value.as_decimal(), lang)
+    let mut kopecks = value.as_decimal();
+    // Money always shows its kopecks: `0,00`, not `0`.
+    kopecks.rescale(2);
+    number(kopecks, lang)
 }
 
 /// A percentage with two places: `12,50 %`.
@@ -183,6 +186,7 @@ mod tests {
         assert_eq!(number(d("1234567.125"), Lang::Ru), "1\u{a0}234\u{a0}567,125");
         assert_eq!(number(d("-12"), Lang::En), "-12");
         assert_eq!(amount(m("1234.50"), Lang::Ru), "1\u{a0}234,50");
+        assert_eq!(amount(Money::default(), Lang::Ru), "0,00");
         assert_eq!(percent(d("12.5"), Lang::Ru), "12,50\u{a0}%");
         let day_ = NaiveDate::from_ymd_opt(2026, 11, 2).expect("day");
         assert_eq!(day(day_, Lang::Ru), "02.11.2026");

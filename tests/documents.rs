@@ -108,7 +108,16 @@ fn the_invoice_upd_and_waybill_of_a_sale_to_a_company() {
         ],
     );
     holds(&upd, &lines);
-    holds(&upd, &["6 077,60", "[10]", "[15]", "7702345678"]);
+    holds(
+        &upd,
+        &[
+            "6 077,60",
+            "[10]",
+            "[15]",
+            "7702345678",
+            "Документ составлен на 2 листах",
+        ],
+    );
     let waybill = document(&db, dir.path(), &["waybill", "R-101"]);
     holds(
         &waybill,
@@ -280,4 +289,43 @@ fn the_write_off_act_inventory_list_return_waybill_and_sales_report() {
         ],
     );
     holds(&report, &["По видам оплаты", "По ставкам НДС"]);
+}
+
+#[test]
+fn counterparties_requisites_and_buyers_are_checked_on_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut db = kassa::db::Db::open(&dir.path().join("k.db")).expect("open");
+    kassa::journal::import(&mut db, crate::util::DEMO.as_bytes(), |_| {}).expect("demo");
+    for (line, said) in [
+        (
+            r#"{"type":"counterparty","id":"C9","name":"ООО «Х»","inn":"12345"}"#,
+            "inn: `12345` is not an INN",
+        ),
+        (
+            r#"{"type":"counterparty","id":"C9","name":"ООО «Х»","inn":"7702345678","kpp":"77"}"#,
+            "kpp: `77` is not 9 digits",
+        ),
+        (
+            r#"{"type":"store","id":"S1","name":"Магазин","ogrn":"123"}"#,
+            "ogrn: `123` is not an OGRN",
+        ),
+        (
+            r#"{"type":"shift_open","id":"X-1","store":"S1","till":"T5","cashier":"E1","at":"2026-11-04T09:00:00+03:00"}
+{"type":"receipt","id":"RB","shift":"X-1","at":"2026-11-04T10:00:00+03:00","kind":"sale","buyer":"C9","lines":[{"sku":"1001","qty":"1","price":"45.50"}],"payments":[{"method":"card","amount":"45.50"}]}"#,
+            "buyer: unknown counterparty `C9`",
+        ),
+    ] {
+        let error = kassa::journal::import(&mut db, line.as_bytes(), |_| {}).expect_err("refused");
+        assert!(error.to_string().contains(said), "{error}");
+    }
+    let before = db.event_count().expect("count");
+    let good = r#"{"type":"counterparty","id":"C9","name":"ООО «Х»","inn":"7702345678"}
+{"type":"shift_open","id":"X-2","store":"S1","till":"T5","cashier":"E1","at":"2026-11-04T09:00:00+03:00"}
+{"type":"receipt","id":"RR","shift":"X-2","at":"2026-11-04T10:00:00+03:00","kind":"return","buyer":"C9","return_of":"R-001","lines":[{"sku":"1001","qty":"1","price":"45.50"}],"payments":[{"method":"cash","amount":"45.50"}]}"#;
+    let error = kassa::journal::import(&mut db, good.as_bytes(), |_| {}).expect_err("a return names no buyer");
+    assert!(
+        error.to_string().contains("journal line 3") && error.to_string().contains("only a sale names a buyer"),
+        "{error}"
+    );
+    assert_eq!(db.event_count().expect("count"), before, "nothing written");
 }

@@ -95,7 +95,7 @@ impl Form {
 
     /// «Label: value» with the value underlined across the rest of the line.
     pub(crate) fn field(&mut self, label: &str, value: &str) {
-        let size = 8.0;
+        let size = 7.5;
         self.need(6.0);
         let label_width = self.pdf.width(label, size, false) + 2.0;
         let y = self.y + size * 0.36;
@@ -106,7 +106,7 @@ impl Form {
             .text_in(&mut self.page, value_x, room, y, size, true, Align::Left, value);
         let end = MARGIN + self.width();
         self.pdf.line(&mut self.page, (value_x, y + 1.0), (end, y + 1.0), 0.3);
-        self.y += 5.0;
+        self.y += 4.4;
     }
 
     pub(crate) fn gap(&mut self, mm: f32) {
@@ -288,6 +288,11 @@ impl Form {
         }
         self.y += 3.0;
         self.centered(6.0, false, label);
+    }
+
+    /// The page being drawn, counted from 1.
+    pub(crate) fn page_number(&self) -> usize {
+        self.pdf.pages() + 1
     }
 
     pub(crate) fn finish(mut self) -> Vec<u8> {

@@ -87,7 +87,12 @@ pub fn render(db: &Db, kind: Kind, key: &str, store: Option<&str>) -> Result<Vec
     match kind {
         Kind::CashBook => cash_book(db, day(key)?, store),
         Kind::CashInOrder | Kind::CashOutOrder => cash_order(db, kind, key),
-        Kind::Invoice | Kind::Upd => invoice(db, kind, key),
+        Kind::Invoice => invoice(db, kind, key, 1).map(|(pdf, _)| pdf),
+        // The УПД states its number of sheets: drawn once to count them.
+        Kind::Upd => {
+            let (_, sheets) = invoice(db, kind, key, 1)?;
+            invoice(db, kind, key, sheets).map(|(pdf, _)| pdf)
+        }
         Kind::Waybill => waybill(db, key),
         Kind::WriteOff => write_off(db, key),
         Kind::Inventory => inventory(db, key),
@@ -621,7 +626,8 @@ fn company_sale(db: &Db, id: &str) -> Result<CompanySale> {
     })
 }
 
-fn invoice(db: &Db, kind: Kind, id: &str) -> Result<Vec<u8>> {
+/// The invoice or УПД, and how many sheets it took.
+fn invoice(db: &Db, kind: Kind, id: &str, sheets: usize) -> Result<(Vec<u8>, usize)> {
     let sale = company_sale(db, id)?;
     let draft = sale.receipt.draft();
     let date = locale::day(draft.at.local_day(), Lang::Ru);
@@ -872,7 +878,14 @@ fn invoice(db: &Db, kind: Kind, id: &str) -> Result<Vec<u8>> {
     ]);
     f.table(&cols, &rows, &[total]);
     if upd {
-        f.line(8.0, false, "Документ составлен на 1 листе");
+        f.line(
+            8.0,
+            false,
+            &format!(
+                "Документ составлен на {sheets} {}",
+                words::plural(sheets as u64, ["листе", "листах", "листах"])
+            ),
+        );
     }
     let half = f.width() / 2.0;
     f.signature_at(
@@ -888,12 +901,21 @@ fn invoice(db: &Db, kind: Kind, id: &str) -> Result<Vec<u8>> {
         &accountant(store),
     );
     f.gap(12.0);
-    f.signature("Индивидуальный предприниматель или иное уполномоченное лицо", "");
-    f.line(
-        6.0,
-        false,
-        "(основной государственный регистрационный номер индивидуального предпринимателя и дата присвоения такого номера)",
-    );
+    // An individual entrepreneur (ОГРНИП, 15 digits) signs here instead.
+    if store.requisites.ogrn.as_ref().is_some_and(|o| o.len() == 15) {
+        f.signature(
+            "Индивидуальный предприниматель или иное уполномоченное лицо",
+            &director(store),
+        );
+        f.line(
+            6.0,
+            false,
+            &format!(
+                "{} (основной государственный регистрационный номер индивидуального предпринимателя и дата присвоения такого номера)",
+                store.requisites.ogrn.clone().unwrap_or_default()
+            ),
+        );
+    }
     if upd {
         f.gap(3.0);
         f.field(
@@ -935,7 +957,8 @@ fn invoice(db: &Db, kind: Kind, id: &str) -> Result<Vec<u8>> {
             ),
         );
     }
-    Ok(f.finish())
+    let pages = f.page_number();
+    Ok((f.finish(), pages))
 }
 
 /// A waybill's line: (sku, name, unit, qty, price without VAT, without VAT, VAT code, VAT, with VAT).
@@ -1724,11 +1747,24 @@ fn sales_report(db: &Db, key: &str, store: Option<&str>) -> Result<Vec<u8>> {
                 ),
             })
             .collect();
-        let shown = |row: &Vec<crate::report::Cell>| row.iter().map(crate::report::render::shown).collect::<Vec<_>>();
+        // Payment methods and VAT codes as a reader names them.
+        let shown = |row: &Vec<crate::report::Cell>| {
+            row.iter()
+                .map(|cell| match cell {
+                    crate::report::Cell::Text(code) if n == 1 => match code.as_str() {
+                        "cash" => "Наличные".to_owned(),
+                        "card" => "Безналичные (карта)".to_owned(),
+                        "other" => "Прочие".to_owned(),
+                        other => other.to_owned(),
+                    },
+                    crate::report::Cell::Text(code) if n == 2 && VatRate::from_code(code).is_some() => rate_text(code),
+                    other => crate::report::render::shown(other),
+                })
+                .collect::<Vec<_>>()
+        };
         let rows: Vec<Vec<String>> = table.rows.iter().map(shown).collect();
         let totals: Vec<Vec<String>> = table.totals.iter().map(shown).collect();
         f.table(&cols, &rows, &totals);
-        let _ = n;
     }
     if let Some(s) = &owner {
         f.signature("Руководитель", &director(s));

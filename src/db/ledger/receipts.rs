@@ -51,13 +51,6 @@ impl Ledger<'_> {
             product.check_qty(line.qty).map_err(ctx)?;
             products.push(product);
         }
-        if draft.kind == ReceiptKind::Return {
-            let refund = receipt.net_by(PaymentMethod::Cash);
-            if refund.is_positive() {
-                self.ensure_cash(&draft.shift, draft.at, refund, crate::error::Outflow::CashRefund)
-                    .map_err(ctx)?;
-            }
-        }
         if let Some(buyer) = &draft.buyer {
             if draft.kind != ReceiptKind::Sale {
                 return Err(ctx(in_field("buyer", Error::invalid("only a sale names a buyer"))));
@@ -70,6 +63,13 @@ impl Ledger<'_> {
                         id: buyer.clone(),
                     },
                 )));
+            }
+        }
+        if draft.kind == ReceiptKind::Return {
+            let refund = receipt.net_by(PaymentMethod::Cash);
+            if refund.is_positive() {
+                self.ensure_cash(&draft.shift, draft.at, refund, crate::error::Outflow::CashRefund)
+                    .map_err(ctx)?;
             }
         }
         if let Some(sale) = &draft.return_of {

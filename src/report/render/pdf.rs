@@ -74,6 +74,11 @@ impl PdfWriter {
         }
     }
 
+    /// Pages finished so far.
+    pub(crate) fn pages(&self) -> usize {
+        self.pages.len()
+    }
+
     pub(crate) fn finish_page(&mut self, page: Page) {
         self.pages.push(PdfPage::new(Mm(page.width), Mm(page.height), page.ops));
     }
