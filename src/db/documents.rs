@@ -174,7 +174,7 @@ impl Db {
                 ));
             }
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_by_key(|e| e.0);
         Ok(entries.into_iter().map(|(_, e)| e).collect())
     }
 

@@ -231,7 +231,7 @@ impl Form {
     }
 
     /// «Role ______ (подпись) ______ name (расшифровка подписи)», starting at `x`.
-    pub(crate) fn signature_at(&mut self, x: f32, width: f32, role: &str, name: &str) {
+    fn signature_at(&mut self, x: f32, width: f32, role: &str, name: &str) {
         self.need(10.0);
         let size = 7.5;
         let y = self.y + 3.0;
@@ -268,6 +268,14 @@ impl Form {
             Align::Center,
             "(расшифровка подписи)",
         );
+    }
+
+    /// Two signatures side by side (the shipper's and the receiver's), then down.
+    pub(crate) fn signatures(&mut self, left: (&str, &str), right: (&str, &str)) {
+        let half = self.width() / 2.0;
+        self.signature_at(0.0, half - 4.0, left.0, left.1);
+        self.signature_at(half, half, right.0, right.1);
+        self.y += 11.0;
     }
 
     /// A signature line across the page, then down.

@@ -887,20 +887,13 @@ fn invoice(db: &Db, kind: Kind, id: &str, sheets: usize) -> Result<(Vec<u8>, usi
             ),
         );
     }
-    let half = f.width() / 2.0;
-    f.signature_at(
-        0.0,
-        half - 4.0,
-        "Руководитель организации или иное уполномоченное лицо",
-        &director(store),
+    f.signatures(
+        (
+            "Руководитель организации или иное уполномоченное лицо",
+            &director(store),
+        ),
+        ("Главный бухгалтер или иное уполномоченное лицо", &accountant(store)),
     );
-    f.signature_at(
-        half,
-        half,
-        "Главный бухгалтер или иное уполномоченное лицо",
-        &accountant(store),
-    );
-    f.gap(12.0);
     // An individual entrepreneur (ОГРНИП, 15 digits) signs here instead.
     if store.requisites.ogrn.as_ref().is_some_and(|o| o.len() == 15) {
         f.signature(
@@ -1231,16 +1224,15 @@ fn waybill(db: &Db, id: &str) -> Result<Vec<u8>> {
         &format!("Всего отпущено на сумму {}", words::amount(with_sum)),
     );
     f.gap(2.0);
-    let half = f.width() / 2.0;
-    f.signature_at(0.0, half - 4.0, "Отпуск разрешил", &director(&store));
-    f.signature_at(half, half, "По доверенности № -- от --", "");
-    f.gap(11.0);
-    f.signature_at(0.0, half - 4.0, "Главный (старший) бухгалтер", &accountant(&store));
-    f.signature_at(half, half, "Груз принял", "");
-    f.gap(11.0);
-    f.signature_at(0.0, half - 4.0, "Отпуск груза произвел", "");
-    f.signature_at(half, half, "Груз получил грузополучатель", "");
-    f.gap(11.0);
+    f.signatures(
+        ("Отпуск разрешил", &director(&store)),
+        ("По доверенности № -- от --", ""),
+    );
+    f.signatures(
+        ("Главный (старший) бухгалтер", &accountant(&store)),
+        ("Груз принял", ""),
+    );
+    f.signatures(("Отпуск груза произвел", ""), ("Груз получил грузополучатель", ""));
     f.line(
         8.0,
         false,

@@ -67,7 +67,7 @@ const HUNDREDS: [&str; 10] = [
 
 /// The form of a noun after a number: 1 рубль, 2–4 рубля, 5–20 рублей;
 /// the last two digits 11–14 always take the third.
-pub fn plural<'a>(n: u64, forms: [&'a str; 3]) -> &'a str {
+pub fn plural(n: u64, forms: [&str; 3]) -> &str {
     match (n % 100, n % 10) {
         (11..=14, _) => forms[2],
         (_, 1) => forms[0],

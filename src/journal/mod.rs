@@ -451,7 +451,7 @@ fn store(w: wire::Store) -> Result<Record> {
         requisites: Requisites {
             legal_name: w.legal_name,
             kpp: w.kpp.map(|kpp| digits(kpp, "kpp", 9)).transpose()?,
-            ogrn: w.ogrn.map(|ogrn| ogrn_field(ogrn)).transpose()?,
+            ogrn: w.ogrn.map(ogrn_field).transpose()?,
             director: w.director,
             accountant: w.accountant,
         },
