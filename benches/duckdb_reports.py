@@ -125,7 +125,8 @@ timed(
 PRODUCT = """SELECT l.sku,
        sum(CASE WHEN x.kind = 'sale' THEN l.qty ELSE -l.qty END) AS qty,
        sum(CASE WHEN x.kind = 'sale' THEN l.amount ELSE -l.amount END) AS net,
-       sum(CASE WHEN x.kind = 'sale' THEN 1 ELSE -1 END * round(l.qty * CAST(l.unit_cost AS DECIMAL(38, 20)) / 1000, 2)) AS cogs
+       -- qty in thousandths times the exact decimal cost (no DOUBLE division), half up per line
+       sum(CASE WHEN x.kind = 'sale' THEN 1 ELSE -1 END * round(l.qty * CAST('0.001' AS DECIMAL(4, 3)) * CAST(l.unit_cost AS DECIMAL(38, 20)), 2)) AS cogs
      FROM lines l JOIN receipts x ON x.id = l.receipt GROUP BY l.sku"""
 timed(
     "sales_by_product",
