@@ -123,6 +123,21 @@ fn sales_figures_to_the_kopeck() {
             ["E", "Кроссовки", "1", "1", "100.00", "5000.00"]
         ])
     );
+    // December: the sale to ООО «Вектор» alone (3 coffees at 400.00), its invoice's VAT
+    // 1 200 × 22 ÷ 122 = 216.39.
+    let december = Params {
+        period: Period {
+            from: day("2026-12-01"),
+            to: day("2026-12-31"),
+            store: None,
+        },
+        threshold: None,
+    };
+    assert_eq!(
+        rows(&db, "sales_summary", &december),
+        json!([[1, "1200.00", "0.00", "1200.00", 0, "0.00", "1200.00", "1200.00", "3"]])
+    );
+    assert_eq!(rows(&db, "sales_by_vat_rate", &december), json!([["vat22", "1200.00", "216.39"]]));
     // One store only: S2's two receipts.
     assert_eq!(
         rows(&db, "sales_summary", &november(Some("S2"))),
