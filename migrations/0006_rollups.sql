@@ -63,7 +63,10 @@ CREATE TABLE roll_products_month (
 ) WITHOUT ROWID;
 
 -- Stock moves by store, product and local day, in thousandths by what
--- moved them, and the moving average cost after the day's last move.
+-- moved them, and the moving average cost after the day's last move in
+-- the books' order (`booked`: that move's event seq × 100000 + its line),
+-- so stock at a day's end takes the average of the last move booked
+-- among the days up to it, whatever order the days were booked in.
 CREATE TABLE stock_days (
     store    TEXT NOT NULL,
     sku      TEXT NOT NULL,
@@ -75,6 +78,7 @@ CREATE TABLE stock_days (
     to_suppliers INTEGER NOT NULL,
     counted  INTEGER NOT NULL,
     avg_end  TEXT NOT NULL,
+    booked   INTEGER NOT NULL,
     PRIMARY KEY (store, sku, day)
 ) WITHOUT ROWID;
 

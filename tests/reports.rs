@@ -137,7 +137,10 @@ fn sales_figures_to_the_kopeck() {
         rows(&db, "sales_summary", &december),
         json!([[1, "1200.00", "0.00", "1200.00", 0, "0.00", "1200.00", "1200.00", "3"]])
     );
-    assert_eq!(rows(&db, "sales_by_vat_rate", &december), json!([["vat22", "1200.00", "216.39"]]));
+    assert_eq!(
+        rows(&db, "sales_by_vat_rate", &december),
+        json!([["vat22", "1200.00", "216.39"]])
+    );
     // One store only: S2's two receipts.
     assert_eq!(
         rows(&db, "sales_summary", &november(Some("S2"))),

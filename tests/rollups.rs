@@ -76,3 +76,32 @@ fn the_command_line_rebuilds_with_the_right_to_view_reports() {
     let owner = kassa(&db, &["rebuild-rollups", "--employee", "E4", "--pin", "4444"]);
     assert!(owner.status.success(), "{}", String::from_utf8_lossy(&owner.stderr));
 }
+
+#[test]
+fn stock_booked_out_of_day_order_takes_the_books_average() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut db = kassa::db::Db::open(&dir.path().join("k.db")).expect("open");
+    // The later supply is booked first (10 at 10.00), the earlier one after it
+    // (10 at 30.00): the books' average is then (10·10 + 10·30) ÷ 20 = 20.00.
+    let journal = r#"{"type":"store","id":"S","name":"Склад"}
+{"type":"product","sku":"A","name":"Гвозди","price":"50.00","cost":"1.00","vat":"vat22"}
+{"type":"supply","id":"LATE","store":"S","at":"2026-03-05T09:00:00+03:00","supplier":"П","lines":[{"sku":"A","qty":"10","cost":"10.00"}]}
+{"type":"supply","id":"EARLY","store":"S","at":"2026-03-03T09:00:00+03:00","supplier":"П","lines":[{"sku":"A","qty":"10","cost":"30.00"}]}"#;
+    kassa::journal::import(&mut db, journal.as_bytes(), |_| {}).expect("import");
+    let period = |from: u32, to: u32| -> kassa::report::Params {
+        kassa::db::report::Period {
+            from: chrono::NaiveDate::from_ymd_opt(2026, 3, from).expect("day"),
+            to: chrono::NaiveDate::from_ymd_opt(2026, 3, to).expect("day"),
+            store: None,
+        }
+        .into()
+    };
+    let march = crate::reports::rows(&db, "stock_balance", &period(1, 31));
+    assert_eq!(march, serde_json::json!([["A", "Гвозди", "20", "20.00", "400.00"]]));
+    // By 4 March only the earlier supply is dated, at the average the books had after it.
+    let fourth = crate::reports::rows(&db, "stock_balance", &period(1, 4));
+    assert_eq!(fourth, serde_json::json!([["A", "Гвозди", "10", "20.00", "200.00"]]));
+    let kept = db.rollups_dump().expect("dump");
+    db.rebuild_rollups().expect("rebuilt");
+    assert_eq!(db.rollups_dump().expect("dump"), kept);
+}

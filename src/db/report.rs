@@ -490,10 +490,10 @@ impl Source for Db {
 
     fn stock_at(&self, period: &Period, day: Option<NaiveDate>) -> Result<Vec<StockAt>> {
         let through = day.map(|d| d.format("%Y-%m-%d").to_string());
-        // SQLite takes the bare avg_end from the row of MAX(day): the
-        // average after the last day with a move.
+        // SQLite takes the bare avg_end from the row of MAX(booked): the
+        // average after the move booked last among the days up to `day`.
         let mut stmt = self.conn().prepare_cached(
-            "SELECT store, sku, MAX(day), avg_end,
+            "SELECT store, sku, MAX(booked), avg_end,
                     SUM(received - sold + returned - written_off - to_suppliers + counted)
                FROM stock_days WHERE (?1 IS NULL OR day <= ?1) AND (?2 IS NULL OR store = ?2)
               GROUP BY store, sku",
@@ -557,18 +557,18 @@ pub(crate) fn stock_moves_through(
     store: Option<&str>,
 ) -> Result<Vec<StockMove>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT e.seq, l.line_no, s.store, l.sku, r.at, r.kind, l.qty, l.unit_cost
+        "SELECT e.seq, l.line_no, s.store, l.sku, r.at, r.kind, l.qty, l.unit_cost, l.unit_cost
            FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
            JOIN products p ON p.sku = l.sku AND p.kind <> 'service'
            JOIN events e ON e.key = 'receipt:' || r.id
           WHERE (?1 IS NULL OR substr(r.at, 1, 10) <= ?1) AND (?2 IS NULL OR s.store = ?2)
          UNION ALL
-         SELECT e.seq, l.line_no, d.store, l.sku, d.at, d.kind, l.qty, l.cost
+         SELECT e.seq, l.line_no, d.store, l.sku, d.at, d.kind, l.qty, l.cost, l.unit_cost
            FROM stock_doc_lines l JOIN stock_docs d ON d.kind = l.kind AND d.id = l.doc
            JOIN events e ON e.key = d.kind || ':' || d.id
           WHERE (?1 IS NULL OR substr(d.at, 1, 10) <= ?1) AND (?2 IS NULL OR d.store = ?2)
          UNION ALL
-         SELECT e.seq, l.line_no, c.store, l.sku, c.at, 'count', l.delta, NULL
+         SELECT e.seq, l.line_no, c.store, l.sku, c.at, 'count', l.delta, NULL, l.unit_cost
            FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count
            JOIN events e ON e.key = 'stock_count:' || c.id
           WHERE (?1 IS NULL OR substr(c.at, 1, 10) <= ?1) AND (?2 IS NULL OR c.store = ?2)
@@ -602,6 +602,8 @@ pub(crate) fn stock_moves_through(
             kind,
             qty: signed,
             in_cost,
+            first_cost: decimal(&r.get::<_, String>(8)?)?,
+            booked: r.get::<_, i64>(0)? * 100_000 + r.get::<_, i64>(1)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -27,7 +27,7 @@ pub(crate) struct Rolls {
     weeks: HashMap<(String, String), i64>,
     /// Per (store, sku, day): quantities by what moved them, and the
     /// average after the last move.
-    stock: HashMap<(String, String, String), ([i64; 6], Decimal)>,
+    stock: HashMap<(String, String, String), ([i64; 6], Decimal, i64)>,
 }
 
 /// A receipt as the rollups see it.
@@ -129,21 +129,24 @@ impl Rolls {
         }
     }
 
+    /// A stock move, `booked` its place in the books' order (moves come in
+    /// that order: the latest sets the day's average).
     pub(crate) fn add_stock(
         &mut self,
-        store: &str,
-        sku: &str,
-        day: String,
+        at: (&str, &str, String),
         kind: MoveKind,
         qty_milli: i64,
         average: Decimal,
+        booked: i64,
     ) {
+        let (store, sku, day) = at;
         let entry = self
             .stock
             .entry((store.to_owned(), sku.to_owned(), day))
-            .or_insert(([0; 6], average));
+            .or_insert(([0; 6], average, booked));
         entry.0[stock_column(kind)] += qty_milli;
         entry.1 = average;
+        entry.2 = booked;
     }
 
     /// Adds the sums to the rollups (inside the booking's transaction).
@@ -197,16 +200,16 @@ impl Rolls {
             weeks.execute(params![week, sku, qty])?;
         }
         let mut stock = conn.prepare_cached(
-            "INSERT INTO stock_days (store, sku, day, received, sold, returned, written_off, to_suppliers, counted, avg_end)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            "INSERT INTO stock_days (store, sku, day, received, sold, returned, written_off, to_suppliers, counted, avg_end, booked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT DO UPDATE SET received = received + excluded.received, sold = sold + excluded.sold,
                returned = returned + excluded.returned, written_off = written_off + excluded.written_off,
                to_suppliers = to_suppliers + excluded.to_suppliers, counted = counted + excluded.counted,
-               avg_end = excluded.avg_end",
+               avg_end = excluded.avg_end, booked = excluded.booked",
         )?;
         let mut rows: Vec<_> = self.stock.drain().collect();
         rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for ((store, sku, day), (q, average)) in rows {
+        for ((store, sku, day), (q, average, booked)) in rows {
             stock.execute(params![
                 store,
                 sku,
@@ -217,7 +220,8 @@ impl Rolls {
                 q[3],
                 q[4],
                 q[5],
-                average.normalize().to_string()
+                average.normalize().to_string(),
+                booked
             ])?;
         }
         Ok(())
@@ -299,18 +303,15 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
                 SUM(CASE kind WHEN 'sale' THEN qty ELSE -qty END)
            FROM roll_products GROUP BY 1, 2;"
     ))?;
-    // Stock by day: the moves replayed in the books' order.
-    let products: HashMap<String, Decimal> = conn
-        .prepare("SELECT sku, COALESCE(cost, 0) FROM products WHERE kind <> 'service'")?
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-        .map(|r| r.map(|(sku, cost)| (sku, Money::from_kopecks(cost).as_decimal())))
-        .collect::<rusqlite::Result<_>>()?;
+    // Stock by day: the moves replayed in the books' order, each product's
+    // average starting at the cost its first move was booked at (the
+    // catalogue's cost then, whatever the card says now).
     let mut held: HashMap<(String, String), (i64, Decimal)> = HashMap::new();
     let mut rolls = Rolls::default();
     for m in super::report::stock_moves_through(conn, None, None)? {
         let (qty, average) = held
             .entry((m.store.clone(), m.sku.clone()))
-            .or_insert_with(|| (0, products.get(&m.sku).copied().unwrap_or_default()));
+            .or_insert_with(|| (0, m.first_cost));
         let milli = (m.qty * Decimal::from(1000)).trunc().try_into().unwrap_or(0i64);
         if let (Some(cost), true) = (m.in_cost, milli > 0) {
             *average = if *qty <= 0 {
@@ -322,7 +323,7 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
         }
         *qty += milli;
         let shown = if m.kind == MoveKind::Count { milli } else { milli.abs() };
-        rolls.add_stock(&m.store, &m.sku, m.day.to_string(), m.kind, shown, *average);
+        rolls.add_stock((&m.store, &m.sku, m.day.to_string()), m.kind, shown, *average, m.booked);
     }
     rolls.flush(conn)
 }

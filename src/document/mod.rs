@@ -646,16 +646,39 @@ fn invoice(db: &Db, kind: Kind, id: &str, sheets: usize) -> Result<(Vec<u8>, usi
         "Приложение № 1 к постановлению Правительства Российской Федерации от 26 декабря 2011 г. № 1137 (в редакции постановления Правительства Российской Федерации от 23.01.2026 № 26)",
     );
     f.gap(4.0);
+    // Status 1 (invoice and transfer) needs a VAT payer: a store on a patent,
+    // or a sale with every line без НДС, issues a transfer document only.
+    let vat_payer = sale.store.tax_system != Some(crate::catalog::TaxSystem::Patent)
+        && sale
+            .vats
+            .iter()
+            .any(|v| VatRate::from_code(v).is_some_and(|r| r != VatRate::None));
+    if !upd && !vat_payer {
+        return Err(Error::invalid(format!(
+            "receipt {id}: the sale carries no VAT (a patent, or every line без НДС), so it takes no счёт-фактура; ask for upd (status 2) or waybill"
+        )));
+    }
     if upd {
         f.line(9.0, true, "Универсальный передаточный документ");
         f.line(
             8.0,
             false,
-            "Статус: 1   (1 – счет-фактура и передаточный документ (акт); 2 – передаточный документ (акт))",
+            &format!(
+                "Статус: {}   (1 – счет-фактура и передаточный документ (акт); 2 – передаточный документ (акт))",
+                if vat_payer { 1 } else { 2 }
+            ),
         );
         f.gap(1.0);
     }
-    f.line(10.0, true, &format!("СЧЕТ-ФАКТУРА № {} от {date} (1)", draft.id));
+    if vat_payer {
+        f.line(10.0, true, &format!("СЧЕТ-ФАКТУРА № {} от {date} (1)", draft.id));
+    } else {
+        f.line(
+            10.0,
+            true,
+            &format!("ПЕРЕДАТОЧНЫЙ ДОКУМЕНТ (АКТ) № {} от {date}", draft.id),
+        );
+    }
     f.line(8.0, false, "ИСПРАВЛЕНИЕ № -- от -- (1а)");
     let store = &sale.store;
     let buyer = &sale.buyer;
@@ -1217,7 +1240,28 @@ fn waybill(db: &Db, id: &str) -> Result<Vec<u8>> {
             )
         ),
     );
-    f.line(8.0, false, &format!("Масса груза (нетто): {}", qty(total_qty)));
+    // The weight is what is weighed (kilograms); pieces are places.
+    let (mut kilograms, mut places) = (Decimal::ZERO, Decimal::ZERO);
+    for (_, _, unit, q, ..) in &lines {
+        if Unit::from_code(unit) == Some(Unit::Kg) {
+            kilograms += *q;
+        } else {
+            places += *q;
+        }
+    }
+    f.line(8.0, false, &format!("Всего мест: {}", count_words(places)));
+    f.line(
+        8.0,
+        false,
+        &format!(
+            "Масса груза (нетто): {}",
+            if kilograms.is_zero() {
+                "--".to_owned()
+            } else {
+                format!("{} кг", qty(kilograms))
+            }
+        ),
+    );
     f.line(
         8.0,
         true,
@@ -1387,7 +1431,8 @@ fn write_off(db: &Db, id: &str) -> Result<Vec<u8>> {
         .iter()
         .map(|l| {
             let (unit_name, code) = okei(&l.unit);
-            let value = Money::round(l.qty * l.unit_cost);
+            // On the form the amount is its price times the quantity.
+            let value = Money::round(l.qty * Money::round(l.unit_cost).as_decimal());
             total += value;
             let weighed = unit_name != "шт";
             vec![
@@ -1541,8 +1586,8 @@ fn inventory(db: &Db, id: &str) -> Result<Vec<u8>> {
             let (unit_name, code) = okei(&l.unit);
             let price = Money::round(l.unit_cost);
             let (fact, book) = (
-                Money::round(l.qty * l.unit_cost),
-                Money::round(l.book_qty * l.unit_cost),
+                Money::round(l.qty * price.as_decimal()),
+                Money::round(l.book_qty * price.as_decimal()),
             );
             fact_qty += l.qty;
             book_qty += l.book_qty;
@@ -1590,15 +1635,10 @@ fn inventory(db: &Db, id: &str) -> Result<Vec<u8>> {
             words::count(paper.lines.len() as u64, false)
         ),
     );
-    let units = fact_qty.trunc().to_string().parse::<u64>().unwrap_or(0);
     f.line(
         8.0,
         false,
-        &format!(
-            "б) общее количество единиц, фактически: {} ({})",
-            words::count(units, true),
-            qty(fact_qty)
-        ),
+        &format!("б) общее количество единиц, фактически: {}", count_words(fact_qty)),
     );
     f.line(
         8.0,
@@ -1763,6 +1803,18 @@ fn sales_report(db: &Db, key: &str, store: Option<&str>) -> Result<Vec<u8>> {
         f.signature("Главный бухгалтер", &accountant(s));
     }
     Ok(f.finish())
+}
+
+/// A quantity in words when it is whole («Сто тринадцать (113)»); a
+/// quantity with a fraction (weights among pieces) in figures.
+fn count_words(total: Decimal) -> String {
+    match u64::try_from(total.normalize())
+        .ok()
+        .filter(|_| total.fract().is_zero())
+    {
+        Some(whole) => format!("{} ({whole})", words::count(whole, true)),
+        None => qty(total),
+    }
 }
 
 const GRAPHS: [&str; 8] = ["1", "2", "3", "4", "5", "6", "7", "8"];

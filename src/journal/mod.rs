@@ -446,7 +446,9 @@ fn store(w: wire::Store) -> Result<Record> {
         id: id_field(w.id, "id")?,
         name: id_field(w.name, "name")?,
         address: w.address,
-        inn: w.inn.map(|inn| inn_field(inn, "inn")).transpose()?,
+        // A store's INN stays as written (journals before the requisites
+        // carried any text); a counterparty's is checked.
+        inn: w.inn,
         tax_system,
         requisites: Requisites {
             legal_name: w.legal_name,

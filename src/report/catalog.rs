@@ -1614,10 +1614,14 @@ fn abc(values: Vec<(String, Money)>) -> Vec<(String, Money, Option<Decimal>, Opt
                 cumulative += value;
             }
             let cum = cumulative.percent_of(whole);
-            let class = match cum {
+            // The bounds compared exactly (80.0002 % is past 80 though shown as 80.00).
+            let within = |bound: i64| {
+                cumulative.as_decimal() * Decimal::ONE_HUNDRED <= whole.as_decimal() * Decimal::from(bound)
+            };
+            let class = match () {
                 _ if !value.is_positive() => "C",
-                Some(c) if c <= Decimal::from(80) => "A",
-                Some(c) if c <= Decimal::from(95) => "B",
+                _ if within(80) => "A",
+                _ if within(95) => "B",
                 _ => "C",
             };
             (key, value, value.percent_of(whole), cum, class)
@@ -1701,7 +1705,8 @@ fn xyz(src: &dyn Source, p: &Params) -> Result<BTreeMap<String, (usize, Decimal,
                 .collect();
             let mean = qtys.iter().copied().sum::<Decimal>() / n;
             let variance = qtys.iter().map(|q| (*q - mean) * (*q - mean)).sum::<Decimal>() / n;
-            let cv = if mean.is_zero() {
+            // No demand, or more back than sold: no variation to speak of (Z).
+            let cv = if mean <= Decimal::ZERO {
                 None
             } else {
                 rust_decimal::MathematicalOps::sqrt(&variance).map(|sd| round(sd / mean * Decimal::ONE_HUNDRED, 2))
@@ -1853,8 +1858,8 @@ fn product_velocity(src: &dyn Source, p: &Params) -> Out {
 
 /// Stock per sku the day before the period and at its end.
 struct Stock {
-    opening: HashMap<String, (Decimal, Money)>,
-    closing: HashMap<String, (Decimal, Money)>,
+    opening: HashMap<String, (Decimal, Money, Decimal)>,
+    closing: HashMap<String, (Decimal, Money, Decimal)>,
 }
 
 fn stock(src: &dyn Source, p: &Params) -> Result<Stock> {
@@ -1873,13 +1878,14 @@ fn stock_balance(src: &dyn Source, p: &Params) -> Out {
     let mut rows: Vec<_> = stock(src, p)?
         .closing
         .into_iter()
-        .filter(|(_, (qty, _))| !qty.is_zero())
+        .filter(|(_, (qty, _, _))| !qty.is_zero())
         .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(rows
         .into_iter()
-        .map(|(sku, (qty, value))| {
-            let average = Money::round(value.as_decimal() / qty);
+        .map(|(sku, (qty, value, exact))| {
+            // The average of the stores' exact averages, weighted by quantity.
+            let average = Money::round(exact / qty);
             keyed(
                 &sku,
                 vec![name_of(&names, &sku).into(), q(qty), average.into(), value.into()],
@@ -1939,12 +1945,12 @@ fn dead_stock(src: &dyn Source, p: &Params) -> Out {
     let mut rows: Vec<_> = stock(src, p)?
         .closing
         .into_iter()
-        .filter(|(sku, (qty, _))| *qty > Decimal::ZERO && !sold.contains(sku))
+        .filter(|(sku, (qty, _, _))| *qty > Decimal::ZERO && !sold.contains(sku))
         .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(rows
         .into_iter()
-        .map(|(sku, (qty, value))| keyed(&sku, vec![name_of(&names, &sku).into(), q(qty), value.into()]))
+        .map(|(sku, (qty, value, _))| keyed(&sku, vec![name_of(&names, &sku).into(), q(qty), value.into()]))
         .collect())
 }
 
@@ -2069,7 +2075,8 @@ fn cashier_productivity(src: &dyn Source, p: &Params) -> Out {
     for s in src.shifts(&p.period)? {
         *seconds.entry(s.cashier).or_default() += s.seconds.unwrap_or(0);
     }
-    Ok(checks(src, p, |r| r.cashier.clone())?
+    // Receipts of the same shifts the hours come from (a shift past midnight counts whole).
+    Ok(figures::checks_by(&src.shift_sums(&p.period)?, |r| r.cashier.clone())
         .into_iter()
         .map(|(cashier, c)| {
             let worked = seconds.get(&cashier).copied().unwrap_or(0);

@@ -187,6 +187,10 @@ pub struct StockMove {
     /// The unit cost incoming goods bring (a supply's cost, a buyer's
     /// return at its sale's cost); `None` for goods going out.
     pub in_cost: Option<Decimal>,
+    /// The cost the move was booked at (for goods going out: the average then).
+    pub first_cost: Decimal,
+    /// Its place in the books' order: the record's event seq × 100000 + its line.
+    pub booked: i64,
 }
 
 /// A line of a stock document (supply, write-off, supplier return).

@@ -164,14 +164,17 @@ pub(super) fn checks_by<K: std::hash::Hash + Eq + Ord + Clone>(
     by
 }
 
-/// Per sku over the stores: quantity and value (each store's
-/// round(qty × average), summed).
-pub(super) fn stock_by_sku(stock: &[StockAt]) -> HashMap<String, (Decimal, Money)> {
-    let mut by_sku: HashMap<String, (Decimal, Money)> = HashMap::new();
+/// Per sku over the stores: quantity, value (each store's
+/// round(qty × average), summed) and the exact value (unrounded).
+pub(super) fn stock_by_sku(stock: &[StockAt]) -> HashMap<String, (Decimal, Money, Decimal)> {
+    let mut by_sku: HashMap<String, (Decimal, Money, Decimal)> = HashMap::new();
     for s in stock {
-        let entry = by_sku.entry(s.sku.clone()).or_insert((Decimal::ZERO, Money::ZERO));
+        let entry = by_sku
+            .entry(s.sku.clone())
+            .or_insert((Decimal::ZERO, Money::ZERO, Decimal::ZERO));
         entry.0 += s.qty;
         entry.1 += Money::round(s.qty * s.average);
+        entry.2 += s.qty * s.average;
     }
     by_sku
 }

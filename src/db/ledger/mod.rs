@@ -57,6 +57,8 @@ pub(crate) struct Ledger<'c> {
     pins: pins::PinHashes,
     /// The next history seq once places are reserved for waiting lines.
     reserved_seq: std::cell::Cell<Option<i64>>,
+    /// The last history seq this transaction wrote or read.
+    last_seq: std::cell::Cell<Option<i64>>,
 }
 
 /// A card's versions as the books hold them, and how far an import's lines
@@ -106,6 +108,7 @@ impl<'c> Ledger<'c> {
             cache: RefCell::new(Cache::default()),
             pins: pins::PinHashes::default(),
             reserved_seq: std::cell::Cell::new(None),
+            last_seq: std::cell::Cell::new(None),
         })
     }
 
@@ -243,6 +246,20 @@ impl<'c> Ledger<'c> {
         Some(seq)
     }
 
+    /// The seq the next history line will take (a stock move's place in
+    /// the books' order is its record's).
+    pub(super) fn upcoming_seq(&self) -> Result<i64> {
+        if let Some(seq) = self.reserved_seq.get() {
+            return Ok(seq);
+        }
+        if let Some(last) = self.last_seq.get() {
+            return Ok(last + 1);
+        }
+        let last: Option<i64> = self.tx.query_row("SELECT max(seq) FROM events", [], |r| r.get(0))?;
+        self.last_seq.set(Some(last.unwrap_or(0)));
+        Ok(last.unwrap_or(0) + 1)
+    }
+
     /// Keeps the next history line's place for a line written later.
     fn reserve_seq(&self) -> Result<i64> {
         if self.reserved_seq.get().is_none() {
@@ -279,6 +296,7 @@ impl<'c> Ledger<'c> {
                 key,
                 payload
             ])?;
+        self.last_seq.set(Some(self.tx.last_insert_rowid()));
         Ok(())
     }
 

@@ -104,7 +104,7 @@ impl Ledger<'_> {
                     product,
                     -line.qty.milli(),
                     None,
-                    (day_of_sale, MoveKind::Sale),
+                    (day_of_sale, MoveKind::Sale, n),
                 )?,
                 ReceiptKind::Return => {
                     let sale_cost = match &draft.return_of {
@@ -116,7 +116,7 @@ impl Ledger<'_> {
                         product,
                         line.qty.milli(),
                         sale_cost,
-                        (day_of_sale, MoveKind::Return),
+                        (day_of_sale, MoveKind::Return, n),
                     )?
                 }
             };

@@ -80,7 +80,7 @@ impl Ledger<'_> {
                 &product,
                 delta,
                 None,
-                (count.at.local_day(), crate::report::facts::MoveKind::Count),
+                (count.at.local_day(), crate::report::facts::MoveKind::Count, n),
             )?;
             self.tx
                 .prepare_cached(
@@ -117,7 +117,7 @@ impl Ledger<'_> {
         product: &Product,
         delta_milli: i64,
         in_cost: Option<Decimal>,
-        moved: (chrono::NaiveDate, crate::report::facts::MoveKind),
+        moved: (chrono::NaiveDate, crate::report::facts::MoveKind, usize),
     ) -> Result<Decimal> {
         let catalogue_cost = product.cost.map_or(Decimal::ZERO, Money::as_decimal);
         if !product.is_stocked() {
@@ -140,8 +140,9 @@ impl Ledger<'_> {
             _ => (average, average),
         };
         // Written once per product at commit.
+        let (day, kind, line) = moved;
+        let booked = self.upcoming_seq()? * 100_000 + i64::try_from(line).unwrap_or(99_999);
         let mut cache = self.cache.borrow_mut();
-        let (day, kind) = moved;
         let shown = if kind == crate::report::facts::MoveKind::Count {
             delta_milli
         } else {
@@ -149,7 +150,7 @@ impl Ledger<'_> {
         };
         cache
             .rolls
-            .add_stock(store, &product.sku, day.to_string(), kind, shown, new_average);
+            .add_stock((store, &product.sku, day.to_string()), kind, shown, new_average, booked);
         cache.stock.insert(key, (held + delta_milli, new_average, true));
         Ok(unit_cost)
     }
@@ -186,7 +187,7 @@ impl Ledger<'_> {
                 "write_off" => crate::report::facts::MoveKind::WriteOff,
                 _ => crate::report::facts::MoveKind::SupplierReturn,
             };
-            let unit_cost = self.move_stock(&doc.store, &product, delta, in_cost, (doc.at.local_day(), kind))?;
+            let unit_cost = self.move_stock(&doc.store, &product, delta, in_cost, (doc.at.local_day(), kind, n))?;
             self.tx
                 .prepare_cached(
                     "INSERT INTO stock_doc_lines (kind, doc, line_no, sku, qty, cost, unit_cost)
