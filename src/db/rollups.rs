@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 
+#[cfg(test)]
+use super::Db;
 use crate::error::Result;
 use crate::money::{Money, VatRate};
 use crate::report::facts::MoveKind;
@@ -69,6 +71,16 @@ pub(crate) fn vat_of(vat: &str, amount: i64) -> i64 {
 }
 
 impl Rolls {
+    /// How many sums are waiting.
+    pub(crate) fn keys(&self) -> usize {
+        self.receipts.len()
+            + self.products.len()
+            + self.months.len()
+            + self.days.len()
+            + self.weeks.len()
+            + self.stock.len()
+    }
+
     pub(crate) fn add_receipt(&mut self, r: &ReceiptRoll<'_>, lines: &[LineRoll<'_>]) {
         let kind = kind(r.sale);
         let key = (
@@ -353,4 +365,91 @@ pub(crate) fn dump(conn: &Connection) -> Result<String> {
         }
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt(
+        day: &str,
+        sale: bool,
+        lines: &[(&'static str, i64, i64)],
+    ) -> (ReceiptRoll<'static>, Vec<LineRoll<'static>>) {
+        let total = lines.iter().map(|l| l.2).sum();
+        (
+            ReceiptRoll {
+                day: day.to_owned(),
+                hour: 10,
+                store: "S1",
+                till: "T1",
+                shift: "SH1",
+                cashier: "E1",
+                sale,
+                total,
+                methods: [total, 0, 0],
+            },
+            lines
+                .iter()
+                .map(|(sku, qty, amount)| LineRoll {
+                    sku,
+                    vat: "vat10",
+                    qty_milli: *qty,
+                    amount: *amount,
+                    discount: 0,
+                    cogs: amount / 2,
+                    weighed: false,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn sums_flushed_in_parts_equal_sums_flushed_at_once() {
+        let all = [
+            receipt("2026-11-02", true, &[("A", 2000, 10000), ("B", 1000, 4550)]),
+            receipt("2026-11-02", false, &[("A", 1000, 5000)]),
+            receipt("2026-11-03", true, &[("A", 3000, 15000)]),
+        ];
+        let moves = [
+            ("A", "2026-11-02", 1, "30"),
+            ("A", "2026-11-02", 2, "31"),
+            ("A", "2026-11-03", 3, "32"),
+        ];
+        let at_once = Db::open_in_memory().expect("db");
+        let in_parts = Db::open_in_memory().expect("db");
+        let mut one = Rolls::default();
+        for (r, lines) in &all {
+            one.add_receipt(r, lines);
+        }
+        for (sku, day, booked, avg) in moves {
+            one.add_stock(
+                ("S1", sku, day.to_owned()),
+                MoveKind::Sale,
+                1000,
+                avg.parse().expect("avg"),
+                booked,
+            );
+        }
+        one.flush(at_once.conn()).expect("flush");
+        for (n, (r, lines)) in all.iter().enumerate() {
+            let mut part = Rolls::default();
+            part.add_receipt(r, lines);
+            let (sku, day, booked, avg) = moves[n];
+            part.add_stock(
+                ("S1", sku, day.to_owned()),
+                MoveKind::Sale,
+                1000,
+                avg.parse().expect("avg"),
+                booked,
+            );
+            part.flush(in_parts.conn()).expect("flush");
+        }
+        let dumped = dump(at_once.conn()).expect("dump");
+        assert!(
+            dumped.contains("roll_products|Text(\"2026-11-02\")|Text(\"S1\")|Text(\"A\")|Text(\"sale\")"),
+            "{dumped}"
+        );
+        assert_eq!(dump(in_parts.conn()).expect("dump"), dumped);
+    }
 }

@@ -38,6 +38,10 @@ pub(crate) enum Applied {
     Unchanged,
 }
 
+/// Rollup sums kept in memory before an import adds them to the tables
+/// (about 200 bytes each).
+const ROLLS_IN_MEMORY: usize = 500_000;
+
 /// One open transaction on the books.
 pub(crate) struct Ledger<'c> {
     tx: Transaction<'c>,
@@ -343,6 +347,16 @@ impl<'c> Ledger<'c> {
 
     /// Applies one journal record.
     pub(crate) fn apply(&mut self, record: Record) -> Result<Applied> {
+        let applied = self.apply_record(record)?;
+        // A big import adds its sums to the rollups as it goes (same
+        // transaction), so its memory stays bounded whatever its size.
+        if self.cache.borrow().rolls.keys() >= ROLLS_IN_MEMORY {
+            self.cache.borrow_mut().rolls.flush(&self.tx)?;
+        }
+        Ok(applied)
+    }
+
+    fn apply_record(&mut self, record: Record) -> Result<Applied> {
         // Each kind checks the period lock after its duplicate check: a
         // record already in the books is unchanged, locked or not.
         match record {
