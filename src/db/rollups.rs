@@ -16,6 +16,9 @@ use crate::report::facts::MoveKind;
 type ReceiptKey = (String, i64, String, String, String, String, &'static str);
 /// A line's place in `roll_products`.
 type ProductKey = (String, String, String, &'static str, String);
+/// A stock day's sums: quantities by what moved them, the average after
+/// its last move, and that move's place in the books' order.
+type StockDay = ([i64; 6], Decimal, i64);
 /// A line's place in `roll_products_month`.
 type MonthKey = (String, String, &'static str, String);
 
@@ -29,7 +32,7 @@ pub(crate) struct Rolls {
     weeks: HashMap<(String, String), i64>,
     /// Per (store, sku, day): quantities by what moved them, and the
     /// average after the last move.
-    stock: HashMap<(String, String, String), ([i64; 6], Decimal, i64)>,
+    stock: HashMap<(String, String, String), StockDay>,
 }
 
 /// A receipt as the rollups see it.
