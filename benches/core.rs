@@ -39,7 +39,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let dir = tempfile::tempdir_in(std::env::current_dir().expect("cwd")).expect("tempdir");
+    // The system temp dir: never inside the repository, where `git add` would take a 3 GB journal.
+    let dir = tempfile::tempdir().expect("tempdir");
     sale_commit(dir.path());
     let catalogue = import_products(dir.path(), lines);
     barcode_lookup(&catalogue, lines);

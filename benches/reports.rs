@@ -23,7 +23,8 @@ fn env_number(name: &str, default: usize) -> usize {
 
 fn main() {
     let lines = env_number("KASSA_BENCH_LINES", 1_000_000);
-    let dir = tempfile::tempdir_in(std::env::current_dir().expect("cwd")).expect("tempdir");
+    // The system temp dir: never inside the repository, where `git add` would take a 3 GB journal.
+    let dir = tempfile::tempdir().expect("tempdir");
     let path = std::env::var("KASSA_BENCH_DB").map_or_else(|_| dir.path().join("chain.db"), std::path::PathBuf::from);
     if !path.exists() {
         let journal = dir.path().join("chain.jsonl");
