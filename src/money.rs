@@ -72,7 +72,7 @@ const QTY_DIGITS: usize = 9;
 
 /// Rounds to `scale` fraction digits, halves away from zero (the accountant's
 /// "half up").
-fn round_half_up(value: Decimal, scale: u32) -> Decimal {
+pub(crate) fn round_half_up(value: Decimal, scale: u32) -> Decimal {
     let mut rounded = value.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(scale);
     rounded

@@ -3,19 +3,14 @@
 
 use std::collections::HashMap;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::facts::{ProductSum, ReceiptSum, StockAt};
 use super::{Cell, Column, ColumnType};
 use crate::money::Money;
 
-/// Half up to `places`.
-pub(super) fn round(value: Decimal, places: u32) -> Decimal {
-    let mut rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
-    // Shown with all its places: `10.00` hours, not `10`.
-    rounded.rescale(places);
-    rounded
-}
+/// Half up to `places`, shown with all of them (`10.00` hours, not `10`).
+pub(super) use crate::money::round_half_up as round;
 
 /// part ÷ whole × 100, 2 places; `None` when whole is 0.
 pub(super) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {

@@ -267,8 +267,7 @@ impl<'c> Ledger<'c> {
     /// Keeps the next history line's place for a line written later.
     fn reserve_seq(&self) -> Result<i64> {
         if self.reserved_seq.get().is_none() {
-            let last: Option<i64> = self.tx.query_row("SELECT max(seq) FROM events", [], |r| r.get(0))?;
-            self.reserved_seq.set(Some(last.unwrap_or(0) + 1));
+            self.reserved_seq.set(Some(self.upcoming_seq()?));
         }
         Ok(self.next_seq().unwrap_or(0))
     }
