@@ -108,45 +108,6 @@ fn cash_fact(r: &rusqlite::Row<'_>) -> rusqlite::Result<CashFact> {
     })
 }
 
-impl Db {
-    fn line_facts(&self, period: &Period, filter: &str) -> Result<Vec<LineFact>> {
-        let (from, to) = period.days();
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT l.receipt, l.line_no, r.at, s.store, r.cashier, r.kind, l.sku, l.qty, l.price, l.discount,
-                    l.amount, l.unit_cost, COALESCE(l.vat, p.vat),
-                    EXISTS (SELECT 1 FROM receipt_line_promotions g
-                             WHERE g.receipt = l.receipt AND g.line_no = l.line_no AND g.gift = 1),
-                    EXISTS (SELECT 1 FROM receipt_markings m WHERE m.receipt = l.receipt AND m.line_no = l.line_no)
-               FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
-               JOIN products p ON p.sku = l.sku
-              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3) {filter}
-              ORDER BY r.at_utc, r.id, l.line_no"
-        ))?;
-        let rows = stmt.query_map(params![from, to, period.store], |r| {
-            let at: String = r.get(2)?;
-            Ok(LineFact {
-                receipt: r.get(0)?,
-                line_no: r.get(1)?,
-                day: day(&at)?,
-                at,
-                store: r.get(3)?,
-                cashier: r.get(4)?,
-                sale: r.get::<_, String>(5)? == "sale",
-                sku: r.get(6)?,
-                qty: milli(r.get(7)?),
-                price: Money::from_kopecks(r.get(8)?),
-                discount: Money::from_kopecks(r.get(9)?),
-                amount: Money::from_kopecks(r.get(10)?),
-                unit_cost: decimal(&r.get::<_, String>(11)?)?,
-                vat: r.get(12)?,
-                gift: r.get(13)?,
-                marking: r.get(14)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-}
-
 impl Source for Db {
     fn stores(&self) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn().prepare_cached("SELECT id, name FROM stores ORDER BY id")?;
@@ -193,10 +154,6 @@ impl Source for Db {
         ))?;
         let rows = stmt.query_map(params![from, to, period.store], receipt_fact)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn lines(&self, period: &Period) -> Result<Vec<LineFact>> {
-        self.line_facts(period, "")
     }
 
     fn shifts(&self, period: &Period) -> Result<Vec<ShiftFact>> {
@@ -445,7 +402,25 @@ impl Source for Db {
     }
 
     fn below_cost(&self, period: &Period) -> Result<Vec<LineFact>> {
-        self.line_facts(period, "AND r.kind = 'sale' AND l.amount < l.cogs")
+        let (from, to) = period.days();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT l.receipt, r.at, l.sku, l.qty, l.amount, l.cogs
+               FROM receipt_lines l JOIN receipts r ON r.id = l.receipt JOIN shifts s ON s.id = r.shift
+              WHERE substr(r.at, 1, 10) BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.store = ?3)
+                AND r.kind = 'sale' AND l.amount < l.cogs
+              ORDER BY r.at_utc, r.id, l.line_no",
+        )?;
+        let rows = stmt.query_map(params![from, to, period.store], |r| {
+            Ok(LineFact {
+                receipt: r.get(0)?,
+                at: r.get(1)?,
+                sku: r.get(2)?,
+                qty: milli(r.get(3)?),
+                amount: Money::from_kopecks(r.get(4)?),
+                cogs: Money::from_kopecks(r.get(5)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn promo_lines(&self, period: &Period) -> Result<Vec<PromoLine>> {

@@ -940,12 +940,18 @@ fn num(value: Option<Decimal>) -> Cell {
     Cell::Number(value)
 }
 
-/// A row that starts with an id and goes on with `rest`.
-fn keyed(key: &str, rest: Vec<Cell>) -> Vec<Cell> {
-    let mut row = Vec::with_capacity(rest.len() + 1);
-    row.push(Cell::from(key));
-    row.extend(rest);
+/// A row of a thing: its id, its readable name, then its figures.
+fn named(id: &str, name: String, figures: Vec<Cell>) -> Vec<Cell> {
+    let mut row = Vec::with_capacity(figures.len() + 2);
+    row.push(Cell::from(id));
+    row.push(Cell::Text(name));
+    row.extend(figures);
     row
+}
+
+/// The name of a store or an employee by id (empty for one not in the books).
+fn name_in(names: &HashMap<String, String>, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_default()
 }
 
 fn catalogue(src: &dyn Source) -> Result<Vec<ProductFact>> {
@@ -1077,10 +1083,10 @@ fn sales_by_store(src: &dyn Source, p: &Params) -> Out {
     Ok(sums
         .into_iter()
         .map(|(store, c)| {
-            keyed(
+            named(
                 &store,
+                name_in(&names, &store),
                 vec![
-                    names.get(&store).cloned().unwrap_or_default().into(),
                     c.receipts.into(),
                     c.net().into(),
                     c.average().into(),
@@ -1112,14 +1118,10 @@ fn sales_by_product(src: &dyn Source, p: &Params) -> Out {
     Ok(ranked(sums)
         .into_iter()
         .map(|(sku, l)| {
-            keyed(
+            named(
                 &sku,
-                vec![
-                    name_of(&names, &sku).into(),
-                    q(l.net_qty()),
-                    l.net().into(),
-                    pct(l.net().percent_of(whole)),
-                ],
+                name_of(&names, &sku),
+                vec![q(l.net_qty()), l.net().into(), pct(l.net().percent_of(whole))],
             )
         })
         .collect())
@@ -1446,10 +1448,10 @@ fn returns_by_product(src: &dyn Source, p: &Params) -> Out {
         .into_iter()
         .filter(|(_, l)| !l.qty_returned.is_zero())
         .map(|(sku, l)| {
-            keyed(
+            named(
                 &sku,
+                name_of(&names, &sku),
                 vec![
-                    name_of(&names, &sku).into(),
                     q(l.qty_sold),
                     q(l.qty_returned),
                     pct(percent(l.qty_returned, l.qty_sold)),
@@ -1466,13 +1468,10 @@ fn returns_by_cashier(src: &dyn Source, p: &Params) -> Out {
         .into_iter()
         .filter(|(_, c)| c.returns_count > 0)
         .map(|(cashier, c)| {
-            keyed(
+            named(
                 &cashier,
-                vec![
-                    names.get(&cashier).cloned().unwrap_or_default().into(),
-                    c.returns_count.into(),
-                    c.returns.into(),
-                ],
+                name_in(&names, &cashier),
+                vec![c.returns_count.into(), c.returns.into()],
             )
         })
         .collect())
@@ -1501,10 +1500,10 @@ fn gross_profit_by_product(src: &dyn Source, p: &Params) -> Out {
     Ok(sums
         .into_iter()
         .map(|(sku, l)| {
-            keyed(
+            named(
                 &sku,
+                name_of(&names, &sku),
                 vec![
-                    name_of(&names, &sku).into(),
                     q(l.net_qty()),
                     l.net().into(),
                     l.net_cogs().into(),
@@ -1571,12 +1570,7 @@ fn low_margin_products(src: &dyn Source, p: &Params) -> Out {
         .into_iter()
         .filter_map(|(sku, l)| {
             let margin = l.margin()?;
-            (margin < threshold).then(|| {
-                keyed(
-                    &sku,
-                    vec![name_of(&names, &sku).into(), l.net().into(), pct(Some(margin))],
-                )
-            })
+            (margin < threshold).then(|| named(&sku, name_of(&names, &sku), vec![l.net().into(), pct(Some(margin))]))
         })
         .collect())
 }
@@ -1586,14 +1580,13 @@ fn below_cost_sales(src: &dyn Source, p: &Params) -> Out {
         .below_cost(&p.period)?
         .into_iter()
         .map(|l| {
-            let cogs = l.cogs();
             vec![
                 l.receipt.into(),
                 Cell::Time(l.at),
                 l.sku.into(),
                 q(l.qty),
                 l.amount.into(),
-                cogs.into(),
+                l.cogs.into(),
             ]
         })
         .collect())
@@ -1635,15 +1628,10 @@ fn abc_rows(src: &dyn Source, p: &Params, value: fn(&Lines) -> Money) -> Out {
     Ok(abc(sums.iter().map(|(sku, l)| (sku.clone(), value(l))).collect())
         .into_iter()
         .map(|(sku, v, share, cum, class)| {
-            keyed(
+            named(
                 &sku,
-                vec![
-                    name_of(&names, &sku).into(),
-                    v.into(),
-                    pct(share),
-                    pct(cum),
-                    class.into(),
-                ],
+                name_of(&names, &sku),
+                vec![v.into(), pct(share), pct(cum), class.into()],
             )
         })
         .collect())
@@ -1727,15 +1715,10 @@ fn xyz_demand(src: &dyn Source, p: &Params) -> Out {
     Ok(xyz(src, p)?
         .into_iter()
         .map(|(sku, (weeks, mean, cv, class))| {
-            keyed(
+            named(
                 &sku,
-                vec![
-                    name_of(&names, &sku).into(),
-                    weeks.into(),
-                    q(mean),
-                    pct(cv),
-                    class.into(),
-                ],
+                name_of(&names, &sku),
+                vec![weeks.into(), q(mean), pct(cv), class.into()],
             )
         })
         .collect())
@@ -1843,10 +1826,10 @@ fn product_velocity(src: &dyn Source, p: &Params) -> Out {
     Ok(sums
         .into_iter()
         .map(|(sku, l)| {
-            keyed(
+            named(
                 &sku,
+                name_of(&names, &sku),
                 vec![
-                    name_of(&names, &sku).into(),
                     q(l.net_qty()),
                     days.into(),
                     num(ratio(l.net_qty(), Decimal::from(days), 3)),
@@ -1886,10 +1869,7 @@ fn stock_balance(src: &dyn Source, p: &Params) -> Out {
         .map(|(sku, (qty, value, exact))| {
             // The average of the stores' exact averages, weighted by quantity.
             let average = Money::round(exact / qty);
-            keyed(
-                &sku,
-                vec![name_of(&names, &sku).into(), q(qty), average.into(), value.into()],
-            )
+            named(&sku, name_of(&names, &sku), vec![q(qty), average.into(), value.into()])
         })
         .collect())
 }
@@ -1950,7 +1930,7 @@ fn dead_stock(src: &dyn Source, p: &Params) -> Out {
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(rows
         .into_iter()
-        .map(|(sku, (qty, value, _))| keyed(&sku, vec![name_of(&names, &sku).into(), q(qty), value.into()]))
+        .map(|(sku, (qty, value, _))| named(&sku, name_of(&names, &sku), vec![q(qty), value.into()]))
         .collect())
 }
 
@@ -1979,15 +1959,10 @@ fn stock_turnover(src: &dyn Source, p: &Params) -> Out {
         .map(|(sku, l, average)| {
             let turnover = ratio(l.net_cogs().as_decimal(), average.as_decimal(), 2);
             let days_of_stock = ratio(average.as_decimal() * days, l.net_cogs().as_decimal(), 2);
-            keyed(
+            named(
                 &sku,
-                vec![
-                    name_of(&names, &sku).into(),
-                    l.net_cogs().into(),
-                    average.into(),
-                    num(turnover),
-                    num(days_of_stock),
-                ],
+                name_of(&names, &sku),
+                vec![l.net_cogs().into(), average.into(), num(turnover), num(days_of_stock)],
             )
         })
         .collect())
@@ -1999,10 +1974,10 @@ fn gmroi(src: &dyn Source, p: &Params) -> Out {
     Ok(rows
         .into_iter()
         .map(|(sku, l, average)| {
-            keyed(
+            named(
                 &sku,
+                name_of(&names, &sku),
                 vec![
-                    name_of(&names, &sku).into(),
                     l.profit().into(),
                     average.into(),
                     num(ratio(l.profit().as_decimal(), average.as_decimal(), 2)),
@@ -2022,7 +1997,7 @@ fn out_of_stock(src: &dyn Source, p: &Params) -> Out {
         .filter(|(sku, _)| {
             names.get(sku).is_some_and(|p| p.stocked) && stock.closing.get(sku).is_none_or(|v| v.0 <= Decimal::ZERO)
         })
-        .map(|(sku, day)| keyed(&sku, vec![name_of(&names, &sku).into(), day.into()]))
+        .map(|(sku, day)| named(&sku, name_of(&names, &sku), vec![day.into()]))
         .collect())
 }
 
@@ -2031,10 +2006,10 @@ fn sales_by_cashier(src: &dyn Source, p: &Params) -> Out {
     Ok(checks(src, p, |r| r.cashier.clone())?
         .into_iter()
         .map(|(cashier, c)| {
-            keyed(
+            named(
                 &cashier,
+                name_in(&names, &cashier),
                 vec![
-                    names.get(&cashier).cloned().unwrap_or_default().into(),
                     c.receipts.into(),
                     c.sales.into(),
                     c.returns.into(),
@@ -2056,14 +2031,10 @@ fn commission(src: &dyn Source, p: &Params) -> Out {
                 .get(&employee)
                 .map_or((String::new(), Decimal::ZERO), |e| (e.name.clone(), e.commission_pct));
             let commission = Money::round(c.net().as_decimal() * rate / Decimal::ONE_HUNDRED);
-            keyed(
+            named(
                 &employee,
-                vec![
-                    name.into(),
-                    c.net().into(),
-                    pct(Some(round(rate, 2))),
-                    commission.into(),
-                ],
+                name,
+                vec![c.net().into(), pct(Some(round(rate, 2))), commission.into()],
             )
         })
         .collect())
@@ -2087,10 +2058,10 @@ fn cashier_productivity(src: &dyn Source, p: &Params) -> Out {
             } else {
                 Money::round(c.net().as_decimal() / exact)
             };
-            keyed(
+            named(
                 &cashier,
+                name_in(&names, &cashier),
                 vec![
-                    names.get(&cashier).cloned().unwrap_or_default().into(),
                     num(hours(Some(worked))),
                     c.receipts.into(),
                     num(per_hour),
@@ -2107,13 +2078,10 @@ fn discounts_by_cashier(src: &dyn Source, p: &Params) -> Out {
         .into_iter()
         .filter(|(_, c)| c.discounted_lines > 0)
         .map(|(cashier, c)| {
-            keyed(
+            named(
                 &cashier,
-                vec![
-                    names.get(&cashier).cloned().unwrap_or_default().into(),
-                    c.discounted_lines.into(),
-                    c.discounts.into(),
-                ],
+                name_in(&names, &cashier),
+                vec![c.discounted_lines.into(), c.discounts.into()],
             )
         })
         .collect())
@@ -2183,7 +2151,7 @@ fn marked_goods(src: &dyn Source, p: &Params) -> Out {
     Ok(src
         .markings(&p.period)?
         .into_iter()
-        .map(|(sku, sold, returned)| keyed(&sku, vec![name_of(&names, &sku).into(), sold.into(), returned.into()]))
+        .map(|(sku, sold, returned)| named(&sku, name_of(&names, &sku), vec![sold.into(), returned.into()]))
         .collect())
 }
 

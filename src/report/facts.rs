@@ -40,52 +40,21 @@ pub struct ReceiptFact {
     pub other: Money,
 }
 
-/// A receipt line with the figures the conventions define.
+/// A sale line as a line-level report lists it.
 #[derive(Debug, Clone)]
 pub struct LineFact {
     /// Receipt id.
     pub receipt: String,
-    /// Line number within the receipt.
-    pub line_no: i64,
     /// The receipt's moment as recorded.
     pub at: String,
-    /// Local day.
-    pub day: NaiveDate,
-    /// Store.
-    pub store: String,
-    /// Who rang it.
-    pub cashier: String,
-    /// Sale or return.
-    pub sale: bool,
     /// Product.
     pub sku: String,
     /// Quantity.
     pub qty: Decimal,
-    /// Unit price.
-    pub price: Money,
-    /// Discount of the line.
-    pub discount: Money,
     /// Amount: gross − discount.
     pub amount: Money,
-    /// Unit cost fixed when the line was rung up.
-    pub unit_cost: Decimal,
-    /// The VAT code the line was booked at.
-    pub vat: String,
-    /// A gift a promotion added.
-    pub gift: bool,
-    /// The marking code sold or returned, if any.
-    pub marking: bool,
-}
-
-impl LineFact {
-    /// round_half_up(qty × price, 2).
-    pub fn gross(&self) -> Money {
-        self.amount + self.discount
-    }
-    /// round_half_up(qty × unit cost, 2).
-    pub fn cogs(&self) -> Money {
-        Money::round(self.qty * self.unit_cost)
-    }
+    /// Cost of goods, fixed when the line was rung up.
+    pub cogs: Money,
 }
 
 /// A catalogue card.
@@ -384,9 +353,7 @@ pub trait Source {
     /// The products of each sale receipt of the period: (receipt number, sku
     /// number, the skus by number), receipts in order.
     fn baskets(&self, period: &Period) -> Result<(Vec<(u32, u32)>, Vec<String>)>;
-    /// Lines of the period one by one.
-    fn lines(&self, period: &Period) -> Result<Vec<LineFact>>;
-    /// Sale lines of the period sold below their cost of goods.
+    /// Sale lines of the period sold below their cost of goods, by time.
     fn below_cost(&self, period: &Period) -> Result<Vec<LineFact>>;
     /// Lines of the period that promotions touched, a row per promotion.
     fn promo_lines(&self, period: &Period) -> Result<Vec<PromoLine>>;
