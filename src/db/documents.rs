@@ -149,29 +149,22 @@ impl Db {
             let shift: String = r.get(0)?;
             let (takings, refunds): (i64, i64) = (r.get(2)?, r.get(3)?);
             let when: i64 = r.get::<_, Option<i64>>(4)?.unwrap_or(r.get(5)?);
-            if takings != 0 {
-                entries.push((
-                    when,
-                    CashEntry {
-                        document: format!("Z {shift}"),
-                        party: format!("Выручка по ККТ, смена {shift}"),
-                        account: "90.01",
-                        received: true,
-                        amount: Money::from_kopecks(takings),
-                    },
-                ));
-            }
-            if refunds != 0 {
-                entries.push((
-                    when,
-                    CashEntry {
-                        document: format!("Z {shift}"),
-                        party: format!("Возвраты покупателям, смена {shift}"),
-                        account: "90.01",
-                        received: false,
-                        amount: Money::from_kopecks(refunds),
-                    },
-                ));
+            for (amount, party, received) in [
+                (takings, "Выручка по ККТ", true),
+                (refunds, "Возвраты покупателям", false),
+            ] {
+                if amount != 0 {
+                    entries.push((
+                        when,
+                        CashEntry {
+                            document: format!("Z {shift}"),
+                            party: format!("{party}, смена {shift}"),
+                            account: "90.01",
+                            received,
+                            amount: Money::from_kopecks(amount),
+                        },
+                    ));
+                }
             }
         }
         entries.sort_by_key(|e| e.0);

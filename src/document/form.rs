@@ -19,6 +19,28 @@ pub(crate) struct Col<'a> {
     pub(crate) right: bool,
 }
 
+impl<'a> Col<'a> {
+    /// A column of text, left-aligned.
+    pub(crate) const fn text(title: &'a str, graph: &'a str, width: f32) -> Col<'a> {
+        Col {
+            title,
+            graph,
+            width,
+            right: false,
+        }
+    }
+
+    /// A column of figures, right-aligned.
+    pub(crate) const fn figures(title: &'a str, graph: &'a str, width: f32) -> Col<'a> {
+        Col {
+            title,
+            graph,
+            width,
+            right: true,
+        }
+    }
+}
+
 /// A form being drawn, page by page.
 pub(crate) struct Form {
     pdf: PdfWriter,

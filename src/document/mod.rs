@@ -246,36 +246,11 @@ fn cash_book(db: &Db, day: NaiveDate, store: Option<&str>) -> Result<Vec<u8>> {
     f.centered(11.0, true, &format!("КАССА за {}", long_date(day)));
     f.gap(3.0);
     let cols = [
-        Col {
-            title: "Номер документа",
-            graph: "1",
-            width: 22.0,
-            right: false,
-        },
-        Col {
-            title: "От кого получено или кому выдано",
-            graph: "2",
-            width: 70.0,
-            right: false,
-        },
-        Col {
-            title: "Номер корреспондирующего счета, субсчета",
-            graph: "3",
-            width: 28.0,
-            right: false,
-        },
-        Col {
-            title: "Приход, руб. коп.",
-            graph: "4",
-            width: 28.0,
-            right: true,
-        },
-        Col {
-            title: "Расход, руб. коп.",
-            graph: "5",
-            width: 28.0,
-            right: true,
-        },
+        Col::text("Номер документа", "1", 22.0),
+        Col::text("От кого получено или кому выдано", "2", 70.0),
+        Col::text("Номер корреспондирующего счета, субсчета", "3", 28.0),
+        Col::figures("Приход, руб. коп.", "4", 28.0),
+        Col::figures("Расход, руб. коп.", "5", 28.0),
     ];
     let mut rows = vec![vec![
         "".into(),
@@ -420,93 +395,23 @@ fn cash_order(db: &Db, kind: Kind, key: &str) -> Result<Vec<u8>> {
     f.gap(2.0);
     let cols = if incoming {
         vec![
-            Col {
-                title: "Дебет",
-                graph: "",
-                width: 18.0,
-                right: false,
-            },
-            Col {
-                title: "Кредит: код структурного подразделения",
-                graph: "",
-                width: 26.0,
-                right: false,
-            },
-            Col {
-                title: "Кредит: корреспондирующий счет, субсчет",
-                graph: "",
-                width: 26.0,
-                right: false,
-            },
-            Col {
-                title: "Кредит: код аналитического учета",
-                graph: "",
-                width: 24.0,
-                right: false,
-            },
-            Col {
-                title: "Сумма, руб. коп.",
-                graph: "",
-                width: 26.0,
-                right: true,
-            },
-            Col {
-                title: "Код целевого назначения",
-                graph: "",
-                width: 22.0,
-                right: false,
-            },
-            Col {
-                title: "",
-                graph: "",
-                width: 12.0,
-                right: false,
-            },
+            Col::text("Дебет", "", 18.0),
+            Col::text("Кредит: код структурного подразделения", "", 26.0),
+            Col::text("Кредит: корреспондирующий счет, субсчет", "", 26.0),
+            Col::text("Кредит: код аналитического учета", "", 24.0),
+            Col::figures("Сумма, руб. коп.", "", 26.0),
+            Col::text("Код целевого назначения", "", 22.0),
+            Col::text("", "", 12.0),
         ]
     } else {
         vec![
-            Col {
-                title: "Дебет: код структурного подразделения",
-                graph: "",
-                width: 26.0,
-                right: false,
-            },
-            Col {
-                title: "Дебет: корреспондирующий счет, субсчет",
-                graph: "",
-                width: 26.0,
-                right: false,
-            },
-            Col {
-                title: "Дебет: код аналитического учета",
-                graph: "",
-                width: 24.0,
-                right: false,
-            },
-            Col {
-                title: "Кредит",
-                graph: "",
-                width: 18.0,
-                right: false,
-            },
-            Col {
-                title: "Сумма, руб. коп.",
-                graph: "",
-                width: 26.0,
-                right: true,
-            },
-            Col {
-                title: "Код целевого назначения",
-                graph: "",
-                width: 22.0,
-                right: false,
-            },
-            Col {
-                title: "",
-                graph: "",
-                width: 12.0,
-                right: false,
-            },
+            Col::text("Дебет: код структурного подразделения", "", 26.0),
+            Col::text("Дебет: корреспондирующий счет, субсчет", "", 26.0),
+            Col::text("Дебет: код аналитического учета", "", 24.0),
+            Col::text("Кредит", "", 18.0),
+            Col::figures("Сумма, руб. коп.", "", 26.0),
+            Col::text("Код целевого назначения", "", 22.0),
+            Col::text("", "", 12.0),
         ]
     };
     let row = if incoming {
@@ -713,128 +618,52 @@ fn invoice(db: &Db, kind: Kind, id: &str, sheets: usize) -> Result<(Vec<u8>, usi
     f.gap(2.0);
     let mut cols = Vec::new();
     if upd {
-        cols.push(Col {
-            title: "Код товара/ работ, услуг",
-            graph: "А",
-            width: 12.0,
-            right: false,
-        });
+        cols.push(Col::text("Код товара/ работ, услуг", "А", 12.0));
     }
     cols.extend([
-        Col {
-            title: "№ п/п",
-            graph: "1",
-            width: 7.0,
-            right: false,
-        },
-        Col {
-            title: "Наименование товара (описание выполненных работ, оказанных услуг), имущественного права",
-            graph: "1а",
-            width: 36.0,
-            right: false,
-        },
-        Col {
-            title: "Код вида товара",
-            graph: "1б",
-            width: 9.0,
-            right: false,
-        },
-        Col {
-            title: "Единица измерения: код",
-            graph: "2",
-            width: 9.0,
-            right: false,
-        },
-        Col {
-            title: "Единица измерения: условное обозначение (национальное)",
-            graph: "2а",
-            width: 12.0,
-            right: false,
-        },
-        Col {
-            title: "Количество (объем)",
-            graph: "3",
-            width: 12.0,
-            right: true,
-        },
-        Col {
-            title: "Цена (тариф) за единицу измерения",
-            graph: "4",
-            width: 15.0,
-            right: true,
-        },
-        Col {
-            title: "Стоимость товаров (работ, услуг), имущественных прав без налога - всего",
-            graph: "5",
-            width: 18.0,
-            right: true,
-        },
-        Col {
-            title: "В том числе сумма акциза",
-            graph: "6",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Налоговая ставка",
-            graph: "7",
-            width: 10.0,
-            right: false,
-        },
-        Col {
-            title: "Сумма налога, предъявляемая покупателю",
-            graph: "8",
-            width: 15.0,
-            right: true,
-        },
-        Col {
-            title: "Стоимость товаров (работ, услуг), имущественных прав с налогом - всего",
-            graph: "9",
-            width: 18.0,
-            right: true,
-        },
-        Col {
-            title: "Страна происхождения товара: цифровой код",
-            graph: "10",
-            width: 9.0,
-            right: false,
-        },
-        Col {
-            title: "Страна происхождения товара: краткое наименование",
-            graph: "10а",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Регистрационный номер декларации на товары или партии товара, подлежащего прослеживаемости",
-            graph: "11",
-            width: 16.0,
-            right: false,
-        },
-        Col {
-            title: "Единица количественного учета товара, используемая в целях прослеживаемости: код",
-            graph: "12",
-            width: 10.0,
-            right: false,
-        },
-        Col {
-            title: "Единица количественного учета: условное обозначение",
-            graph: "12а",
-            width: 10.0,
-            right: false,
-        },
-        Col {
-            title: "Количество товара, подлежащего прослеживаемости",
-            graph: "13",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Стоимость товара, подлежащего прослеживаемости, без НДС, в рублях и копейках",
-            graph: "14",
-            width: 14.0,
-            right: false,
-        },
+        Col::text("№ п/п", "1", 7.0),
+        Col::text(
+            "Наименование товара (описание выполненных работ, оказанных услуг), имущественного права",
+            "1а",
+            36.0,
+        ),
+        Col::text("Код вида товара", "1б", 9.0),
+        Col::text("Единица измерения: код", "2", 9.0),
+        Col::text("Единица измерения: условное обозначение (национальное)", "2а", 12.0),
+        Col::figures("Количество (объем)", "3", 12.0),
+        Col::figures("Цена (тариф) за единицу измерения", "4", 15.0),
+        Col::figures(
+            "Стоимость товаров (работ, услуг), имущественных прав без налога - всего",
+            "5",
+            18.0,
+        ),
+        Col::text("В том числе сумма акциза", "6", 11.0),
+        Col::text("Налоговая ставка", "7", 10.0),
+        Col::figures("Сумма налога, предъявляемая покупателю", "8", 15.0),
+        Col::figures(
+            "Стоимость товаров (работ, услуг), имущественных прав с налогом - всего",
+            "9",
+            18.0,
+        ),
+        Col::text("Страна происхождения товара: цифровой код", "10", 9.0),
+        Col::text("Страна происхождения товара: краткое наименование", "10а", 11.0),
+        Col::text(
+            "Регистрационный номер декларации на товары или партии товара, подлежащего прослеживаемости",
+            "11",
+            16.0,
+        ),
+        Col::text(
+            "Единица количественного учета товара, используемая в целях прослеживаемости: код",
+            "12",
+            10.0,
+        ),
+        Col::text("Единица количественного учета: условное обозначение", "12а", 10.0),
+        Col::text("Количество товара, подлежащего прослеживаемости", "13", 11.0),
+        Col::text(
+            "Стоимость товара, подлежащего прослеживаемости, без НДС, в рублях и копейках",
+            "14",
+            14.0,
+        ),
     ]);
     let mut rows = Vec::new();
     let (mut without, mut tax, mut with) = (Money::ZERO, Money::ZERO, Money::ZERO);
@@ -1087,96 +916,21 @@ fn waybill(db: &Db, id: &str) -> Result<Vec<u8>> {
     );
     f.gap(2.0);
     let cols = [
-        Col {
-            title: "Номер по порядку",
-            graph: "1",
-            width: 8.0,
-            right: false,
-        },
-        Col {
-            title: "Товар: наименование, характеристика, сорт, артикул товара",
-            graph: "2",
-            width: 45.0,
-            right: false,
-        },
-        Col {
-            title: "Товар: код",
-            graph: "3",
-            width: 14.0,
-            right: false,
-        },
-        Col {
-            title: "Единица измерения: наименование",
-            graph: "4",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Единица измерения: код по ОКЕИ",
-            graph: "5",
-            width: 10.0,
-            right: false,
-        },
-        Col {
-            title: "Вид упаковки",
-            graph: "6",
-            width: 10.0,
-            right: false,
-        },
-        Col {
-            title: "Количество: в одном месте",
-            graph: "7",
-            width: 10.0,
-            right: false,
-        },
-        Col {
-            title: "Количество: мест, штук",
-            graph: "8",
-            width: 10.0,
-            right: false,
-        },
-        Col {
-            title: "Масса брутто",
-            graph: "9",
-            width: 10.0,
-            right: false,
-        },
-        Col {
-            title: "Количество (масса нетто)",
-            graph: "10",
-            width: 14.0,
-            right: true,
-        },
-        Col {
-            title: "Цена, руб. коп.",
-            graph: "11",
-            width: 16.0,
-            right: true,
-        },
-        Col {
-            title: "Сумма без учета НДС, руб. коп.",
-            graph: "12",
-            width: 18.0,
-            right: true,
-        },
-        Col {
-            title: "НДС: ставка, %",
-            graph: "13",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "НДС: сумма, руб. коп.",
-            graph: "14",
-            width: 16.0,
-            right: true,
-        },
-        Col {
-            title: "Сумма с учетом НДС, руб. коп.",
-            graph: "15",
-            width: 18.0,
-            right: true,
-        },
+        Col::text("Номер по порядку", "1", 8.0),
+        Col::text("Товар: наименование, характеристика, сорт, артикул товара", "2", 45.0),
+        Col::text("Товар: код", "3", 14.0),
+        Col::text("Единица измерения: наименование", "4", 11.0),
+        Col::text("Единица измерения: код по ОКЕИ", "5", 10.0),
+        Col::text("Вид упаковки", "6", 10.0),
+        Col::text("Количество: в одном месте", "7", 10.0),
+        Col::text("Количество: мест, штук", "8", 10.0),
+        Col::text("Масса брутто", "9", 10.0),
+        Col::figures("Количество (масса нетто)", "10", 14.0),
+        Col::figures("Цена, руб. коп.", "11", 16.0),
+        Col::figures("Сумма без учета НДС, руб. коп.", "12", 18.0),
+        Col::text("НДС: ставка, %", "13", 11.0),
+        Col::figures("НДС: сумма, руб. коп.", "14", 16.0),
+        Col::figures("Сумма с учетом НДС, руб. коп.", "15", 18.0),
     ];
     let (mut total_qty, mut net_sum, mut tax_sum, mut with_sum) =
         (Decimal::ZERO, Money::ZERO, Money::ZERO, Money::ZERO);
@@ -1314,42 +1068,16 @@ fn write_off(db: &Db, id: &str) -> Result<Vec<u8>> {
         "Комиссия установила, что следующие товары подлежат списанию:",
     );
     let first = [
-        Col {
-            title: "Дата поступления",
-            graph: "1",
-            width: 20.0,
-            right: false,
-        },
-        Col {
-            title: "Дата списания",
-            graph: "2",
-            width: 20.0,
-            right: false,
-        },
-        Col {
-            title: "Товарная накладная: номер",
-            graph: "3",
-            width: 20.0,
-            right: false,
-        },
-        Col {
-            title: "Товарная накладная: дата",
-            graph: "4",
-            width: 20.0,
-            right: false,
-        },
-        Col {
-            title: "Признаки понижения качества (причины списания): наименование",
-            graph: "5",
-            width: 70.0,
-            right: false,
-        },
-        Col {
-            title: "Признаки понижения качества: код",
-            graph: "6",
-            width: 20.0,
-            right: false,
-        },
+        Col::text("Дата поступления", "1", 20.0),
+        Col::text("Дата списания", "2", 20.0),
+        Col::text("Товарная накладная: номер", "3", 20.0),
+        Col::text("Товарная накладная: дата", "4", 20.0),
+        Col::text(
+            "Признаки понижения качества (причины списания): наименование",
+            "5",
+            70.0,
+        ),
+        Col::text("Признаки понижения качества: код", "6", 20.0),
     ];
     f.table(
         &first,
@@ -1364,66 +1092,16 @@ fn write_off(db: &Db, id: &str) -> Result<Vec<u8>> {
         &[],
     );
     let cols = [
-        Col {
-            title: "Товар: наименование",
-            graph: "1",
-            width: 50.0,
-            right: false,
-        },
-        Col {
-            title: "Товар: код",
-            graph: "2",
-            width: 16.0,
-            right: false,
-        },
-        Col {
-            title: "Единица измерения: наименование",
-            graph: "3",
-            width: 12.0,
-            right: false,
-        },
-        Col {
-            title: "Единица измерения: код по ОКЕИ",
-            graph: "4",
-            width: 12.0,
-            right: false,
-        },
-        Col {
-            title: "Количество мест (штук)",
-            graph: "5",
-            width: 14.0,
-            right: true,
-        },
-        Col {
-            title: "Масса: одного места (штуки)",
-            graph: "6",
-            width: 12.0,
-            right: false,
-        },
-        Col {
-            title: "Масса: нетто",
-            graph: "7",
-            width: 14.0,
-            right: true,
-        },
-        Col {
-            title: "Цена, руб. коп.",
-            graph: "8",
-            width: 16.0,
-            right: true,
-        },
-        Col {
-            title: "Стоимость, руб. коп.",
-            graph: "9",
-            width: 18.0,
-            right: true,
-        },
-        Col {
-            title: "Примечание",
-            graph: "10",
-            width: 24.0,
-            right: false,
-        },
+        Col::text("Товар: наименование", "1", 50.0),
+        Col::text("Товар: код", "2", 16.0),
+        Col::text("Единица измерения: наименование", "3", 12.0),
+        Col::text("Единица измерения: код по ОКЕИ", "4", 12.0),
+        Col::figures("Количество мест (штук)", "5", 14.0),
+        Col::text("Масса: одного места (штуки)", "6", 12.0),
+        Col::figures("Масса: нетто", "7", 14.0),
+        Col::figures("Цена, руб. коп.", "8", 16.0),
+        Col::figures("Стоимость, руб. коп.", "9", 18.0),
+        Col::text("Примечание", "10", 24.0),
     ];
     let mut total = Money::ZERO;
     let rows: Vec<Vec<String>> = paper
@@ -1497,84 +1175,23 @@ fn inventory(db: &Db, id: &str) -> Result<Vec<u8>> {
     );
     f.signature("Материально ответственное лицо", "");
     let cols = [
-        Col {
-            title: "Номер по порядку",
-            graph: "1",
-            width: 9.0,
-            right: false,
-        },
-        Col {
-            title: "Счет, субсчет",
-            graph: "2",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Товарно-материальные ценности: наименование, характеристика (вид, сорт, группа)",
-            graph: "3",
-            width: 46.0,
-            right: false,
-        },
-        Col {
-            title: "Товарно-материальные ценности: код (номенклатурный номер)",
-            graph: "4",
-            width: 16.0,
-            right: false,
-        },
-        Col {
-            title: "Единица измерения: код по ОКЕИ",
-            graph: "5",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Единица измерения: наименование",
-            graph: "6",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Цена, руб. коп.",
-            graph: "7",
-            width: 16.0,
-            right: true,
-        },
-        Col {
-            title: "Номер: инвентарный",
-            graph: "8",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Номер: паспорта",
-            graph: "9",
-            width: 11.0,
-            right: false,
-        },
-        Col {
-            title: "Фактическое наличие: количество",
-            graph: "10",
-            width: 15.0,
-            right: true,
-        },
-        Col {
-            title: "Фактическое наличие: сумма, руб. коп.",
-            graph: "11",
-            width: 18.0,
-            right: true,
-        },
-        Col {
-            title: "По данным бухгалтерского учета: количество",
-            graph: "12",
-            width: 15.0,
-            right: true,
-        },
-        Col {
-            title: "По данным бухгалтерского учета: сумма, руб. коп.",
-            graph: "13",
-            width: 18.0,
-            right: true,
-        },
+        Col::text("Номер по порядку", "1", 9.0),
+        Col::text("Счет, субсчет", "2", 11.0),
+        Col::text(
+            "Товарно-материальные ценности: наименование, характеристика (вид, сорт, группа)",
+            "3",
+            46.0,
+        ),
+        Col::text("Товарно-материальные ценности: код (номенклатурный номер)", "4", 16.0),
+        Col::text("Единица измерения: код по ОКЕИ", "5", 11.0),
+        Col::text("Единица измерения: наименование", "6", 11.0),
+        Col::figures("Цена, руб. коп.", "7", 16.0),
+        Col::text("Номер: инвентарный", "8", 11.0),
+        Col::text("Номер: паспорта", "9", 11.0),
+        Col::figures("Фактическое наличие: количество", "10", 15.0),
+        Col::figures("Фактическое наличие: сумма, руб. коп.", "11", 18.0),
+        Col::figures("По данным бухгалтерского учета: количество", "12", 15.0),
+        Col::figures("По данным бухгалтерского учета: сумма, руб. коп.", "13", 18.0),
     ];
     let (mut fact_qty, mut fact_sum, mut book_qty, mut book_sum) =
         (Decimal::ZERO, Money::ZERO, Decimal::ZERO, Money::ZERO);
@@ -1738,20 +1355,7 @@ fn sales_report(db: &Db, key: &str, store: Option<&str>) -> Result<Vec<u8>> {
         .map(|(label, cell)| vec![(*label).to_owned(), crate::report::render::shown(cell)])
         .collect();
     f.table(
-        &[
-            Col {
-                title: "Показатель",
-                graph: "1",
-                width: 120.0,
-                right: false,
-            },
-            Col {
-                title: "Значение",
-                graph: "2",
-                width: 60.0,
-                right: true,
-            },
-        ],
+        &[Col::text("Показатель", "1", 120.0), Col::figures("Значение", "2", 60.0)],
         &rows,
         &[],
     );
